@@ -1,0 +1,1 @@
+"""Snoei command line and embedded local stack."""

@@ -1,0 +1,1 @@
+"""Snoei inventory service."""

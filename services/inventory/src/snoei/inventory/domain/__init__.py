@@ -1,0 +1,1 @@
+"""Inventory domain: how a change turns into a new item version and an event (no I/O)."""

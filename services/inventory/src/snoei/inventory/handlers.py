@@ -1,0 +1,123 @@
+"""Kafka entry point of the inventory: a batch consumer on ``inventory.changes``."""
+
+from __future__ import annotations
+
+import base64
+import logging
+from typing import Any
+
+from aiokafka.structs import ConsumerRecord
+from faststream import AckPolicy
+from faststream.kafka import KafkaRouter
+from faststream.kafka.annotations import KafkaMessage
+from pydantic import ValidationError
+
+from snoei.inventory.config import InventorySettings
+from snoei.inventory.service import InventoryService
+from snoei.shared.contracts.changes import CHANGES, InventoryChange
+from snoei.shared.contracts.dlq import UNKNOWN_LANDSCAPE, ChangeRejected, FieldError, RejectedChange
+from snoei.shared.envelope import UnsupportedSchemaVersion, describe_errors
+from snoei.shared.kafka import BatchPublisher, OutgoingMessage
+from snoei.shared.runner import AssignmentTracker
+
+log = logging.getLogger(__name__)
+
+
+async def _records(msg: Any) -> Any:
+    """Hand the handler the raw records: offsets and untouched bytes are needed for the DLQ."""
+    return list(msg.raw_message)
+
+
+def reject(record: ConsumerRecord, errors: list[dict[str, str]]) -> ChangeRejected:
+    landscape = UNKNOWN_LANDSCAPE
+    if record.key:
+        try:
+            key = record.key.decode()
+            if key.replace("-", "").replace(".", "").replace("_", "").isalnum():
+                landscape = key
+        except UnicodeDecodeError:
+            pass
+    first = errors[0] if errors else {"field": "(message)", "message": "invalid"}
+    return ChangeRejected(
+        landscape_id=landscape,
+        payload=RejectedChange(
+            reason=f"{first['field']}: {first['message']}",
+            errors=tuple(FieldError(**e) for e in errors),
+            source_topic=record.topic,
+            source_partition=record.partition,
+            source_offset=record.offset,
+            original_key_b64=base64.b64encode(record.key).decode() if record.key else None,
+            original_value_b64=base64.b64encode(record.value or b"").decode(),
+        ),
+    )
+
+
+def decode(record: ConsumerRecord) -> InventoryChange | list[dict[str, str]]:
+    """The change, or the list of field errors explaining why it is rejected."""
+    try:
+        change = CHANGES.decode(record.value or b"")
+    except (ValidationError, UnsupportedSchemaVersion) as exc:
+        return describe_errors(exc)
+    key = record.key.decode(errors="replace") if record.key else None
+    if key is not None and key != change.landscape_id:
+        return [
+            {
+                "field": "landscape_id",
+                "message": f"message key {key!r} differs from landscape_id {change.landscape_id!r}",
+            }
+        ]
+    return change
+
+
+def register_handlers(
+    router: KafkaRouter,
+    *,
+    settings: InventorySettings,
+    service: InventoryService,
+    dlq: BatchPublisher,
+    tracker: AssignmentTracker,
+) -> None:
+    topics = settings.kafka.topics
+
+    @router.subscriber(
+        topics.inventory_changes,
+        batch=True,
+        group_id=settings.consumer_group,
+        auto_offset_reset="earliest",
+        max_records=settings.batch_max_records,
+        batch_timeout_ms=50,
+        session_timeout_ms=settings.kafka.session_timeout_ms,
+        heartbeat_interval_ms=settings.kafka.heartbeat_interval_ms,
+        ack_policy=AckPolicy.NACK_ON_ERROR,
+        decoder=_records,
+        listener=tracker,
+    )
+    async def on_changes(records: list[Any], msg: KafkaMessage) -> None:
+        # Offsets are committed only after the batch is stored and rejects are in the DLQ;
+        # a crash before that redelivers the batch, and change ids make that harmless.
+        valid: list[InventoryChange] = []
+        rejected: list[ChangeRejected] = []
+        for record in records:
+            outcome = decode(record)
+            if isinstance(outcome, list):
+                rejected.append(reject(record, outcome))
+            else:
+                valid.append(outcome)
+        if rejected:
+            await dlq.publish(
+                [OutgoingMessage(topics.inventory_changes_dlq, r.key(), r.to_bytes()) for r in rejected]
+            )
+            for r in rejected:
+                log.warning(
+                    "rejected change",
+                    extra={"reason": r.payload.reason, "offset": r.payload.source_offset},
+                )
+        result = await service.apply(valid)
+        log.info(
+            "applied changes",
+            extra={
+                "received": len(records), "applied": result.applied,
+                "duplicates": result.duplicates, "unchanged": result.unchanged,
+                "rejected": len(rejected),
+            },
+        )

@@ -1,0 +1,71 @@
+"""Composition root of the inventory: builds adapters and services, wires Kafka and HTTP."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from collections.abc import AsyncIterator
+
+from fastapi import FastAPI
+from faststream.kafka import KafkaRouter
+
+from snoei.inventory import api
+from snoei.inventory.adapters.repository import InventoryRepository
+from snoei.inventory.config import InventorySettings
+from snoei.inventory.handlers import register_handlers
+from snoei.inventory.service import InventoryService, OutboxRelay
+from snoei.shared.db import make_pool, migrate
+from snoei.shared.http import TokenRegistry, health_router, install_problem_handlers, landscape_guard
+from snoei.shared.kafka import BatchPublisher, ensure_topics, make_broker
+from snoei.shared.runner import AssignmentTracker
+
+
+def create_app(settings: InventorySettings) -> FastAPI:
+    topics = settings.kafka.topics
+    pool = make_pool(settings.database_url, schema=settings.db_schema)
+    signal = asyncio.Event()
+    repository = InventoryRepository(pool)
+    service = InventoryService(repository=repository, outbox_signal=signal)
+    publisher = BatchPublisher(settings.kafka, client_id="snoei-inventory-relay")
+    relay = OutboxRelay(
+        pool=pool, publisher=publisher, topic=topics.inventory_events, signal=signal,
+        batch_size=settings.relay_batch_size, idle_interval=settings.relay_idle_interval_s,
+    )
+    tracker = AssignmentTracker()
+    broker = make_broker(settings.kafka, client_id="snoei-inventory")
+    router = KafkaRouter()
+    register_handlers(router, settings=settings, service=service, dlq=publisher, tracker=tracker)
+    broker.include_router(router)
+
+    async def database_ready() -> str | None:
+        await pool.fetchval("SELECT 1")
+        return None
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        await pool
+        await migrate(pool, schema=settings.db_schema, package="snoei.inventory.migrations")
+        await ensure_topics(settings.kafka, topics.all())
+        await publisher.start()
+        relay_task = asyncio.create_task(relay.run(), name="outbox-relay")
+        await broker.start()
+        try:
+            yield
+        finally:
+            await broker.stop()  # stops consuming and commits what was processed
+            relay_task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await relay_task
+            await publisher.stop()
+            await pool.close()
+
+    app = FastAPI(title="Snoei inventory", version="1", lifespan=lifespan)
+    install_problem_handlers(app)
+    app.include_router(health_router({"database": database_ready, "kafka": tracker.ready}))
+    app.include_router(
+        api.build_router(
+            service=service, repository=repository,
+            guard=landscape_guard(TokenRegistry(settings.api_tokens)),
+        )
+    )
+    return app

@@ -1,0 +1,1 @@
+"""SQL migrations of the inventory schema, applied in file-name order."""

@@ -1,0 +1,1 @@
+"""Snoei's shared contracts library: what every service agrees on, and nothing else."""

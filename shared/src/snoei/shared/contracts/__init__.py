@@ -1,0 +1,1 @@
+"""Version-1 payload models, one tagged union per topic."""

@@ -1,0 +1,111 @@
+"""`rationalizer.proposals`: the explainable proposals of each rationalisation run."""
+
+from __future__ import annotations
+
+import uuid
+from enum import StrEnum
+from typing import Annotated, Literal
+
+from pydantic import Field
+
+from snoei.shared.contracts.landscape import Frozen, ItemId
+from snoei.shared.envelope import Envelope, EnvelopeCodec
+
+
+class Action(StrEnum):
+    RETIRE = "retire"
+    REPLACE = "replace"
+    CONSOLIDATE = "consolidate"
+
+
+class ProposalStatus(StrEnum):
+    OPEN = "open"
+    BLOCKED = "blocked"
+    ACCEPTED = "accepted"
+    REJECTED = "rejected"
+
+
+class RiskLevel(StrEnum):
+    LOW = "low"
+    MEDIUM = "medium"
+    HIGH = "high"
+
+
+class RuleFired(Frozen):
+    """One rule's verdict with the facts and numbers it used."""
+
+    rule: str = Field(description="Rule name, e.g. `time_quadrant`, `functional_overlap`.")
+    message: str = Field(description="What the rule concluded, in one sentence.")
+    facts: dict[str, str | float | int | bool | None] = Field(
+        default_factory=dict, description="Inputs and numbers the rule used."
+    )
+
+
+class LostFlow(Frozen):
+    """A data flow an application loses when the target goes."""
+
+    integration_id: ItemId = Field(description="The integration that disappears.")
+    consumer: ItemId = Field(description="Application losing the data.")
+    supplier: ItemId = Field(description="Application supplying it (a retired one, or upstream).")
+    data_objects: tuple[str, ...] = Field(default=(), description="Data objects carried.")
+    criticality: str = Field(description="Criticality of the flow.")
+    depth: int = Field(ge=1, description="1 = direct consumer, 2+ = transitively affected.")
+
+
+class Proposal(Frozen):
+    """A proposal to retire, replace or consolidate, with its evidence and economics."""
+
+    id: str = Field(description="Stable key: action + targets, the same across runs.")
+    action: Action = Field(description="What to do.")
+    targets: tuple[ItemId, ...] = Field(description="Application(s) the action applies to.")
+    survivor: ItemId | None = Field(
+        default=None, description="For consolidate: the application that takes over."
+    )
+    replacement_candidates: tuple[ItemId, ...] = Field(
+        default=(), description="For replace: applications or products realising the same capability."
+    )
+    capabilities: tuple[ItemId, ...] = Field(default=(), description="Capabilities concerned.")
+    rules: tuple[RuleFired, ...] = Field(description="Evidence: every rule that fired.")
+    yearly_saving: float = Field(description="Euros per year saved once done.")
+    migration_cost: float = Field(ge=0, description="One-off migration estimate in euros.")
+    payback_months: float | None = Field(
+        default=None, description="Months until the saving repays the migration; None if never."
+    )
+    risk: RiskLevel = Field(description="Overall risk of carrying it out.")
+    risk_score: float = Field(ge=0, le=1, description="Risk as a number from 0 to 1.")
+    confidence: float = Field(
+        ge=0, le=1, description="Lower when inputs are missing or stale."
+    )
+    blast_radius: tuple[LostFlow, ...] = Field(
+        default=(), description="Who loses which data flow if the targets go."
+    )
+    integrations_to_rewire: tuple[ItemId, ...] = Field(
+        default=(), description="Integrations to move to the survivor or replacement."
+    )
+    status: ProposalStatus = Field(default=ProposalStatus.OPEN, description="Where it stands.")
+    blocked_reason: str | None = Field(default=None, description="Why it is blocked, if it is.")
+    facts_hash: str = Field(
+        description="Fingerprint of the facts; a rejected proposal returns only if it changes."
+    )
+    summary: str = Field(description="Plain-language summary a board member can read.")
+
+
+class ProposalBatch(Frozen):
+    run_id: uuid.UUID = Field(description="The run that produced these proposals.")
+    graph_version: int = Field(ge=0, description="Graph version the run evaluated.")
+    proposals: tuple[Proposal, ...] = Field(default=(), description="All proposals of the run.")
+    total_yearly_saving: float = Field(description="Sum of the open proposals' yearly savings.")
+    empty_reason: str | None = Field(
+        default=None, description="Why the run produced nothing, e.g. no data."
+    )
+
+
+class ProposalsPublished(Envelope):
+    type: Literal["proposals.published"] = "proposals.published"
+    payload: ProposalBatch
+
+
+ProposalEvent = Annotated[ProposalsPublished, Field(discriminator="type")]
+
+
+PROPOSAL_EVENTS: EnvelopeCodec[ProposalEvent] = EnvelopeCodec(ProposalEvent)

@@ -1,0 +1,141 @@
+"""The one envelope every Snoei message travels in, and how raw bytes become typed events."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable
+from datetime import UTC, datetime
+from typing import Any, Generic, TypeVar
+
+from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError
+
+CURRENT_SCHEMA_VERSION = 1
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+class Envelope(BaseModel):
+    """Metadata shared by every event; subclasses pin ``type`` and ``payload``."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    event_id: uuid.UUID = Field(
+        default_factory=uuid.uuid4,
+        title="Event id",
+        description="Unique id of this event; redelivery keeps it, so consumers dedupe on it.",
+    )
+    type: str = Field(title="Type", description="What happened, e.g. `application.registered`.")
+    schema_version: int = Field(
+        default=CURRENT_SCHEMA_VERSION,
+        ge=1,
+        title="Schema version",
+        description="Version of the payload schema; older versions are upcast explicitly.",
+    )
+    landscape_id: str = Field(
+        min_length=1,
+        max_length=128,
+        pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]*$",
+        title="Landscape id",
+        description="The tenant: one organisation's landscape. Also the Kafka message key.",
+    )
+    sequence: int | None = Field(
+        default=None,
+        ge=1,
+        title="Sequence",
+        description=(
+            "Per-landscape, gap-free number assigned by the producing service "
+            "(inventory for `inventory.events`, dependency for graph versions). "
+            "Absent on commands such as inventory changes."
+        ),
+    )
+    occurred_at: datetime = Field(
+        default_factory=utcnow, title="Occurred at", description="When it happened (UTC)."
+    )
+    correlation_id: uuid.UUID | None = Field(
+        default=None,
+        title="Correlation id",
+        description="Shared by every message that stems from the same original request.",
+    )
+    causation_id: uuid.UUID | None = Field(
+        default=None, title="Causation id", description="The event_id of the message that caused this one."
+    )
+    payload: BaseModel = Field(title="Payload", description="The type-specific body.")
+
+    def to_bytes(self) -> bytes:
+        return self.model_dump_json().encode()
+
+    def key(self) -> bytes:
+        """Kafka message key: the landscape, so one landscape stays ordered on one partition."""
+        return self.landscape_id.encode()
+
+
+class UnsupportedSchemaVersion(ValueError):
+    """A message claims a schema version this code cannot read or upcast."""
+
+
+Upcaster = Callable[[dict[str, Any]], dict[str, Any]]
+E = TypeVar("E")
+
+
+class EnvelopeCodec(Generic[E]):
+    """Decodes one topic's tagged union, upcasting older schema versions first.
+
+    ``upcasters`` maps ``(type, from_version)`` to a function returning the message at
+    ``from_version + 1``; decoding applies them until the current version is reached.
+    """
+
+    def __init__(
+        self,
+        union: Any,
+        *,
+        upcasters: dict[tuple[str, int], Upcaster] | None = None,
+        current_version: int = CURRENT_SCHEMA_VERSION,
+    ) -> None:
+        self._adapter: TypeAdapter[E] = TypeAdapter(union)
+        self._upcasters = upcasters or {}
+        self._current = current_version
+
+    def upcast(self, raw: dict[str, Any]) -> dict[str, Any]:
+        version = raw.get("schema_version", CURRENT_SCHEMA_VERSION)
+        if not isinstance(version, int) or isinstance(version, bool):
+            return raw  # validation reports the wrong type with its field path
+        if version > self._current:
+            raise UnsupportedSchemaVersion(
+                f"schema_version {version} of {raw.get('type')!r} is newer than the "
+                f"supported version {self._current}"
+            )
+        while version < self._current:
+            step = self._upcasters.get((str(raw.get("type")), version))
+            if step is None:
+                raise UnsupportedSchemaVersion(
+                    f"no upcaster for {raw.get('type')!r} from schema_version {version}"
+                )
+            raw = step(raw)
+            version = raw["schema_version"]
+        return raw
+
+    def decode(self, data: bytes | str | dict[str, Any]) -> E:
+        """Parse and validate; raises ``ValidationError`` or ``UnsupportedSchemaVersion``."""
+        if isinstance(data, dict):
+            raw = data
+        else:
+            raw = TypeAdapter(dict[str, Any]).validate_json(data)
+        return self._adapter.validate_python(self.upcast(raw))
+
+    def json_schema(self) -> dict[str, Any]:
+        return self._adapter.json_schema()
+
+
+def describe_errors(exc: ValidationError | ValueError) -> list[dict[str, str]]:
+    """Turn a validation failure into ``[{"field": "payload.costs.licence", "message": ...}]``."""
+    if isinstance(exc, ValidationError):
+        return [
+            {
+                "field": ".".join(str(part) for part in err["loc"]) or "(message)",
+                "message": err["msg"],
+            }
+            for err in exc.errors(include_url=False)
+        ]
+    return [{"field": "schema_version", "message": str(exc)}]

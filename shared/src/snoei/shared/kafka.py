@@ -1,0 +1,143 @@
+"""Kafka plumbing: the FastStream broker factory, a batching publisher and topic creation."""
+
+from __future__ import annotations
+
+import asyncio
+import ssl
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from aiokafka import AIOKafkaProducer
+from aiokafka.admin import AIOKafkaAdminClient, NewTopic
+from faststream.kafka import KafkaBroker
+from faststream.security import BaseSecurity, SASLPlaintext, SASLScram256, SASLScram512
+
+from snoei.shared.settings import KafkaSettings
+
+TOPIC_ALREADY_EXISTS = 36
+
+
+def ssl_context(settings: KafkaSettings) -> ssl.SSLContext | None:
+    if settings.security_protocol not in ("SSL", "SASL_SSL"):
+        return None
+    context = ssl.create_default_context(cafile=settings.ssl_cafile)
+    if settings.ssl_certfile:
+        context.load_cert_chain(settings.ssl_certfile, settings.ssl_keyfile)
+    return context
+
+
+def client_kwargs(settings: KafkaSettings) -> dict[str, Any]:
+    """Connection arguments for raw aiokafka clients (producers, consumers, admin)."""
+    kwargs: dict[str, Any] = {
+        "bootstrap_servers": settings.bootstrap,
+        "security_protocol": settings.security_protocol,
+    }
+    context = ssl_context(settings)
+    if context is not None:
+        kwargs["ssl_context"] = context
+    if settings.sasl_mechanism:
+        kwargs["sasl_mechanism"] = settings.sasl_mechanism
+        kwargs["sasl_plain_username"] = settings.sasl_username
+        kwargs["sasl_plain_password"] = (
+            settings.sasl_password.get_secret_value() if settings.sasl_password else None
+        )
+    return kwargs
+
+
+def broker_security(settings: KafkaSettings) -> BaseSecurity | None:
+    context = ssl_context(settings)
+    if settings.sasl_mechanism is None:
+        return BaseSecurity(ssl_context=context) if context is not None else None
+    user = settings.sasl_username or ""
+    password = settings.sasl_password.get_secret_value() if settings.sasl_password else ""
+    mechanism = {
+        "PLAIN": SASLPlaintext,
+        "SCRAM-SHA-256": SASLScram256,
+        "SCRAM-SHA-512": SASLScram512,
+    }[settings.sasl_mechanism]
+    return mechanism(username=user, password=password, ssl_context=context)
+
+
+def make_broker(settings: KafkaSettings, *, client_id: str) -> KafkaBroker:
+    """The FastStream broker of one service. Tansu has no idempotent producer, so consumers
+    deduplicate instead."""
+    return KafkaBroker(
+        settings.bootstrap,
+        security=broker_security(settings),
+        client_id=client_id,
+        enable_idempotence=False,
+        acks="all",
+        linger_ms=5,
+        graceful_timeout=15.0,
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class OutgoingMessage:
+    topic: str
+    key: bytes
+    value: bytes
+    headers: tuple[tuple[str, bytes], ...] = ()
+
+
+class BatchPublisher:
+    """Sends many messages at once and waits for all acknowledgements: one round of
+    batched produce requests instead of one ``send_and_wait`` per message."""
+
+    def __init__(self, settings: KafkaSettings, *, client_id: str) -> None:
+        self._settings = settings
+        self._client_id = client_id
+        self._producer: AIOKafkaProducer | None = None
+
+    async def start(self) -> None:
+        # Created here: aiokafka clients bind to the running event loop.
+        self._producer = AIOKafkaProducer(
+            **client_kwargs(self._settings),
+            client_id=self._client_id,
+            acks="all",
+            enable_idempotence=False,
+            linger_ms=5,
+            max_batch_size=512 * 1024,
+            max_request_size=8 * 1024 * 1024,
+        )
+        await self._producer.start()
+
+    async def stop(self) -> None:
+        if self._producer is not None:
+            await self._producer.stop()
+            self._producer = None
+
+    async def publish(self, messages: Sequence[OutgoingMessage]) -> None:
+        """Publish in order per key; raises if any message was not acknowledged."""
+        if self._producer is None:
+            raise RuntimeError("BatchPublisher.publish() before start()")
+        producer = self._producer
+        futures = [
+            await producer.send(
+                m.topic, value=m.value, key=m.key, headers=list(m.headers) or None
+            )
+            for m in messages
+        ]
+        if futures:
+            await asyncio.gather(*futures)
+
+
+async def ensure_topics(settings: KafkaSettings, names: Iterable[str]) -> None:
+    """Create missing topics (idempotent: an existing topic is fine)."""
+    admin = AIOKafkaAdminClient(**client_kwargs(settings), client_id="snoei-admin")
+    await admin.start()
+    try:
+        existing = set(await admin.list_topics())
+        missing = [
+            NewTopic(name, settings.partitions, settings.replication_factor)
+            for name in names
+            if name not in existing
+        ]
+        if missing:
+            response = await admin.create_topics(missing)
+            for topic, code, message in response.topic_errors:
+                if code not in (0, TOPIC_ALREADY_EXISTS):
+                    raise RuntimeError(f"could not create topic {topic}: {message} ({code})")
+    finally:
+        await admin.close()

@@ -1,0 +1,73 @@
+"""Settings base: every setting comes from the environment with the ``SNOEI_`` prefix."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import Field, SecretStr
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from snoei.shared.topics import Topics
+
+
+class KafkaSettings(BaseSettings):
+    """How to reach the Kafka cluster, including SASL and TLS."""
+
+    model_config = SettingsConfigDict(env_prefix="SNOEI_KAFKA_", extra="ignore")
+
+    bootstrap: str = Field(
+        default="127.0.0.1:9092",
+        description="Comma-separated bootstrap servers (SNOEI_KAFKA_BOOTSTRAP).",
+    )
+    security_protocol: Literal["PLAINTEXT", "SSL", "SASL_PLAINTEXT", "SASL_SSL"] = Field(
+        default="PLAINTEXT", description="Kafka security protocol."
+    )
+    sasl_mechanism: Literal["PLAIN", "SCRAM-SHA-256", "SCRAM-SHA-512"] | None = Field(
+        default=None, description="SASL mechanism when the protocol is SASL_*."
+    )
+    sasl_username: str | None = Field(default=None, description="SASL user name.")
+    sasl_password: SecretStr | None = Field(default=None, description="SASL password.")
+    ssl_cafile: str | None = Field(default=None, description="CA bundle for TLS.")
+    ssl_certfile: str | None = Field(default=None, description="Client certificate for mTLS.")
+    ssl_keyfile: str | None = Field(default=None, description="Client key for mTLS.")
+    session_timeout_ms: int = Field(
+        default=10_000,
+        ge=1_000,
+        description=(
+            "Consumer group session timeout. A new member waits about half of it before it "
+            "is assigned partitions, so tests and the local stack lower it."
+        ),
+    )
+    heartbeat_interval_ms: int = Field(default=1_000, ge=100, description="Heartbeat interval.")
+    topic_prefix: str = Field(
+        default="", description="Prefix for every topic name (isolates stacks on one broker)."
+    )
+    partitions: int = Field(default=6, ge=1, description="Partitions for topics Snoei creates.")
+    replication_factor: int = Field(default=1, ge=1, description="Replication for new topics.")
+
+    @property
+    def topics(self) -> Topics:
+        return Topics(self.topic_prefix)
+
+
+class ServiceSettings(BaseSettings):
+    """Settings every Snoei service shares; services subclass it to add their own."""
+
+    model_config = SettingsConfigDict(env_prefix="SNOEI_", extra="ignore")
+
+    database_url: str = Field(
+        default="postgresql://postgres@127.0.0.1:5432/snoei",
+        description="PostgreSQL DSN (SNOEI_DATABASE_URL). Each service owns one schema in it.",
+    )
+    http_host: str = Field(default="127.0.0.1", description="Address the HTTP API binds to.")
+    http_port: int = Field(default=8000, ge=1, le=65535, description="Port of the HTTP API.")
+    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = Field(default="INFO")
+    log_format: Literal["json", "text"] = Field(default="json", description="Log line format.")
+    api_tokens: dict[str, list[str]] = Field(
+        default_factory=dict,
+        description=(
+            "Bearer tokens and the landscapes each may access, as JSON: "
+            '{"token": ["landscape-a", "landscape-b"]}; "*" grants every landscape.'
+        ),
+    )
+    kafka: KafkaSettings = Field(default_factory=KafkaSettings)

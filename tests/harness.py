@@ -1,0 +1,259 @@
+"""Test harness: real PostgreSQL and Kafka-protocol servers, service processes, and waiting
+for conditions with a deadline (never a fixed sleep)."""
+
+from __future__ import annotations
+
+import asyncio
+import inspect
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from collections.abc import Awaitable, Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, TypeVar
+from urllib.parse import urlsplit, urlunsplit
+
+import asyncpg
+import httpx
+
+from snoei.cli.embedded import EmbeddedKafka, EmbeddedPostgres, free_port
+from snoei.shared.kafka import ensure_topics
+from snoei.shared.settings import KafkaSettings
+
+T = TypeVar("T")
+REPO = Path(__file__).resolve().parent.parent
+TEST_TOKEN = "test-token"
+
+
+async def wait_for(
+    condition: Callable[[], Awaitable[T | None] | T | None],
+    *,
+    timeout: float = 20.0,
+    message: str = "condition",
+    interval: float = 0.05,
+) -> T:
+    """Poll ``condition`` until it returns something truthy; fail after ``timeout`` seconds."""
+    deadline = time.monotonic() + timeout
+    last_error: Exception | None = None
+    while True:
+        try:
+            result = condition()
+            if inspect.isawaitable(result):
+                result = await result
+            if result:
+                return result
+        except AssertionError as exc:  # lets a condition explain itself
+            last_error = exc
+        if time.monotonic() > deadline:
+            detail = f": {last_error}" if last_error else ""
+            raise TimeoutError(f"timed out after {timeout}s waiting for {message}{detail}")
+        await asyncio.sleep(interval)
+        interval = min(interval * 1.5, 0.5)
+
+
+@dataclass
+class Servers:
+    """The real servers one test session talks to."""
+
+    kafka_bootstrap: str
+    admin_dsn: str
+    _cleanup: list[Callable[[], None]] = field(default_factory=list)
+
+    async def fresh_database(self) -> str:
+        """A new, empty database on the server: per-test isolation of every schema."""
+        name = f"t_{uuid.uuid4().hex[:16]}"
+        conn = await asyncpg.connect(self.admin_dsn)
+        try:
+            await conn.execute(f'CREATE DATABASE "{name}"')
+        finally:
+            await conn.close()
+        parts = urlsplit(self.admin_dsn)
+        return urlunsplit(parts._replace(path=f"/{name}"))
+
+    def kafka_settings(self, prefix: str) -> KafkaSettings:
+        return KafkaSettings(
+            bootstrap=self.kafka_bootstrap,
+            topic_prefix=prefix,
+            session_timeout_ms=2_000,
+            heartbeat_interval_ms=300,
+            partitions=3,
+        )
+
+    async def fresh_topics(self) -> KafkaSettings:
+        """Kafka settings with a unique topic prefix whose topics already exist."""
+        settings = self.kafka_settings(f"t{uuid.uuid4().hex[:10]}.")
+        await ensure_topics(settings, settings.topics.all())
+        return settings
+
+    def close(self) -> None:
+        for step in reversed(self._cleanup):
+            step()
+
+
+def start_servers() -> Servers:
+    """Embedded servers by default; ``SNOEI_KAFKA_BOOTSTRAP`` / ``SNOEI_DATABASE_URL`` when set;
+    testcontainers when ``SNOEI_TEST_BACKEND=testcontainers``."""
+    backend = os.environ.get("SNOEI_TEST_BACKEND", "embedded")
+    servers = Servers(kafka_bootstrap="", admin_dsn="")
+    if backend == "testcontainers":
+        _start_testcontainers(servers)
+    bootstrap = os.environ.get("SNOEI_KAFKA_BOOTSTRAP")
+    dsn = os.environ.get("SNOEI_DATABASE_URL")
+    if bootstrap:
+        servers.kafka_bootstrap = bootstrap
+    if dsn:
+        servers.admin_dsn = dsn
+    if not servers.admin_dsn or not servers.kafka_bootstrap:
+        root = Path(tempfile.mkdtemp(prefix="snoei-test-"))
+        os.chmod(root, 0o755)
+        servers._cleanup.append(lambda: shutil.rmtree(root, ignore_errors=True))
+        if not servers.admin_dsn:
+            pg = EmbeddedPostgres(root / "pg", free_port(), root / "pg.log")
+            pg.start(durable=False)
+            servers._cleanup.append(pg.stop)
+            servers.admin_dsn = pg.dsn()
+        if not servers.kafka_bootstrap:
+            kafka = EmbeddedKafka(free_port(), root / "kafka.log")
+            kafka.start()
+            servers._cleanup.append(kafka.stop)
+            servers.kafka_bootstrap = kafka.bootstrap
+    return servers
+
+
+def _start_testcontainers(servers: Servers) -> None:
+    from testcontainers.kafka import KafkaContainer
+    from testcontainers.postgres import PostgresContainer
+
+    pg = PostgresContainer("postgres:17-alpine", driver=None)
+    pg.start()
+    servers._cleanup.append(pg.stop)
+    servers.admin_dsn = pg.get_connection_url()
+    kafka = KafkaContainer().with_kraft()
+    kafka.start()
+    servers._cleanup.append(kafka.stop)
+    servers.kafka_bootstrap = kafka.get_bootstrap_server()
+
+
+@dataclass
+class ServiceProcess:
+    """One Snoei service running as its own OS process, as in production."""
+
+    name: str
+    port: int
+    env: dict[str, str]
+    log_file: Path
+    process: subprocess.Popen[bytes] | None = None
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def start(self) -> None:
+        with self.log_file.open("ab") as log:
+            self.process = subprocess.Popen(
+                [sys.executable, "-m", f"snoei.{self.name}"],
+                env=self.env, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
+            )
+
+    async def wait_ready(self, timeout: float = 30) -> None:
+        async with httpx.AsyncClient(base_url=self.url, timeout=2) as client:
+
+            async def ready() -> bool:
+                if self.process is not None and self.process.poll() is not None:
+                    raise AssertionError(
+                        f"{self.name} exited with {self.process.returncode}:\n{self.tail()}"
+                    )
+                try:
+                    return (await client.get("/ready")).status_code == 200
+                except httpx.TransportError:
+                    return False
+
+            try:
+                await wait_for(ready, timeout=timeout, message=f"{self.name} to be ready")
+            except AssertionError as exc:
+                raise RuntimeError(str(exc)) from None
+
+    def stop(self, timeout: float = 20) -> None:
+        if self.process is None:
+            return
+        if self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+
+    def kill(self) -> None:
+        """SIGKILL: a crash, with no chance to commit or flush."""
+        if self.process is not None and self.process.poll() is None:
+            self.process.kill()
+            self.process.wait()
+
+    def tail(self, lines: int = 40) -> str:
+        text = self.log_file.read_text(errors="replace") if self.log_file.exists() else ""
+        return "\n".join(text.splitlines()[-lines:])
+
+
+def service_env(
+    *, database_url: str, kafka: KafkaSettings, port: int, extra: dict[str, str] | None = None
+) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("SNOEI_")}
+    env.update(
+        {
+            "SNOEI_DATABASE_URL": database_url,
+            "SNOEI_KAFKA_BOOTSTRAP": kafka.bootstrap,
+            "SNOEI_KAFKA_TOPIC_PREFIX": kafka.topic_prefix,
+            "SNOEI_KAFKA_SESSION_TIMEOUT_MS": str(kafka.session_timeout_ms),
+            "SNOEI_KAFKA_HEARTBEAT_INTERVAL_MS": str(kafka.heartbeat_interval_ms),
+            "SNOEI_KAFKA_PARTITIONS": str(kafka.partitions),
+            "SNOEI_HTTP_PORT": str(port),
+            "SNOEI_LOG_FORMAT": "json",
+            "SNOEI_API_TOKENS": f'{{"{TEST_TOKEN}": ["*"]}}',
+        }
+    )
+    env.update(extra or {})
+    return env
+
+
+@contextmanager
+def running_services(
+    names: list[str],
+    *,
+    database_url: str,
+    kafka: KafkaSettings,
+    log_dir: Path,
+    extra_env: dict[str, dict[str, str]] | None = None,
+) -> Iterator[dict[str, ServiceProcess]]:
+    """Start services as processes; always stop them, and show their logs on failure."""
+    procs: dict[str, ServiceProcess] = {}
+    try:
+        for name in names:
+            port = free_port()
+            env = service_env(
+                database_url=database_url, kafka=kafka, port=port,
+                extra=(extra_env or {}).get(name),
+            )
+            procs[name] = ServiceProcess(name, port, env, log_dir / f"{name}.log")
+            procs[name].start()
+        yield procs
+    except BaseException:
+        for proc in procs.values():
+            sys.stderr.write(f"--- {proc.name} log ---\n{proc.tail()}\n")
+        raise
+    finally:
+        for proc in procs.values():
+            proc.stop()
+
+
+def auth(token: str = TEST_TOKEN) -> dict[str, str]:
+    return {"Authorization": f"Bearer {token}"}
+
+
+Json = dict[str, Any]
