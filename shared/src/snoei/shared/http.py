@@ -48,15 +48,18 @@ def install_problem_handlers(app: FastAPI) -> None:
     async def on_problem(request: Request, exc: Exception) -> JSONResponse:
         assert isinstance(exc, Problem)
         return problem_response(
-            exc.status, exc.title, exc.detail, type_=exc.type, instance=str(request.url.path),
+            exc.status,
+            exc.title,
+            exc.detail,
+            type_=exc.type,
+            instance=str(request.url.path),
             **exc.extra,
         )
 
     async def on_validation(request: Request, exc: Exception) -> JSONResponse:
         assert isinstance(exc, RequestValidationError)
         errors = [
-            {"field": ".".join(str(p) for p in e["loc"]), "message": e["msg"]}
-            for e in exc.errors()
+            {"field": ".".join(str(p) for p in e["loc"]), "message": e["msg"]} for e in exc.errors()
         ]
         first = errors[0] if errors else {"field": "?", "message": "invalid"}
         return problem_response(
@@ -71,13 +74,17 @@ def install_problem_handlers(app: FastAPI) -> None:
     async def on_http(request: Request, exc: Exception) -> JSONResponse:
         assert isinstance(exc, StarletteHTTPException)
         return problem_response(
-            exc.status_code, _title(exc.status_code), str(exc.detail),
+            exc.status_code,
+            _title(exc.status_code),
+            str(exc.detail),
             instance=str(request.url.path),
         )
 
     async def on_unexpected(request: Request, exc: Exception) -> JSONResponse:
         return problem_response(
-            500, "Internal error", "The server failed; the error is logged with this path.",
+            500,
+            "Internal error",
+            "The server failed; the error is logged with this path.",
             instance=str(request.url.path),
         )
 
@@ -113,7 +120,9 @@ class TokenRegistry:
 
     def authorize(self, credentials: HTTPAuthorizationCredentials | None, landscape_id: str) -> str:
         if credentials is None or not credentials.credentials:
-            raise Problem(401, "Unauthorized", "Send a bearer token: Authorization: Bearer <token>.")
+            raise Problem(
+                401, "Unauthorized", "Send a bearer token: Authorization: Bearer <token>."
+            )
         scopes = self.landscapes_for(credentials.credentials)
         if scopes is None:
             raise Problem(401, "Unauthorized", "The bearer token is not known.")
@@ -159,9 +168,11 @@ def health_router(checks: Mapping[str, Check]) -> APIRouter:
                 failing[name] = reason
         if failing:
             return problem_response(
-                503, "Not ready", "; ".join(f"{k}: {v}" for k, v in failing.items()),
+                503,
+                "Not ready",
+                "; ".join(f"{k}: {v}" for k, v in failing.items()),
                 checks=failing,
             )
-        return {"status": "ready", "checks": {name: "ok" for name in checks}}
+        return {"status": "ready", "checks": dict.fromkeys(checks, "ok")}
 
     return router

@@ -114,9 +114,7 @@ class BatchPublisher:
             raise RuntimeError("BatchPublisher.publish() before start()")
         producer = self._producer
         futures = [
-            await producer.send(
-                m.topic, value=m.value, key=m.key, headers=list(m.headers) or None
-            )
+            await producer.send(m.topic, value=m.value, key=m.key, headers=list(m.headers) or None)
             for m in messages
         ]
         if futures:

@@ -18,7 +18,9 @@ ItemId = Annotated[
         description="Stable external id (e.g. the CMDB key); no leading or trailing spaces.",
     ),
 ]
-Score = Annotated[int, Field(ge=1, le=5, description="Survey score from 1 (poor) to 5 (excellent).")]
+Score = Annotated[
+    int, Field(ge=1, le=5, description="Survey score from 1 (poor) to 5 (excellent).")
+]
 Money = Annotated[float, Field(ge=0, description="Euros per year, excluding VAT.")]
 
 

@@ -62,7 +62,8 @@ class Proposal(Frozen):
         default=None, description="For consolidate: the application that takes over."
     )
     replacement_candidates: tuple[ItemId, ...] = Field(
-        default=(), description="For replace: applications or products realising the same capability."
+        default=(),
+        description="For replace: applications or products realising the same capability.",
     )
     capabilities: tuple[ItemId, ...] = Field(default=(), description="Capabilities concerned.")
     rules: tuple[RuleFired, ...] = Field(description="Evidence: every rule that fired.")
@@ -73,9 +74,7 @@ class Proposal(Frozen):
     )
     risk: RiskLevel = Field(description="Overall risk of carrying it out.")
     risk_score: float = Field(ge=0, le=1, description="Risk as a number from 0 to 1.")
-    confidence: float = Field(
-        ge=0, le=1, description="Lower when inputs are missing or stale."
-    )
+    confidence: float = Field(ge=0, le=1, description="Lower when inputs are missing or stale.")
     blast_radius: tuple[LostFlow, ...] = Field(
         default=(), description="Who loses which data flow if the targets go."
     )

