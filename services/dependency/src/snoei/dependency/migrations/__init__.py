@@ -1,0 +1,1 @@
+"""SQL migrations of the ``dependency`` schema, applied in file-name order."""
