@@ -102,26 +102,28 @@ def run_service(name: str, settings: S, app_factory: Callable[[S], FastAPI]) -> 
     """Entry point of ``python -m snoei.<service>``: clear one-line errors, no tracebacks."""
     configure_logging(name, level=settings.log_level, fmt=settings.log_format)
 
-    async def preflight() -> None:
+    async def serve() -> bool:
         await check_kafka(settings.kafka.bootstrap)
         await check_database(settings.database_url)
+        # Built inside the running loop: asyncpg pools and aiokafka clients bind to it.
+        app = app_factory(settings)
+        config = uvicorn.Config(
+            app,
+            host=settings.http_host,
+            port=settings.http_port,
+            log_config=None,
+            lifespan="on",
+            timeout_graceful_shutdown=20,
+        )
+        server = uvicorn.Server(config)
+        await server.serve()
+        return server.started
 
     try:
         check_port_free(settings.http_host, settings.http_port, "SNOEI_HTTP_PORT")
-        asyncio.run(preflight())
+        started = asyncio.run(serve())
     except StartupError as exc:
         print(f"snoei-{name}: {exc}", file=sys.stderr)
         raise SystemExit(2) from None
-    app = app_factory(settings)
-    config = uvicorn.Config(
-        app,
-        host=settings.http_host,
-        port=settings.http_port,
-        log_config=None,
-        lifespan="on",
-        timeout_graceful_shutdown=20,
-    )
-    server = uvicorn.Server(config)
-    server.run()
-    if not server.started:
+    if not started:
         raise SystemExit(1)
