@@ -1,0 +1,118 @@
+"""Shared runtime behaviour: migrations, and clear one-line errors when servers are missing."""
+
+from __future__ import annotations
+
+import asyncio
+import socket
+import subprocess
+import sys
+
+import asyncpg
+import pytest
+
+from snoei.cli.embedded import free_port
+from snoei.shared.db import make_pool, migrate
+from tests.harness import Servers, service_env
+
+pytestmark = pytest.mark.integration
+
+
+async def test_migrations_apply_once_even_when_instances_start_together(database_url: str) -> None:
+    pools = [make_pool(database_url, schema="inventory") for _ in range(3)]
+    for pool in pools:
+        await pool
+    try:
+        applied = await asyncio.gather(
+            *(migrate(p, schema="inventory", package="snoei.inventory.migrations") for p in pools)
+        )
+        assert sorted(len(a) for a in applied)[:-1] == [0, 0]
+        assert max(len(a) for a in applied) >= 1
+        again = await migrate(pools[0], schema="inventory", package="snoei.inventory.migrations")
+        assert again == []
+        tables = await pools[0].fetch(
+            "SELECT table_name FROM information_schema.tables WHERE table_schema = 'inventory'"
+        )
+        assert {"schema_migrations", "events"} <= {t["table_name"] for t in tables}
+    finally:
+        for pool in pools:
+            await pool.close()
+
+
+async def test_a_changed_applied_migration_is_refused(database_url: str) -> None:
+    pool = make_pool(database_url, schema="inventory")
+    await pool
+    try:
+        await migrate(pool, schema="inventory", package="snoei.inventory.migrations")
+        await pool.execute(
+            "UPDATE inventory.schema_migrations SET checksum = 'edited' "
+            "WHERE name = '0001_initial.sql'"
+        )
+        with pytest.raises(RuntimeError, match=r"0001_initial\.sql of inventory changed"):
+            await migrate(pool, schema="inventory", package="snoei.inventory.migrations")
+    finally:
+        await pool.close()
+
+
+def _run_service(env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "snoei.inventory"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+
+
+def _closed_port() -> int:
+    return free_port()  # nothing listens there once the probe socket is closed
+
+
+async def test_unreachable_broker_gives_one_clear_line(servers: Servers, database_url: str) -> None:
+    kafka = servers.kafka_settings("unused.").model_copy(
+        update={"bootstrap": f"127.0.0.1:{_closed_port()}"}
+    )
+    env = service_env(database_url=database_url, kafka=kafka, port=free_port())
+    result = await asyncio.to_thread(_run_service, env)
+    assert result.returncode == 2
+    assert "Traceback" not in result.stderr
+    line = result.stderr.strip().splitlines()[-1]
+    assert "cannot reach the Kafka broker" in line
+    assert "SNOEI_KAFKA_BOOTSTRAP" in line
+
+
+async def test_unreachable_database_gives_one_clear_line(servers: Servers) -> None:
+    dsn = f"postgresql://postgres@127.0.0.1:{_closed_port()}/snoei"
+    env = service_env(database_url=dsn, kafka=servers.kafka_settings("unused."), port=free_port())
+    result = await asyncio.to_thread(_run_service, env)
+    assert result.returncode == 2
+    assert "Traceback" not in result.stderr
+    assert "cannot reach PostgreSQL" in result.stderr
+    assert "SNOEI_DATABASE_URL" in result.stderr
+
+
+async def test_http_port_in_use_gives_one_clear_line(servers: Servers, database_url: str) -> None:
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        env = service_env(
+            database_url=database_url, kafka=servers.kafka_settings("unused."), port=port
+        )
+        result = await asyncio.to_thread(_run_service, env)
+    assert result.returncode == 2
+    assert f"port {port} on 127.0.0.1 is already in use" in result.stderr
+    assert "SNOEI_HTTP_PORT" in result.stderr
+
+
+async def test_fresh_databases_are_isolated(servers: Servers) -> None:
+    first, second = await servers.fresh_database(), await servers.fresh_database()
+    assert first != second
+    conn = await asyncpg.connect(first)
+    try:
+        assert (
+            await conn.fetchval("SELECT count(*) FROM pg_namespace WHERE nspname = 'inventory'")
+            == 0
+        )
+    finally:
+        await conn.close()
