@@ -14,7 +14,9 @@ from datetime import datetime
 from typing import Any
 
 import asyncpg
+from asyncpg.pool import PoolConnectionProxy
 
+Connection = asyncpg.Connection[asyncpg.Record] | PoolConnectionProxy[asyncpg.Record]
 ItemKey = tuple[str, str, str]  # landscape_id, kind, id
 
 
@@ -22,6 +24,16 @@ ItemKey = tuple[str, str, str]  # landscape_id, kind, id
 class StoredItem:
     data: dict[str, Any]
     version: int
+
+
+@dataclass(frozen=True, slots=True)
+class ItemWrite:
+    key: ItemKey
+    data: dict[str, Any]
+    version: int
+    updated_at: datetime
+    change_id: uuid.UUID
+    source: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,22 +65,44 @@ class UnsentEvent:
     body: bytes
 
 
+@dataclass(frozen=True, slots=True)
+class SourcedItem:
+    kind: str
+    id: str
+    version: int
+
+
+@dataclass(frozen=True, slots=True)
+class DanglingReference:
+    """An item field naming another item that is not (or no longer) in the landscape."""
+
+    kind: str
+    id: str
+    field: str
+    missing_kind: str
+    missing_id: str
+
+
+def _history_row(r: asyncpg.Record) -> HistoryRow:
+    return HistoryRow(
+        r["landscape_id"], r["kind"], r["id"], r["version"],
+        None if r["data"] is None else json.loads(r["data"]),
+        r["valid_from"], r["change_id"], r["source"], r["sequence"],
+    )
+
+
 class UnitOfWork:
     """One database transaction of the inventory; the caller commits by leaving the block."""
 
-    def __init__(self, conn: asyncpg.Connection) -> None:
+    def __init__(self, conn: Connection) -> None:
         self._conn = conn
 
-    async def unseen_changes(self, change_ids: Sequence[uuid.UUID]) -> set[uuid.UUID]:
-        rows = await self._conn.fetch(
-            """SELECT c FROM unnest($1::uuid[]) AS c
-               WHERE NOT EXISTS (SELECT 1 FROM processed_changes p WHERE p.change_id = c)""",
-            list(change_ids),
-        )
-        return {r["c"] for r in rows}
-
     async def lock_sequences(self, landscape_ids: Sequence[str]) -> dict[str, int]:
-        """Lock the landscapes' sequence counters (in a fixed order, so no deadlocks)."""
+        """Lock the landscapes' sequence counters (in a fixed order, so no deadlocks).
+
+        Taken first: it serialises writers of one landscape, so the idempotency check
+        that follows cannot race with another instance applying the same change.
+        """
         ordered = sorted(set(landscape_ids))
         await self._conn.execute(
             """INSERT INTO landscapes (landscape_id) SELECT unnest($1::text[])
@@ -81,6 +115,20 @@ class UnitOfWork:
             ordered,
         )
         return {r["landscape_id"]: r["last_sequence"] for r in rows}
+
+    async def seen_changes(
+        self, changes: Sequence[tuple[str, uuid.UUID]]
+    ) -> set[tuple[str, uuid.UUID]]:
+        """Which (landscape, change id) pairs were applied before."""
+        if not changes:
+            return set()
+        rows = await self._conn.fetch(
+            """SELECT p.landscape_id, p.change_id FROM processed_changes p
+               JOIN unnest($1::text[], $2::uuid[]) AS c(l, id)
+                 ON p.landscape_id = c.l AND p.change_id = c.id""",
+            [c[0] for c in changes], [c[1] for c in changes],
+        )
+        return {(r["landscape_id"], r["change_id"]) for r in rows}
 
     async def current_items(self, keys: Sequence[ItemKey]) -> dict[ItemKey, StoredItem]:
         if not keys:
@@ -100,29 +148,33 @@ class UnitOfWork:
     async def write(
         self,
         *,
-        upserts: Sequence[tuple[ItemKey, StoredItem, datetime]],
+        upserts: Sequence[ItemWrite],
         deletes: Sequence[ItemKey],
         history: Sequence[HistoryRow],
         events: Sequence[EventRow],
-        processed: Sequence[tuple[uuid.UUID, str]],
+        processed: Sequence[tuple[str, uuid.UUID]],
         sequences: dict[str, int],
     ) -> None:
         conn = self._conn
         if upserts:
             await conn.execute(
-                """INSERT INTO items (landscape_id, kind, id, data, version, updated_at)
+                """INSERT INTO items (landscape_id, kind, id, data, version, updated_at,
+                                      change_id, source)
                    SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::jsonb[],
-                                        $5::int[], $6::timestamptz[])
+                                        $5::int[], $6::timestamptz[], $7::uuid[], $8::text[])
                    ON CONFLICT (landscape_id, kind, id) DO UPDATE
                    SET data = EXCLUDED.data, version = EXCLUDED.version,
-                       updated_at = EXCLUDED.updated_at""",
-                [k[0] for k, _, _ in upserts], [k[1] for k, _, _ in upserts],
-                [k[2] for k, _, _ in upserts], [json.dumps(s.data) for _, s, _ in upserts],
-                [s.version for _, s, _ in upserts], [t for _, _, t in upserts],
+                       updated_at = EXCLUDED.updated_at, change_id = EXCLUDED.change_id,
+                       source = EXCLUDED.source""",
+                [u.key[0] for u in upserts], [u.key[1] for u in upserts],
+                [u.key[2] for u in upserts], [json.dumps(u.data) for u in upserts],
+                [u.version for u in upserts], [u.updated_at for u in upserts],
+                [u.change_id for u in upserts], [u.source for u in upserts],
             )
         if deletes:
             await conn.execute(
-                """DELETE FROM items i USING unnest($1::text[], $2::text[], $3::text[]) AS k(l, kind, id)
+                """DELETE FROM items i
+                   USING unnest($1::text[], $2::text[], $3::text[]) AS k(l, kind, id)
                    WHERE i.landscape_id = k.l AND i.kind = k.kind AND i.id = k.id""",
                 [k[0] for k in deletes], [k[1] for k in deletes], [k[2] for k in deletes],
             )
@@ -146,7 +198,7 @@ class UnitOfWork:
             )
         if processed:
             await conn.copy_records_to_table(
-                "processed_changes", records=list(processed), columns=["change_id", "landscape_id"]
+                "processed_changes", records=list(processed), columns=["landscape_id", "change_id"]
             )
         if sequences:
             await conn.execute(
@@ -158,6 +210,8 @@ class UnitOfWork:
 
 
 class InventoryRepository:
+    """Reads of the landscape state, and the unit of work for writes."""
+
     def __init__(self, pool: asyncpg.Pool) -> None:
         self._pool = pool
 
@@ -166,19 +220,100 @@ class InventoryRepository:
         async with self._pool.acquire() as conn, conn.transaction():
             yield UnitOfWork(conn)
 
-    async def get_item(self, landscape_id: str, kind: str, item_id: str) -> StoredItem | None:
-        row = await self._pool.fetchrow(
-            "SELECT data, version FROM items WHERE landscape_id = $1 AND kind = $2 AND id = $3",
+    async def get_item(
+        self, landscape_id: str, kind: str, item_id: str, *, as_of: datetime | None = None
+    ) -> StoredItem | None:
+        if as_of is None:
+            row = await self._pool.fetchrow(
+                "SELECT data, version FROM items WHERE landscape_id = $1 AND kind = $2 AND id = $3",
+                landscape_id, kind, item_id,
+            )
+        else:
+            row = await self._pool.fetchrow(
+                """SELECT data, version FROM item_history
+                   WHERE landscape_id = $1 AND kind = $2 AND id = $3 AND valid_from <= $4
+                   ORDER BY version DESC LIMIT 1""",
+                landscape_id, kind, item_id, as_of,
+            )
+        if row is None or row["data"] is None:
+            return None
+        return StoredItem(json.loads(row["data"]), row["version"])
+
+    async def list_items(
+        self,
+        landscape_id: str,
+        kind: str,
+        *,
+        as_of: datetime | None = None,
+        after: str | None = None,
+        limit: int = 1000,
+    ) -> list[dict[str, Any]]:
+        """Items ordered by id, from the one after ``after``; as they were at ``as_of``."""
+        if as_of is None:
+            rows = await self._pool.fetch(
+                """SELECT data FROM items WHERE landscape_id = $1 AND kind = $2
+                   AND ($3::text IS NULL OR id > $3) ORDER BY id LIMIT $4""",
+                landscape_id, kind, after, limit,
+            )
+        else:
+            rows = await self._pool.fetch(
+                """SELECT data FROM (
+                       SELECT DISTINCT ON (id) id, data FROM item_history
+                       WHERE landscape_id = $1 AND kind = $2 AND valid_from <= $5
+                         AND ($3::text IS NULL OR id > $3)
+                       ORDER BY id, version DESC) AS latest
+                   WHERE data IS NOT NULL ORDER BY id LIMIT $4""",
+                landscape_id, kind, after, limit, as_of,
+            )
+        return [json.loads(r["data"]) for r in rows]
+
+    async def history(self, landscape_id: str, kind: str, item_id: str) -> list[HistoryRow]:
+        rows = await self._pool.fetch(
+            """SELECT * FROM item_history WHERE landscape_id = $1 AND kind = $2 AND id = $3
+               ORDER BY version""",
             landscape_id, kind, item_id,
         )
-        return None if row is None else StoredItem(json.loads(row["data"]), row["version"])
+        return [_history_row(r) for r in rows]
 
-    async def list_items(self, landscape_id: str, kind: str) -> list[dict[str, Any]]:
+    async def items_from_source(self, landscape_id: str, source: str) -> list[SourcedItem]:
+        """Items whose current version was written by ``source``."""
         rows = await self._pool.fetch(
-            "SELECT data FROM items WHERE landscape_id = $1 AND kind = $2 ORDER BY id",
-            landscape_id, kind,
+            """SELECT kind, id, version FROM items WHERE landscape_id = $1 AND source = $2
+               ORDER BY kind, id""",
+            landscape_id, source,
         )
-        return [json.loads(r["data"]) for r in rows]
+        return [SourcedItem(r["kind"], r["id"], r["version"]) for r in rows]
+
+    async def dangling_references(self, landscape_id: str) -> list[DanglingReference]:
+        """Integrations naming unknown applications, applications naming unknown
+        capabilities, and capabilities whose parent is unknown."""
+        rows = await self._pool.fetch(
+            """SELECT i.kind, i.id, r.field, r.missing_kind, r.ref
+               FROM items i
+               CROSS JOIN LATERAL (
+                   SELECT 'source' AS field, 'application' AS missing_kind, i.data->>'source' AS ref
+                   WHERE i.kind = 'integration'
+                   UNION ALL
+                   SELECT 'target', 'application', i.data->>'target' WHERE i.kind = 'integration'
+                   UNION ALL
+                   SELECT 'capabilities', 'capability', c
+                   FROM jsonb_array_elements_text(
+                       CASE WHEN i.kind = 'application' THEN i.data->'capabilities'
+                            ELSE '[]'::jsonb END) AS c
+                   UNION ALL
+                   SELECT 'parent_id', 'capability', i.data->>'parent_id'
+                   WHERE i.kind = 'capability' AND i.data->>'parent_id' IS NOT NULL
+               ) AS r
+               WHERE i.landscape_id = $1
+                 AND NOT EXISTS (SELECT 1 FROM items t WHERE t.landscape_id = $1
+                                 AND t.kind = r.missing_kind AND t.id = r.ref)
+               ORDER BY i.kind, i.id, r.field, r.ref""",
+            landscape_id,
+        )
+        return [
+            DanglingReference(r["kind"], r["id"], r["field"], r["missing_kind"], r["ref"])
+            for r in rows
+        ]
 
     async def events_from(
         self, landscape_id: str, from_sequence: int, limit: int
@@ -200,9 +335,9 @@ class InventoryRepository:
 class OutboxStore:
     """The relay's view of the ``events`` table; holds a session lock so one relay runs."""
 
-    LOCK_KEY = 0x5E0E1  # any constant; unique within the inventory schema's database
+    LOCK_KEY = 0x5E0E1  # any constant; one inventory deployment per database
 
-    def __init__(self, conn: asyncpg.Connection) -> None:
+    def __init__(self, conn: Connection) -> None:
         self._conn = conn
 
     async def try_lead(self) -> bool:

@@ -1,0 +1,122 @@
+"""Turn raw change messages into typed changes, or a rejection naming the item and field."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from pydantic import TypeAdapter, ValidationError
+
+from snoei.shared.contracts.changes import CHANGES, InventoryChange
+from snoei.shared.envelope import UnsupportedSchemaVersion
+
+_json: TypeAdapter[Any] = TypeAdapter(Any)
+
+
+@dataclass(frozen=True, slots=True)
+class ChangeError:
+    field: str
+    message: str
+
+
+@dataclass
+class InvalidChange(Exception):
+    """A change that cannot be applied; ``reason`` names the item and the first bad field."""
+
+    reason: str
+    errors: list[ChangeError] = field(default_factory=list)
+
+    def __str__(self) -> str:
+        return self.reason
+
+
+def _item_label(raw: Any) -> str:
+    """`application.upsert 'crm'`, or as much of it as the raw message allows."""
+    if not isinstance(raw, dict):
+        return "message"
+    kind = raw.get("type")
+    label = f"{kind}" if isinstance(kind, str) else "change"
+    payload = raw.get("payload")
+    if isinstance(payload, dict):
+        item_id = payload.get("id")
+        if item_id is None and isinstance(kind, str):
+            record = payload.get(kind.partition(".")[0])
+            if isinstance(record, dict):
+                item_id = record.get("id")
+        if isinstance(item_id, str) and item_id:
+            label += f" {item_id!r}"
+    return label
+
+
+def _field_path(loc: tuple[int | str, ...], tag: Any) -> str:
+    parts = [str(p) for p in loc]
+    if parts and isinstance(tag, str) and parts[0] == tag:
+        parts = parts[1:]  # the union's tag, not a field
+    return ".".join(parts) or "(message)"
+
+
+def _find_nul(value: Any, path: str) -> str | None:
+    """Postgres text cannot hold NUL characters; find the first one so it is rejected, not
+    retried forever."""
+    if isinstance(value, str):
+        return path if "\x00" in value else None
+    if isinstance(value, dict):
+        for k, v in value.items():
+            found = _find_nul(k, path) or _find_nul(v, f"{path}.{k}" if path else str(k))
+            if found:
+                return found
+    if isinstance(value, list):
+        for i, v in enumerate(value):
+            found = _find_nul(v, f"{path}.{i}" if path else str(i))
+            if found:
+                return found
+    return None
+
+
+def parse_change(data: bytes | str | dict[str, Any], *, key: str | None = None) -> InventoryChange:
+    """Validate one change; raises ``InvalidChange`` with field paths relative to the message."""
+    raw: Any
+    if isinstance(data, dict):
+        raw = data
+    else:
+        try:
+            raw = _json.validate_json(data)
+        except ValidationError as exc:
+            message = exc.errors(include_url=False)[0]["msg"]
+            raise InvalidChange(
+                f"message is not JSON: {message}", [ChangeError("(message)", message)]
+            ) from None
+    if not isinstance(raw, dict):
+        raise InvalidChange(
+            "message is not a JSON object", [ChangeError("(message)", "expected a JSON object")]
+        )
+    label = _item_label(raw)
+    nul = _find_nul(raw, "")
+    if nul is not None:
+        raise InvalidChange(
+            f"{label}: {nul}: contains a NUL character",
+            [ChangeError(nul, "contains a NUL character")],
+        )
+    try:
+        change = CHANGES.decode(raw)
+    except UnsupportedSchemaVersion as exc:
+        raise InvalidChange(
+            f"{label}: schema_version: {exc}", [ChangeError("schema_version", str(exc))]
+        ) from None
+    except ValidationError as exc:
+        errors = [
+            ChangeError(
+                _field_path(err["loc"], raw.get("type")), err["msg"].removeprefix("Value error, ")
+            )
+            for err in exc.errors(include_url=False)
+        ]
+        more = f" (and {len(errors) - 1} more)" if len(errors) > 1 else ""
+        raise InvalidChange(
+            f"{label}: {errors[0].field}: {errors[0].message}{more}", errors
+        ) from None
+    if key is not None and key != change.landscape_id:
+        message = f"message key {key!r} differs from landscape_id {change.landscape_id!r}"
+        raise InvalidChange(
+            f"{label}: landscape_id: {message}", [ChangeError("landscape_id", message)]
+        )
+    return change
