@@ -1,8 +1,8 @@
 """The dependency graph and its answers, on a small hand-checked landscape.
 
-    A --i1 high--> B --i2 medium--> C --i4 critical--> D <--i6 low-- E
-                   B <--i3 low----- C                      (cycle B <-> C)
-    F --i5--> G   (disconnected part)     H (isolated)     i7: A -> Z (Z unknown)
+A --i1 high--> B --i2 medium--> C --i4 critical--> D <--i6 low-- E
+               B <--i3 low----- C                      (cycle B <-> C)
+F --i5--> G   (disconnected part)     H (isolated)     i7: A -> Z (Z unknown)
 """
 
 from __future__ import annotations
@@ -54,12 +54,19 @@ class Stream:
         )
 
     def link(
-        self, link_id: str, source: str, target: str, criticality: str = "medium",
+        self,
+        link_id: str,
+        source: str,
+        target: str,
+        criticality: str = "medium",
         data: tuple[str, ...] = (),
     ) -> None:
         record = IntegrationRecord(
-            id=link_id, source=source, target=target,
-            criticality=Criticality(criticality), data_objects=data,
+            id=link_id,
+            source=source,
+            target=target,
+            criticality=Criticality(criticality),
+            data_objects=data,
         )
         self._add(
             ev.IntegrationRegistered(
@@ -170,7 +177,10 @@ def test_dependencies_follow_the_data_upstream_to_the_given_depth(g: LandscapeGr
     assert {f.integration_id for f in one.integrations} == {"i4", "i6"}
     three = analysis.neighbourhood(g, "D", depth=3, upstream=True)
     assert [(r.application_id, r.distance) for r in three.applications] == [
-        ("C", 1), ("E", 1), ("B", 2), ("A", 3),
+        ("C", 1),
+        ("E", 1),
+        ("B", 2),
+        ("A", 3),
     ]
     assert next(f for f in three.integrations if f.integration_id == "i1").data_objects == (
         "BRP persons",
@@ -185,9 +195,7 @@ def test_dependents_follow_the_data_downstream(g: LandscapeGraph) -> None:
 def test_impact_of_removing_one_application_in_a_cycle(g: LandscapeGraph) -> None:
     impact = analysis.impact(g, ["B"])
     assert [(i.application_id, i.weight, i.via) for i in impact.direct] == [("C", 8.0, ("B",))]
-    assert [(i.application_id, i.weight, i.via) for i in impact.transitive] == [
-        ("D", 2.0, ("C",))
-    ]
+    assert [(i.application_id, i.weight, i.via) for i in impact.transitive] == [("D", 2.0, ("C",))]
     assert [f.integration_id for f in impact.direct[0].lost_flows] == ["i2"]
     assert [f.integration_id for f in impact.integrations_to_rewire] == ["i1", "i2", "i3"]
     assert impact.blast_radius == 10.0
@@ -198,9 +206,7 @@ def test_impact_of_removing_several_applications_is_weighted_by_criticality(
 ) -> None:
     impact = analysis.impact(g, ["A", "E"])
     assert [(i.application_id, i.weight) for i in impact.direct] == [("B", 6.0), ("D", 1.0)]
-    assert [(i.application_id, i.distance, i.weight) for i in impact.transitive] == [
-        ("C", 2, 4.0)
-    ]
+    assert [(i.application_id, i.distance, i.weight) for i in impact.transitive] == [("C", 2, 4.0)]
     assert impact.blast_radius == 11.0
 
 
@@ -227,12 +233,15 @@ def test_single_points_of_failure_on_the_undirected_view(g: LandscapeGraph) -> N
     assert [p.application_id for p in spof.articulation_points] == ["B", "C", "D"]
     # B-C is linked twice (i2, i3), so neither integration is a bridge.
     assert [(b.applications, b.integration.integration_id) for b in spof.bridges] == [
-        (("A", "B"), "i1"), (("C", "D"), "i4"), (("D", "E"), "i6"), (("F", "G"), "i5"),
+        (("A", "B"), "i1"),
+        (("C", "D"), "i4"),
+        (("D", "E"), "i6"),
+        (("F", "G"), "i5"),
     ]
 
 
 def test_clusters_cover_every_application_once(g: LandscapeGraph) -> None:
-    answer = analysis.clusters(g)
+    answer = analysis.communities(analysis.cluster_view(g), g.sequence)
     members = [a for c in answer.clusters for a in c.applications]
     assert sorted(members) == sorted(g.applications)
     assert ("F", "G") in [c.applications for c in answer.clusters]

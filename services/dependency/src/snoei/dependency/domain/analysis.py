@@ -303,22 +303,28 @@ def single_points_of_failure(g: LandscapeGraph) -> SinglePointsOfFailure:
     return _cached(g, "spof", compute)
 
 
-def clusters(g: LandscapeGraph, *, seed: int = 42) -> Clusters:
-    """Communities (Louvain) of the undirected view, weighted by the number of integrations."""
+def cluster_view(g: LandscapeGraph) -> nx.Graph:
+    """The undirected view clusters are computed on, weighted by the number of integrations;
+    a private copy, so the (slow) community detection may run off the event loop."""
     view = nx.Graph()
     view.add_nodes_from(g.graph.nodes)
     for u, v in g.graph.edges():
         weight = view[u][v]["weight"] + 1 if view.has_edge(u, v) else 1
         view.add_edge(u, v, weight=weight)
+    return view
+
+
+def communities(view: nx.Graph, inventory_sequence: int, *, seed: int = 42) -> Clusters:
+    """Louvain communities of a ``cluster_view``, largest first."""
     if view.number_of_edges() == 0:
-        communities: list[set[str]] = [{n} for n in view.nodes]
+        found: list[set[str]] = [{n} for n in view.nodes]
         modularity = 0.0
     else:
-        communities = nx.community.louvain_communities(view, weight="weight", seed=seed)
-        modularity = float(nx.community.modularity(view, communities, weight="weight"))
-    ordered = sorted((tuple(sorted(c)) for c in communities), key=lambda c: (-len(c), c))
+        found = nx.community.louvain_communities(view, weight="weight", seed=seed)
+        modularity = float(nx.community.modularity(view, found, weight="weight"))
+    ordered = sorted((tuple(sorted(c)) for c in found), key=lambda c: (-len(c), c))
     return Clusters(
-        inventory_sequence=g.sequence,
+        inventory_sequence=inventory_sequence,
         modularity=round(modularity, 6),
         clusters=tuple(Cluster(applications=c) for c in ordered),
     )

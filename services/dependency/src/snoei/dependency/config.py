@@ -1,0 +1,40 @@
+"""Dependency service settings (environment, ``SNOEI_`` prefix)."""
+
+from __future__ import annotations
+
+from pydantic import Field, SecretStr
+
+from snoei.shared.settings import ServiceSettings
+
+
+class DependencySettings(ServiceSettings):
+    db_schema: str = Field(default="dependency", description="Postgres schema the service owns.")
+    consumer_group: str = Field(default="snoei-dependency", description="Kafka consumer group.")
+    batch_max_records: int = Field(default=5000, ge=1, description="Events per consumed batch.")
+    publish_debounce_s: float = Field(
+        default=1.0,
+        gt=0,
+        description="Graph changes are collected this long before one `dependency.graph` "
+        "notification per landscape is published.",
+    )
+    clusters_debounce_s: float = Field(
+        default=30.0,
+        ge=0,
+        description="Clusters are recomputed at most this often while the graph changes.",
+    )
+    inventory_url: str = Field(
+        default="http://127.0.0.1:8001",
+        description="Base URL of the inventory API, asked to replay events after a gap.",
+    )
+    inventory_token: SecretStr | None = Field(
+        default=None, description="Bearer token for the inventory API (SNOEI_INVENTORY_TOKEN)."
+    )
+    replay_page_size: int = Field(
+        default=1000, ge=1, le=10_000, description="Events asked from the inventory per request."
+    )
+    max_depth: int = Field(default=10, ge=1, description="Largest depth of dependency queries.")
+    max_impact_applications: int = Field(
+        default=500, ge=1, description="Most applications one impact question may remove."
+    )
+    max_path_hops: int = Field(default=10, ge=1, description="Longest path the paths query finds.")
+    max_paths: int = Field(default=50, ge=1, description="Most paths one paths query returns.")

@@ -1,0 +1,102 @@
+"""Composition root of the dependency service: builds adapters and services, wires Kafka
+and HTTP."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from collections.abc import AsyncIterator
+
+from fastapi import FastAPI, Request
+from fastapi.responses import JSONResponse
+from faststream.kafka import KafkaRouter
+
+from snoei.dependency import api
+from snoei.dependency.adapters.inventory_client import InventoryClient
+from snoei.dependency.adapters.repository import GraphRepository
+from snoei.dependency.config import DependencySettings
+from snoei.dependency.domain.errors import UnknownApplication, UnknownLandscape
+from snoei.dependency.handlers import register_handlers
+from snoei.dependency.service import DependencyService, GraphNotifier
+from snoei.shared.db import make_pool, migrate
+from snoei.shared.http import (
+    TokenRegistry,
+    health_router,
+    install_problem_handlers,
+    landscape_guard,
+    problem_response,
+)
+from snoei.shared.kafka import BatchPublisher, ensure_topics, make_broker
+from snoei.shared.runner import AssignmentTracker
+
+
+def create_app(settings: DependencySettings) -> FastAPI:
+    topics = settings.kafka.topics
+    pool = make_pool(settings.database_url, schema=settings.db_schema)
+    repository = GraphRepository(pool)
+    token = settings.inventory_token.get_secret_value() if settings.inventory_token else None
+    inventory = InventoryClient(settings.inventory_url, token=token)
+    changed = asyncio.Event()
+    service = DependencyService(
+        repository=repository,
+        inventory=inventory,
+        replay_page_size=settings.replay_page_size,
+        clusters_debounce_s=settings.clusters_debounce_s,
+        changed=changed,
+    )
+    publisher = BatchPublisher(settings.kafka, client_id="snoei-dependency-graph")
+    notifier = GraphNotifier(
+        repository=repository,
+        publisher=publisher,
+        topic=topics.dependency_graph,
+        debounce_s=settings.publish_debounce_s,
+        changed=changed,
+    )
+    tracker = AssignmentTracker()
+    broker = make_broker(settings.kafka, client_id="snoei-dependency")
+    router = KafkaRouter()
+    register_handlers(router, settings=settings, service=service, tracker=tracker)
+    broker.include_router(router)
+
+    async def database_ready() -> str | None:
+        await pool.fetchval("SELECT 1")
+        return None
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        await pool
+        await migrate(pool, schema=settings.db_schema, package="snoei.dependency.migrations")
+        await ensure_topics(settings.kafka, topics.all())
+        await publisher.start()
+        notifier_task = asyncio.create_task(notifier.run(), name="graph-notifier")
+        await broker.start()
+        try:
+            yield
+        finally:
+            await broker.stop()  # stops consuming and commits what was processed
+            notifier_task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await notifier_task
+            with contextlib.suppress(Exception):
+                await notifier.flush()  # send what is already committed
+            await publisher.stop()
+            await inventory.aclose()
+            await pool.close()
+
+    app = FastAPI(title="Snoei dependency", version="1", lifespan=lifespan)
+    install_problem_handlers(app)
+
+    async def not_found(request: Request, exc: Exception) -> JSONResponse:
+        return problem_response(404, "Not found", str(exc), instance=str(request.url.path))
+
+    app.add_exception_handler(UnknownLandscape, not_found)
+    app.add_exception_handler(UnknownApplication, not_found)
+    app.include_router(health_router({"database": database_ready, "kafka": tracker.ready}))
+    app.include_router(
+        api.build_router(
+            service=service,
+            settings=settings,
+            guard=landscape_guard(TokenRegistry(settings.api_tokens)),
+        )
+    )
+    return app

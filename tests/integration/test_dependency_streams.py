@@ -1,0 +1,246 @@
+"""Duplicated, redelivered, gapped and interrupted event streams end in the same stored
+graph as a clean stream (the service layer against a real PostgreSQL)."""
+
+from __future__ import annotations
+
+import asyncio
+import random
+import uuid
+from collections.abc import AsyncIterator, Callable, Sequence
+from typing import Any
+
+import asyncpg
+import pytest
+
+from snoei.dependency.adapters.repository import GraphRepository
+from snoei.dependency.service import DependencyService, GraphNotifier
+from snoei.shared.contracts import inventory_events as ev
+from snoei.shared.contracts.graph import GRAPH_EVENTS, GraphChanged, GraphContent
+from snoei.shared.contracts.landscape import (
+    ApplicationRecord,
+    Criticality,
+    IntegrationRecord,
+    TechnologyRecord,
+)
+from snoei.shared.db import make_pool, migrate
+from snoei.shared.kafka import OutgoingMessage
+
+pytestmark = pytest.mark.integration
+L = "gemeente-stream"
+
+
+def stream(length: int = 300, seed: int = 7) -> list[ev.InventoryEvent]:
+    """A deterministic mix of registrations, updates and removals with sequences 1..length."""
+    rng = random.Random(seed)
+    provenance: dict[str, Any] = {"change_id": uuid.uuid4(), "source": "test"}
+    apps: set[str] = set()
+    links: set[str] = set()
+    events: list[ev.InventoryEvent] = []
+    while len(events) < length:
+        common: dict[str, Any] = {"landscape_id": L, "sequence": len(events) + 1}
+        roll = rng.random()
+        if roll < 0.35 or len(apps) < 3:
+            app_id = f"app-{rng.randrange(40)}"
+            record = ApplicationRecord(
+                id=app_id,
+                name=f"App {app_id} v{len(events)}",
+                criticality=rng.choice(list(Criticality)),
+            )
+            cls = ev.ApplicationUpdated if app_id in apps else ev.ApplicationRegistered
+            apps.add(app_id)
+            events.append(
+                cls(payload=ev.ApplicationState(application=record, **provenance), **common)
+            )
+        elif roll < 0.75:
+            source, target = rng.sample(sorted(apps), 2)
+            link_id = f"link-{rng.randrange(80)}"
+            integration = IntegrationRecord(
+                id=link_id, source=source, target=target, data_objects=(f"data {len(events)}",)
+            )
+            cls2 = ev.IntegrationUpdated if link_id in links else ev.IntegrationRegistered
+            links.add(link_id)
+            events.append(
+                cls2(payload=ev.IntegrationState(integration=integration, **provenance), **common)
+            )
+        elif roll < 0.85 and apps:
+            app_id = rng.choice(sorted(apps))
+            apps.discard(app_id)
+            events.append(
+                ev.ApplicationRemoved(payload=ev.ItemRemoved(id=app_id, **provenance), **common)
+            )
+        elif roll < 0.95 and links:
+            link_id = rng.choice(sorted(links))
+            links.discard(link_id)
+            events.append(
+                ev.IntegrationRemoved(payload=ev.ItemRemoved(id=link_id, **provenance), **common)
+            )
+        else:
+            tech = TechnologyRecord(id=f"java:{rng.randrange(8, 22)}", product="java", version="x")
+            events.append(
+                ev.TechnologyRegistered(
+                    payload=ev.TechnologyState(technology=tech, **provenance), **common
+                )
+            )
+    return events
+
+
+class Inventory:
+    """The inventory's replay endpoint over a known list of events (the port's fake)."""
+
+    def __init__(self, events: Sequence[ev.InventoryEvent]) -> None:
+        self._events = list(events)
+        self.requests = 0
+
+    async def events(
+        self, landscape_id: str, *, from_sequence: int, limit: int
+    ) -> list[ev.InventoryEvent]:
+        self.requests += 1
+        return [e for e in self._events if (e.sequence or 0) >= from_sequence][:limit]
+
+
+class Sent:
+    def __init__(self) -> None:
+        self.messages: list[OutgoingMessage] = []
+
+    async def publish(self, messages: Sequence[OutgoingMessage]) -> None:
+        self.messages.extend(messages)
+
+
+@pytest.fixture
+async def pools(database_url: str) -> AsyncIterator[Callable[[str], asyncpg.Pool]]:
+    opened: list[asyncpg.Pool] = []
+
+    async def open_schema(schema: str) -> asyncpg.Pool:
+        pool = await make_pool(database_url, schema=schema, max_size=3)
+        await migrate(pool, schema=schema, package="snoei.dependency.migrations")
+        opened.append(pool)
+        return pool
+
+    cache: dict[str, asyncpg.Pool] = {}
+
+    def factory(schema: str) -> asyncpg.Pool:
+        return cache[schema]
+
+    for schema in ("clean", "dup", "redelivered", "gapped", "restart"):
+        cache[schema] = await open_schema(schema)
+    yield factory
+    for pool in opened:
+        await pool.close()
+
+
+def service(pool: asyncpg.Pool, inventory: Inventory) -> DependencyService:
+    return DependencyService(
+        repository=GraphRepository(pool),
+        inventory=inventory,
+        replay_page_size=4,
+        clusters_debounce_s=0,
+        changed=asyncio.Event(),
+    )
+
+
+def batches(events: list[ev.InventoryEvent], size: int) -> list[list[ev.InventoryEvent]]:
+    return [events[i : i + size] for i in range(0, len(events), size)]
+
+
+async def stored(pool: asyncpg.Pool) -> GraphContent:
+    content = await GraphRepository(pool).load(L)
+    assert content is not None
+    return content
+
+
+async def test_unusual_streams_end_in_the_same_graph_as_a_clean_stream(
+    pools: Callable[[str], asyncpg.Pool],
+) -> None:
+    events = stream()
+    inventory = Inventory(events)
+
+    clean = service(pools("clean"), inventory)
+    for batch in batches(events, 25):
+        await clean.apply(batch)
+    expected = await stored(pools("clean"))
+    assert expected.inventory_sequence == len(events)
+    assert expected == (await clean.snapshot(L))
+    assert inventory.requests == 0
+
+    dup = service(pools("dup"), inventory)
+    for batch in batches(events, 25):
+        result = await dup.apply(batch + batch)
+        assert result.duplicates == len(batch)
+    await dup.apply(events)  # a whole redelivery
+    assert await stored(pools("dup")) == expected
+
+    redelivered = service(pools("redelivered"), inventory)
+    for start in range(0, len(events), 20):  # each batch rewinds 15 events
+        await redelivered.apply(events[max(0, start - 15) : start + 20])
+    assert await stored(pools("redelivered")) == expected
+
+    gapped = service(pools("gapped"), inventory)
+    holes = {*range(10, 15), 99, *range(150, 190)}
+    delivered = [e for i, e in enumerate(events) if i not in holes]
+    for batch in batches(delivered, 25):
+        await gapped.apply(batch)
+    assert await stored(pools("gapped")) == expected
+    assert (await gapped.snapshot(L)) == expected
+    assert inventory.requests >= 3
+
+
+async def test_a_restarted_service_rebuilds_from_postgres_and_continues(
+    pools: Callable[[str], asyncpg.Pool],
+) -> None:
+    events = stream(200, seed=11)
+    inventory = Inventory(events)
+    first = service(pools("restart"), inventory)
+    for batch in batches(events[:120], 30):
+        await first.apply(batch)
+    second = service(pools("restart"), inventory)  # a new process: empty cache
+    for batch in batches(events[90:], 30):  # offsets were committed up to 90 only
+        await second.apply(batch)
+    clean = service(pools("clean"), inventory)
+    await clean.apply(events)
+    assert await stored(pools("restart")) == await stored(pools("clean"))
+    assert (await first.snapshot(L)) == (await second.snapshot(L))  # the stale cache reloads
+
+
+async def test_a_burst_of_events_becomes_one_graph_version_with_the_final_state(
+    pools: Callable[[str], asyncpg.Pool],
+) -> None:
+    events = stream(400, seed=3)
+    pool = pools("clean")
+    svc = service(pool, Inventory(events))
+    sent = Sent()
+    notifier = GraphNotifier(
+        repository=GraphRepository(pool),
+        publisher=sent,
+        topic="t.dependency.graph",
+        debounce_s=0.01,
+        changed=asyncio.Event(),
+    )
+    for batch in batches(events[:300], 50):
+        await svc.apply(batch)
+    await notifier.flush()
+    for batch in batches(events[300:], 50):
+        await svc.apply(batch)
+    await notifier.flush()
+    await notifier.flush()  # nothing changed: no new version
+    versions = [GRAPH_EVENTS.decode(m.value) for m in sent.messages]
+    assert [v.sequence for v in versions] == [1, 2]
+    assert all(isinstance(v, GraphChanged) for v in versions)
+    first, second = (v.payload for v in versions if isinstance(v, GraphChanged))
+    assert (first.from_version, first.version, first.inventory_sequence) == (0, 1, 300)
+    assert (second.from_version, second.version, second.inventory_sequence) == (1, 2, 400)
+
+    # Replaying the deltas onto nothing gives the stored graph.
+    apps: dict[str, ApplicationRecord] = {}
+    links: dict[str, IntegrationRecord] = {}
+    for delta in (first, second):
+        apps.update({a.id: a for a in delta.applications_upserted})
+        links.update({i.id: i for i in delta.integrations_upserted})
+        for app_id in delta.applications_removed:
+            apps.pop(app_id, None)
+        for link_id in delta.integrations_removed:
+            links.pop(link_id, None)
+    final = await stored(pool)
+    assert final.version == 2
+    assert sorted(apps) == [a.id for a in sorted(final.applications, key=lambda a: a.id)]
+    assert set(links) == {i.id for i in final.integrations}
+    assert (await svc.snapshot(L)).version == 2
