@@ -15,3 +15,15 @@ class InventorySettings(ServiceSettings):
     relay_idle_interval_s: float = Field(
         default=0.2, gt=0, description="How often the outbox relay looks for unsent events."
     )
+    relay_enabled: bool = Field(
+        default=True,
+        description=(
+            "Run the outbox relay in this instance (SNOEI_RELAY_ENABLED). Off, events are "
+            "committed but wait in the outbox, e.g. for maintenance or a crash test."
+        ),
+    )
+    max_upload_bytes: int = Field(
+        default=50 * 1024 * 1024,
+        ge=1024,
+        description="Largest import file accepted (SNOEI_MAX_UPLOAD_BYTES); larger gets 413.",
+    )

@@ -4,23 +4,24 @@ from __future__ import annotations
 
 import base64
 import logging
+import re
 from typing import Any
 
 from aiokafka.structs import ConsumerRecord
 from faststream import AckPolicy
 from faststream.kafka import KafkaRouter
 from faststream.kafka.annotations import KafkaMessage
-from pydantic import ValidationError
 
 from snoei.inventory.config import InventorySettings
+from snoei.inventory.domain.validation import ChangeError, InvalidChange, parse_change
 from snoei.inventory.service import InventoryService
-from snoei.shared.contracts.changes import CHANGES, InventoryChange
+from snoei.shared.contracts.changes import InventoryChange
 from snoei.shared.contracts.dlq import UNKNOWN_LANDSCAPE, ChangeRejected, FieldError, RejectedChange
-from snoei.shared.envelope import UnsupportedSchemaVersion, describe_errors
 from snoei.shared.kafka import BatchPublisher, OutgoingMessage
 from snoei.shared.runner import AssignmentTracker
 
 log = logging.getLogger(__name__)
+LANDSCAPE_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*")
 
 
 async def _records(msg: Any) -> Any:
@@ -28,21 +29,25 @@ async def _records(msg: Any) -> Any:
     return list(msg.raw_message)
 
 
-def reject(record: ConsumerRecord, errors: list[dict[str, str]]) -> ChangeRejected:
-    landscape = UNKNOWN_LANDSCAPE
-    if record.key:
+def _landscape_of(key: bytes | None) -> str:
+    """The message key when it is a usable landscape id, else the DLQ's ``unknown``."""
+    if key:
         try:
-            key = record.key.decode()
-            if key.replace("-", "").replace(".", "").replace("_", "").isalnum():
-                landscape = key
+            text = key.decode()
         except UnicodeDecodeError:
-            pass
-    first = errors[0] if errors else {"field": "(message)", "message": "invalid"}
+            return UNKNOWN_LANDSCAPE
+        if LANDSCAPE_ID.fullmatch(text) and len(text) <= 128:
+            return text
+    return UNKNOWN_LANDSCAPE
+
+
+def reject(record: ConsumerRecord, problem: InvalidChange) -> ChangeRejected:
+    errors = problem.errors or [ChangeError("(message)", problem.reason)]
     return ChangeRejected(
-        landscape_id=landscape,
+        landscape_id=_landscape_of(record.key),
         payload=RejectedChange(
-            reason=f"{first['field']}: {first['message']}",
-            errors=tuple(FieldError(**e) for e in errors),
+            reason=problem.reason,
+            errors=tuple(FieldError(field=e.field, message=e.message) for e in errors),
             source_topic=record.topic,
             source_partition=record.partition,
             source_offset=record.offset,
@@ -52,21 +57,13 @@ def reject(record: ConsumerRecord, errors: list[dict[str, str]]) -> ChangeReject
     )
 
 
-def decode(record: ConsumerRecord) -> InventoryChange | list[dict[str, str]]:
-    """The change, or the list of field errors explaining why it is rejected."""
-    try:
-        change = CHANGES.decode(record.value or b"")
-    except (ValidationError, UnsupportedSchemaVersion) as exc:
-        return describe_errors(exc)
+def decode(record: ConsumerRecord) -> InventoryChange | InvalidChange:
+    """The change, or why it is rejected."""
     key = record.key.decode(errors="replace") if record.key else None
-    if key is not None and key != change.landscape_id:
-        return [
-            {
-                "field": "landscape_id",
-                "message": f"message key {key!r} differs from landscape_id {change.landscape_id!r}",
-            }
-        ]
-    return change
+    try:
+        return parse_change(record.value or b"", key=key)
+    except InvalidChange as exc:
+        return exc
 
 
 def register_handlers(
@@ -99,13 +96,16 @@ def register_handlers(
         rejected: list[ChangeRejected] = []
         for record in records:
             outcome = decode(record)
-            if isinstance(outcome, list):
+            if isinstance(outcome, InvalidChange):
                 rejected.append(reject(record, outcome))
             else:
                 valid.append(outcome)
         if rejected:
             await dlq.publish(
-                [OutgoingMessage(topics.inventory_changes_dlq, r.key(), r.to_bytes()) for r in rejected]
+                [
+                    OutgoingMessage(topics.inventory_changes_dlq, r.key(), r.to_bytes())
+                    for r in rejected
+                ]
             )
             for r in rejected:
                 log.warning(

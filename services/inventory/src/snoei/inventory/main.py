@@ -15,7 +15,12 @@ from snoei.inventory.config import InventorySettings
 from snoei.inventory.handlers import register_handlers
 from snoei.inventory.service import InventoryService, OutboxRelay
 from snoei.shared.db import make_pool, migrate
-from snoei.shared.http import TokenRegistry, health_router, install_problem_handlers, landscape_guard
+from snoei.shared.http import (
+    TokenRegistry,
+    health_router,
+    install_problem_handlers,
+    landscape_guard,
+)
 from snoei.shared.kafka import BatchPublisher, ensure_topics, make_broker
 from snoei.shared.runner import AssignmentTracker
 
@@ -47,25 +52,31 @@ def create_app(settings: InventorySettings) -> FastAPI:
         await migrate(pool, schema=settings.db_schema, package="snoei.inventory.migrations")
         await ensure_topics(settings.kafka, topics.all())
         await publisher.start()
-        relay_task = asyncio.create_task(relay.run(), name="outbox-relay")
+        relay_task = (
+            asyncio.create_task(relay.run(), name="outbox-relay") if settings.relay_enabled
+            else None
+        )
         await broker.start()
         try:
             yield
         finally:
             await broker.stop()  # stops consuming and commits what was processed
-            relay_task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await relay_task
+            if relay_task is not None:
+                relay_task.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await relay_task
             await publisher.stop()
             await pool.close()
 
     app = FastAPI(title="Snoei inventory", version="1", lifespan=lifespan)
     install_problem_handlers(app)
+    app.add_middleware(api.UploadLimit, max_bytes=settings.max_upload_bytes)
     app.include_router(health_router({"database": database_ready, "kafka": tracker.ready}))
     app.include_router(
         api.build_router(
             service=service, repository=repository,
             guard=landscape_guard(TokenRegistry(settings.api_tokens)),
+            max_upload_bytes=settings.max_upload_bytes,
         )
     )
     return app

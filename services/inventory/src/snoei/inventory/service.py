@@ -10,7 +10,7 @@ import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, Literal
 
 import asyncpg
 
@@ -28,6 +28,7 @@ from snoei.shared.contracts import changes as c
 from snoei.shared.kafka import BatchPublisher, OutgoingMessage
 
 log = logging.getLogger(__name__)
+ChangeKind = Literal["registered", "updated", "removed"]
 PRUNE_NAMESPACE = uuid.UUID("0b8f3f0e-6a7c-4c55-9a51-2f4f2b0d6e11")
 
 
@@ -45,7 +46,7 @@ class HistoryEntry:
 
     version: int
     valid_from: datetime
-    change: str  # registered | updated | removed
+    change: ChangeKind
     changed_fields: list[str]
     change_id: uuid.UUID
     source: str
@@ -144,6 +145,7 @@ class InventoryService:
         entries: list[HistoryEntry] = []
         previous: dict[str, Any] | None = None
         for row in rows:
+            change: ChangeKind
             if row.data is None:
                 change = "removed"
             else:

@@ -1,0 +1,221 @@
+"""Inventory HTTP API against real Postgres and broker: changes, history, data quality,
+imports, upload limits and bearer-token isolation on every endpoint."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+
+from snoei.inventory.config import InventorySettings
+from snoei.inventory.main import create_app
+from snoei.shared.settings import KafkaSettings
+from tests.harness import TEST_TOKEN, auth
+
+pytestmark = pytest.mark.integration
+DATA = Path(__file__).resolve().parent.parent / "data" / "inventory"
+L = "gemeente-a"
+BASE = f"/v1/landscapes/{L}"
+OTHER_TOKEN = "token-for-b-only"
+
+
+@pytest.fixture
+async def client(database_url: str, kafka: KafkaSettings) -> AsyncIterator[httpx.AsyncClient]:
+    settings = InventorySettings(
+        database_url=database_url, kafka=kafka, max_upload_bytes=64 * 1024,
+        api_tokens={TEST_TOKEN: ["*"], OTHER_TOKEN: ["gemeente-b"]},
+    )
+    app = create_app(settings)
+    async with app.router.lifespan_context(app):
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(
+            transport=transport, base_url="http://inventory", headers=auth()
+        ) as http:
+            http.app = app  # type: ignore[attr-defined]  # lets the isolation test list routes
+            yield http
+
+
+def app_change(app_id: str, change_id: str | None = None, **fields: Any) -> dict[str, Any]:
+    payload: dict[str, Any] = {"application": {"id": app_id, "name": app_id.upper(), **fields}}
+    if change_id:
+        payload["change_id"] = change_id
+    return {"type": "application.upsert", "payload": payload}
+
+
+async def post(client: httpx.AsyncClient, changes: list[dict[str, Any]]) -> dict[str, Any]:
+    response = await client.post(f"{BASE}/changes", json=changes)
+    assert response.status_code == 200, response.text
+    body: dict[str, Any] = response.json()
+    return body
+
+
+async def upload(
+    client: httpx.AsyncClient, name: str, content: bytes | None = None, **params: Any
+) -> httpx.Response:
+    data = content if content is not None else (DATA / name).read_bytes()
+    return await client.post(f"{BASE}/imports", files={"file": (name, data)}, params=params)
+
+
+async def test_a_change_sent_twice_is_applied_once(client: httpx.AsyncClient) -> None:
+    change = app_change("crm", change_id="7b0c2c43-8f3a-4d7e-9f5e-0d6c8a0b1a11")
+    first = await post(client, [change])
+    again = await post(client, [change, change])
+    assert (first["applied"], first["last_sequence"]) == (1, 1)
+    assert (again["applied"], again["duplicates"], again["last_sequence"]) == (0, 2, 1)
+    history = (await client.get(f"{BASE}/applications/crm/history")).json()
+    assert [h["version"] for h in history] == [1]
+    assert len((await client.get(f"{BASE}/events")).json()) == 1
+
+
+async def test_history_answers_what_an_item_looked_like_on_a_date(
+    client: httpx.AsyncClient,
+) -> None:
+    await post(client, [app_change("crm", owner="KCC")])
+    between = datetime.now(UTC)
+    await asyncio.sleep(0.01)  # valid_from is the commit's clock; make "between" strictly earlier
+    await post(client, [app_change("crm", owner="Publiekszaken", users=12)])
+    await post(client, [{"type": "application.delete", "payload": {"id": "crm"}}])
+
+    history = (await client.get(f"{BASE}/applications/crm/history")).json()
+    assert [h["change"] for h in history] == ["registered", "updated", "removed"]
+    assert history[1]["changed_fields"] == ["owner", "users"]
+    assert {h["source"] for h in history} == {"api"}
+    then = await client.get(f"{BASE}/applications/crm", params={"as_of": between.isoformat()})
+    assert then.json()["owner"] == "KCC"
+    assert (await client.get(f"{BASE}/applications/crm")).status_code == 404
+    listed = await client.get(f"{BASE}/applications", params={"as_of": between.isoformat()})
+    assert [a["id"] for a in listed.json()] == ["crm"]
+    assert (await client.get(f"{BASE}/applications", params={"as_of": "2000-01-01"})).json() == []
+    bad = await client.get(f"{BASE}/applications", params={"as_of": "31-02-2026"})
+    assert bad.status_code == 422
+    assert "as_of" in bad.json()["detail"]
+
+
+async def test_an_integration_to_an_unknown_application_is_kept_as_a_quality_issue(
+    client: httpx.AsyncClient,
+) -> None:
+    await post(client, [app_change("zaak"), {"type": "integration.upsert", "payload": {
+        "integration": {"id": "z-to-later", "source": "zaak", "target": "later"}}}])
+    assert (await client.get(f"{BASE}/integrations/z-to-later")).status_code == 200
+    issues = (await client.get(f"{BASE}/quality-issues")).json()
+    assert [(i["id"], i["field"], i["problem"]) for i in issues] == [
+        ("z-to-later", "target", "unknown-application")
+    ]
+    await post(client, [app_change("later")])
+    assert (await client.get(f"{BASE}/quality-issues")).json() == []
+
+
+async def test_invalid_changes_get_a_problem_naming_item_and_field(
+    client: httpx.AsyncClient,
+) -> None:
+    response = await client.post(
+        f"{BASE}/changes", json=[app_change("ok"), app_change("crm", costs={"licence": -1})]
+    )
+    assert response.status_code == 422
+    problem = response.json()
+    assert response.headers["content-type"].startswith("application/problem+json")
+    assert "change 1: application.upsert 'crm': payload.application.costs.licence" in (
+        problem["detail"]
+    )
+    assert (await client.get(f"{BASE}/applications")).json() == []  # all or nothing
+
+
+async def test_each_importer_over_http_and_reimport_changes_nothing(
+    client: httpx.AsyncClient,
+) -> None:
+    for name, fmt in [("applications.csv", "csv"), ("integrations.csv", "csv"),
+                      ("archimate3.xml", "archimate"), ("archimate21.xml", "archimate"),
+                      ("model.archimate", "archi"), ("catalog-info.yaml", "backstage")]:
+        first = await upload(client, name)
+        assert first.status_code == 200, first.text
+        assert first.json()["format"] == fmt
+        assert first.json()["applied"] > 0
+        again = (await upload(client, name)).json()
+        assert (again["applied"], again["unchanged"]) == (0, 0), name
+        assert again["duplicates"] == first.json()["applied"] + first.json()["unchanged"]
+    apps = {a["id"] for a in (await client.get(f"{BASE}/applications",
+                                                params={"limit": 100})).json()}
+    assert {"zaak", "app-zaak", "c-crm", "id-zaak", "zaak-api", "resource:zaken-db"} <= apps
+    history = (await client.get(f"{BASE}/applications/zaak/history")).json()
+    assert history[0]["source"] == "import:csv:applications.csv"
+
+
+async def test_a_newer_file_produces_exactly_the_differences_and_prune_removes_vanished(
+    client: httpx.AsyncClient,
+) -> None:
+    v1 = b"id,name,owner\na,App A,X\nb,App B,X\nc,App C,X\n"
+    v2 = b"id,name,owner\na,App A,X\nb,App B,Y\nd,App D,X\n"
+    assert (await upload(client, "apps.csv", v1)).json()["applied"] == 3
+    kept = (await upload(client, "apps.csv", v2)).json()
+    assert (kept["applied"], kept["duplicates"], kept["deleted"]) == (2, 1, 0)
+    pruned = (await upload(client, "apps.csv", v2, prune="true")).json()
+    assert (pruned["applied"], pruned["deleted"]) == (1, 1)
+    ids = [a["id"] for a in (await client.get(f"{BASE}/applications")).json()]
+    assert ids == ["a", "b", "d"]
+    events = (await client.get(f"{BASE}/events")).json()
+    assert [e["type"] for e in events[3:]] == [
+        "application.updated", "application.registered", "application.removed"
+    ]
+
+
+async def test_a_bad_row_aborts_the_import_or_is_skipped_and_reported(
+    client: httpx.AsyncClient,
+) -> None:
+    aborted = await upload(client, "applications_bad.csv")
+    assert aborted.status_code == 422
+    assert aborted.json()["title"] == "Import rejected"
+    assert {e["location"] for e in aborted.json()["errors"]} >= {"line 3", "line 4"}
+    assert (await client.get(f"{BASE}/applications")).json() == []
+    skipped = await upload(client, "applications_bad.csv", on_error="skip")
+    assert skipped.status_code == 200
+    body = skipped.json()
+    assert body["applied"] == 2
+    assert any(s["field"] == "cost_licence" and s["item"] == "application 'bad-cost'"
+               for s in body["skipped"])
+
+
+async def test_unreadable_and_unsafe_files_are_refused_clearly(client: httpx.AsyncClient) -> None:
+    xxe = await upload(client, "xxe.xml")
+    assert xxe.status_code == 422
+    assert "unsafe XML" in xxe.json()["detail"]
+    wrong = await upload(client, "applications.csv", format="archimate")
+    assert wrong.status_code == 422
+    assert "not well-formed XML" in wrong.json()["detail"]
+
+
+async def test_an_upload_over_the_limit_gets_413(client: httpx.AsyncClient) -> None:
+    big = b"id,name\n" + b"".join(b"app-%d,App %d\n" % (i, i) for i in range(20_000))
+    response = await upload(client, "big.csv", big)
+    assert response.status_code == 413
+    assert "SNOEI_MAX_UPLOAD_BYTES" in response.json()["detail"]
+
+    async def chunks() -> AsyncIterator[bytes]:  # no Content-Length: the stream is counted
+        boundary = b"--xyz\r\n"
+        yield boundary + b'Content-Disposition: form-data; name="file"; filename="b.csv"\r\n\r\n'
+        for _ in range(200):
+            yield b"x" * 1024
+        yield b"\r\n--xyz--\r\n"
+
+    streamed = await client.post(
+        f"{BASE}/imports", content=chunks(),
+        headers={"content-type": "multipart/form-data; boundary=xyz"},
+    )
+    assert streamed.status_code == 413
+
+
+async def test_every_endpoint_needs_a_token_for_its_landscape(client: httpx.AsyncClient) -> None:
+    paths = client.app.openapi()["paths"]  # type: ignore[attr-defined]  # the published API
+    routes = [(p, m.upper()) for p, ops in paths.items() for m in ops
+              if p.startswith("/v1/landscapes/{landscape_id}")]
+    assert len(routes) >= 15
+    for template, method in routes:
+        path = template.replace("{landscape_id}", L).replace("{item_id}", "x")
+        anonymous = await client.request(method, path, headers={"Authorization": ""})
+        assert anonymous.status_code == 401, (method, path, anonymous.text)
+        other = await client.request(method, path, headers=auth(OTHER_TOKEN))
+        assert other.status_code == 403, (method, path, other.text)
