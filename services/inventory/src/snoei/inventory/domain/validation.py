@@ -106,7 +106,9 @@ def parse_change(data: bytes | str | dict[str, Any], *, key: str | None = None) 
     except ValidationError as exc:
         errors = [
             ChangeError(
-                _field_path(err["loc"], raw.get("type")), err["msg"].removeprefix("Value error, ")
+                "type" if err["type"] in ("union_tag_invalid", "union_tag_not_found")
+                else _field_path(err["loc"], raw.get("type")),
+                err["msg"].removeprefix("Value error, "),
             )
             for err in exc.errors(include_url=False)
         ]
