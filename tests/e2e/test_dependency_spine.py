@@ -12,6 +12,7 @@ import httpx
 import pytest
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition
 
+from snoei.dependency.adapters.inventory_client import InventoryClient
 from snoei.shared.contracts.changes import (
     ApplicationUpsert,
     IntegrationUpsert,
@@ -114,6 +115,13 @@ async def test_an_application_change_reaches_the_dependency_graph(
             f"/v1/landscapes/{LANDSCAPE}/applications/burgerzaken/dependents?depth=99"
         )
         assert too_deep.status_code == 422
+
+    replay = InventoryClient(stack["inventory"].url, token=TEST_TOKEN)
+    try:
+        events = await replay.events(LANDSCAPE, from_sequence=2, limit=10)
+    finally:
+        await replay.aclose()
+    assert [e.sequence for e in events] == [2, 3]
 
     deltas = await read_graph_versions(kafka, until_sequence=3)
     assert [d.payload.version for d in deltas] == list(range(1, len(deltas) + 1))

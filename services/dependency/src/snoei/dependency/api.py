@@ -4,8 +4,8 @@ Limits (answered with 422 when exceeded) come from the settings: ``max_depth``,
 ``max_impact_applications``, ``max_path_hops`` and ``max_paths``.
 """
 
-from __future__ import annotations
-
+# No `from __future__ import annotations` here: FastAPI resolves the route signatures at
+# runtime, and they use aliases local to build_router.
 from enum import StrEnum
 from typing import Annotated, Any
 
