@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from snoei.cli import stack
+from snoei.cli import imports, stack
 
 app = typer.Typer(
     name="snoei",
@@ -13,6 +13,7 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 app.add_typer(stack.app, name="stack")
+app.add_typer(imports.app)
 
 
 @app.command()
