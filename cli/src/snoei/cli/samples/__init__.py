@@ -1,0 +1,6 @@
+"""Seeded sample landscapes: a Dutch municipality for demos and a scale generator for benchmarks."""
+
+from snoei.cli.samples.landscape import Landscape
+from snoei.cli.samples.municipality import STORIES, generate_municipality
+
+__all__ = ["STORIES", "Landscape", "generate_municipality"]
