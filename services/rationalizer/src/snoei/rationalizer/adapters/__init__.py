@@ -1,0 +1,1 @@
+"""Adapters of the rationalizer: Postgres, the dependency service, packaged data."""

@@ -1,0 +1,1 @@
+"""Packaged endoflife.date release-cycle data (MIT, see LICENSE)."""

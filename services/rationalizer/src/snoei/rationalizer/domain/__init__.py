@@ -1,0 +1,1 @@
+"""Pure rationalisation domain: landscape model, rules, proposals, waves and what-if."""
