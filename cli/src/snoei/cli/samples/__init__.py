@@ -2,5 +2,6 @@
 
 from snoei.cli.samples.landscape import Landscape
 from snoei.cli.samples.municipality import STORIES, generate_municipality
+from snoei.cli.samples.scale import generate_scale
 
-__all__ = ["STORIES", "Landscape", "generate_municipality"]
+__all__ = ["STORIES", "Landscape", "generate_municipality", "generate_scale"]
