@@ -1,33 +1,5 @@
 """A seeded mid-size Dutch municipality (~300 applications, ~900 integrations) with planted
-stories that make every rationalisation rule fire.
-
-Planted stories (application ids are stable across seeds; see ``STORIES``):
-
-- consolidate-zaaksystemen: two active zaaksystemen, ``app-zaakwijs`` (on premises, dear,
-  fitness 2) and ``app-opengem-zaken`` (SaaS), realise the same reference components
-  (Zaakafhandelcomponent + Zaakregistratiecomponent).
-- consolidate-documentstores: three active document stores, ``app-docustroom``,
-  ``app-archiefkast`` and ``app-teamsites-documenten`` (on SharePoint 2019, end of life),
-  realise Documentmanagement (+ Documentregistratie).
-- retire-phase-out-unused-data: ``app-website-oud`` (phase-out, nobody consumes its data)
-  and ``app-eformulieren-oud`` (phase-out, feeds only the old website and Zaakwijs) —
-  the old website goes in an earlier wave than the forms server that feeds it.
-- retire-eliminate: ``app-zaalplanner`` — room booking with business value 1, fitness 2 on
-  PHP 7.4; the office suite already books rooms.
-- retire-unused: ``app-zoekmachine-intranet`` — an intranet search engine with 0 users.
-- replace-eol-belastingen: ``app-belastingen`` — the tax system (value 5, critical) runs on
-  Oracle Database 12.2 (end of life 2022-03-31) on Windows Server 2016.
-- blocked-begraafplaats: ``app-begraafplaatsregister`` is in phase-out but is the only
-  application realising the Begraafplaatsadministratiecomponent: retiring it must be
-  blocked by the coverage check.
-- wave-cycle-parkeren: ``app-parkeervergunningen-oud`` -> ``app-parkeerkoppeling-oud`` ->
-  ``app-naheffingen-oud`` -> back, all in phase-out (``app-parkeerportaal`` took over): they
-  feed each other, so the wave plan must retire them as one unit.
-
-Hubs: ``app-servicebus`` (integration platform), the key registers ``app-brp``, ``app-bag``,
-``app-nhr-koppeling``, ``app-iam``, and the consumers ``app-financieel``,
-``app-gegevensmagazijn``. Isolated: ``app-legesrekentool`` and ``app-verkiezingsuitslagen``.
-"""
+stories, listed in ``STORIES``, that make every rationalisation rule fire."""
 
 from __future__ import annotations
 
