@@ -68,9 +68,7 @@ class Evaluation:
 
     @property
     def total_yearly_saving(self) -> float:
-        return round(
-            sum(p.yearly_saving for p in self.proposals if p.status in ACTIVE_STATUSES), 2
-        )
+        return round(sum(p.yearly_saving for p in self.proposals if p.status in ACTIVE_STATUSES), 2)
 
 
 def euros(amount: float) -> str:
@@ -493,9 +491,7 @@ class Rationalizer:
             )
         else:
             parts.append("No other application loses data.")
-        parts.append(
-            f"Risk {proposal.risk.value}, confidence {round(proposal.confidence * 100)}%."
-        )
+        parts.append(f"Risk {proposal.risk.value}, confidence {round(proposal.confidence * 100)}%.")
         return " ".join(parts)
 
     # --- coverage -------------------------------------------------------------------------

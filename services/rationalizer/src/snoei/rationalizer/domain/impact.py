@@ -53,9 +53,7 @@ def uncovered_capabilities(
     gone = set(removed)
     allow = set(allowed)
     concerned = {
-        capability
-        for app_id in gone
-        for capability in landscape.applications[app_id].capabilities
+        capability for app_id in gone for capability in landscape.applications[app_id].capabilities
     }
     return sorted(
         capability

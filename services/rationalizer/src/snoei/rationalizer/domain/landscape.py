@@ -112,9 +112,7 @@ class Landscape:
         }
         graph: nx.MultiDiGraph = nx.MultiDiGraph()
         graph.add_nodes_from(self.applications)
-        graph.add_edges_from(
-            (i.source, i.target, i.id) for i in self.integrations.values()
-        )
+        graph.add_edges_from((i.source, i.target, i.id) for i in self.integrations.values())
         self.graph = graph
         realisers: dict[str, set[str]] = defaultdict(set)
         for app in self.applications.values():

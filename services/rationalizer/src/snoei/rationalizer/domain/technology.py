@@ -71,9 +71,7 @@ class LifecycleCatalogue:
     def with_records(self, records: Iterable[TechnologyRecord]) -> LifecycleCatalogue:
         """A catalogue where the organisation's ``TechnologyRecord``s take precedence."""
         own = [
-            ReleaseCycle(
-                r.product, r.version, r.end_of_support, r.end_of_life, "organisation"
-            )
+            ReleaseCycle(r.product, r.version, r.end_of_support, r.end_of_life, "organisation")
             for r in records
         ]
         if not own:
@@ -95,7 +93,8 @@ class LifecycleCatalogue:
         supported = [
             c
             for c in self._by_product.get(normalise_product(use.product), [])
-            if not _passed(c.end_of_life, today) and not _passed(c.end_of_support, today)
+            if not _passed(c.end_of_life, today)
+            and not _passed(c.end_of_support, today)
             and c.end_of_life is not None
         ]
         if not supported:
@@ -163,7 +162,12 @@ def technology_risk(
     else:
         state = "supported"
     return TechnologyRisk(
-        use.product, use.version, round(risk, 4), True, cycle.end_of_support, cycle.end_of_life,
+        use.product,
+        use.version,
+        round(risk, 4),
+        True,
+        cycle.end_of_support,
+        cycle.end_of_life,
         state,
     )
 

@@ -78,9 +78,7 @@ def what_if(
         retired=tuple(gone),
         uncovered_capabilities=tuple(
             UncoveredCapability(id=c, name=landscape.capability_name(c))
-            for c in uncovered_capabilities(
-                landscape, gone, config.allow_uncovered_capabilities
-            )
+            for c in uncovered_capabilities(landscape, gone, config.allow_uncovered_capabilities)
         ),
         blast_radius=tuple(blast_radius(landscape, gone, config.blast_radius_depth)),
         integrations_removed=len(removed_integrations),

@@ -1,0 +1,97 @@
+"""Kafka entry points of the rationalizer: graph versions in, run requests in."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from aiokafka.structs import ConsumerRecord
+from faststream import AckPolicy
+from faststream.kafka import KafkaRouter
+from pydantic import ValidationError
+
+from snoei.rationalizer.config import RationalizerSettings
+from snoei.rationalizer.service import Debouncer, RationalizerService
+from snoei.shared.contracts.graph import GRAPH_EVENTS, GraphEvent
+from snoei.shared.contracts.runs import RUN_COMMANDS, RunCommand
+from snoei.shared.envelope import EnvelopeCodec, UnsupportedSchemaVersion, describe_errors
+from snoei.shared.runner import AssignmentTracker
+
+log = logging.getLogger(__name__)
+
+
+async def _records(msg: Any) -> Any:
+    """Hand the handler the raw records, so one malformed message is skipped, not fatal."""
+    return list(msg.raw_message)
+
+
+def decode_all(records: list[ConsumerRecord], codec: EnvelopeCodec[Any]) -> list[Any]:
+    """The valid messages in order; malformed ones are logged with their reason and skipped."""
+    valid = []
+    for record in records:
+        try:
+            valid.append(codec.decode(record.value or b""))
+        except (ValidationError, UnsupportedSchemaVersion) as exc:
+            errors = describe_errors(exc)
+            log.warning(
+                "skipped malformed message",
+                extra={
+                    "topic": record.topic,
+                    "offset": record.offset,
+                    "reason": f"{errors[0]['field']}: {errors[0]['message']}",
+                },
+            )
+    return valid
+
+
+def register_handlers(
+    router: KafkaRouter,
+    *,
+    settings: RationalizerSettings,
+    service: RationalizerService,
+    debouncer: Debouncer,
+    graph_tracker: AssignmentTracker,
+    runs_tracker: AssignmentTracker,
+) -> None:
+    topics = settings.kafka.topics
+
+    # One consumer group per topic: a group whose members subscribe to different topics
+    # rebalances needlessly (and slowly on some brokers).
+    @router.subscriber(
+        topics.dependency_graph,
+        batch=True,
+        group_id=settings.consumer_group,
+        auto_offset_reset="earliest",
+        max_records=settings.batch_max_records,
+        batch_timeout_ms=50,
+        session_timeout_ms=settings.kafka.session_timeout_ms,
+        heartbeat_interval_ms=settings.kafka.heartbeat_interval_ms,
+        ack_policy=AckPolicy.NACK_ON_ERROR,
+        decoder=_records,
+        listener=graph_tracker,
+    )
+    async def on_graph(records: list[Any]) -> None:
+        # The replica is committed before the offsets; redelivery is skipped by version.
+        events: list[GraphEvent] = decode_all(records, GRAPH_EVENTS)
+        changed = await service.apply_graph_events(events)
+        for landscape_id in changed:
+            debouncer.touch(landscape_id)
+
+    @router.subscriber(
+        topics.rationalizer_runs,
+        batch=True,
+        group_id=f"{settings.consumer_group}-runs",
+        auto_offset_reset="earliest",
+        max_records=settings.batch_max_records,
+        batch_timeout_ms=50,
+        session_timeout_ms=settings.kafka.session_timeout_ms,
+        heartbeat_interval_ms=settings.kafka.heartbeat_interval_ms,
+        ack_policy=AckPolicy.NACK_ON_ERROR,
+        decoder=_records,
+        listener=runs_tracker,
+    )
+    async def on_runs(records: list[Any]) -> None:
+        commands: list[RunCommand] = decode_all(records, RUN_COMMANDS)
+        for command in commands:
+            # Idempotent on run_id: a redelivered request finds its run stored and stops.
+            await service.run(command.landscape_id, command.payload)

@@ -1,0 +1,532 @@
+"""Rationalizer use cases: keep graph replicas current, run evaluations (debounced, on
+request, on schedule), store and publish them, record decisions, and answer queries."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+import uuid
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from typing import Protocol
+
+from croniter import croniter
+
+from snoei.rationalizer.adapters.dependency_client import DependencyUnavailable
+from snoei.rationalizer.adapters.repository import (
+    DecisionRow,
+    RationalizerRepository,
+    RunRow,
+    StoredRun,
+)
+from snoei.rationalizer.domain.config import RulesConfig
+from snoei.rationalizer.domain.engine import ACTIVE_STATUSES, Evaluation, Verdict, rationalise
+from snoei.rationalizer.domain.landscape import GraphReplica, Landscape
+from snoei.rationalizer.domain.technology import LifecycleCatalogue
+from snoei.rationalizer.domain.waves import WavePlan
+from snoei.rationalizer.domain.whatif import WhatIfResult, what_if
+from snoei.shared.contracts.graph import GraphChanged, GraphContent, GraphEvent, GraphSnapshot
+from snoei.shared.contracts.proposals import (
+    Proposal,
+    ProposalBatch,
+    ProposalsPublished,
+    ProposalStatus,
+)
+from snoei.shared.contracts.runs import RunRequest, RunRequested, RunTrigger
+from snoei.shared.kafka import OutgoingMessage
+
+log = logging.getLogger(__name__)
+
+NO_GRAPH = "no graph has been received for this landscape yet"
+
+
+class Publisher(Protocol):
+    async def publish(self, messages: Sequence[OutgoingMessage]) -> None: ...
+
+
+class SnapshotSource(Protocol):
+    async def snapshot(self, landscape_id: str) -> GraphContent: ...
+
+
+class ProposalNotFound(LookupError):
+    """The proposal is not in the landscape's latest run."""
+
+
+class RunNotFound(LookupError):
+    """The run is not known for this landscape."""
+
+
+@dataclass(frozen=True, slots=True)
+class RunDiff:
+    from_run: uuid.UUID | None
+    to_run: uuid.UUID
+    added: list[Proposal]
+    removed: list[Proposal]
+    changed: list[tuple[Proposal, Proposal, list[str]]]
+    saving_change: float
+
+
+def overlay(proposal: Proposal, decision: DecisionRow | None) -> Proposal:
+    """The proposal as decided since its run: a decision holds while the facts are the same;
+    acceptance does not lift a coverage block, rejection always holds."""
+    if decision is None or decision.facts_hash != proposal.facts_hash:
+        return proposal
+    if decision.verdict == Verdict.REJECT:
+        return proposal.model_copy(update={"status": ProposalStatus.REJECTED})
+    if proposal.status == ProposalStatus.BLOCKED:
+        return proposal
+    return proposal.model_copy(update={"status": ProposalStatus.ACCEPTED})
+
+
+class RationalizerService:
+    def __init__(
+        self,
+        *,
+        repository: RationalizerRepository,
+        catalogue: LifecycleCatalogue,
+        rules: RulesConfig,
+        publisher: Publisher,
+        proposals_topic: str,
+        runs_topic: str,
+        snapshots: SnapshotSource | None,
+        today: Callable[[], date] = lambda: datetime.now(UTC).date(),
+    ) -> None:
+        self._repository = repository
+        self._catalogue = catalogue
+        self._rules = rules
+        self._publisher = publisher
+        self._proposals_topic = proposals_topic
+        self._runs_topic = runs_topic
+        self._snapshots = snapshots
+        self._today = today
+        self._cache: dict[str, GraphReplica] = {}
+        self._locks: dict[str, asyncio.Lock] = {}
+        self.runs_completed = 0
+
+    def _lock(self, landscape_id: str) -> asyncio.Lock:
+        return self._locks.setdefault(landscape_id, asyncio.Lock())
+
+    # --- graph replicas ------------------------------------------------------------------
+
+    async def apply_graph_events(self, events: Sequence[GraphEvent]) -> set[str]:
+        """Apply events in order per landscape; returns the landscapes that changed."""
+        changed: set[str] = set()
+        by_landscape: dict[str, list[GraphEvent]] = {}
+        for event in events:
+            by_landscape.setdefault(event.landscape_id, []).append(event)
+        for landscape_id, own in by_landscape.items():
+            async with self._lock(landscape_id):
+                if await self._apply(landscape_id, own):
+                    changed.add(landscape_id)
+        return changed
+
+    async def _apply(self, landscape_id: str, events: list[GraphEvent]) -> bool:
+        changed = False
+        async with self._repository.replicas() as store:
+            head = await store.lock(landscape_id)
+            replica = self._cache.get(landscape_id)
+            if head is None:
+                replica = None
+            elif replica is None or replica.version != head[0]:
+                loaded = await self._repository.load_replica(landscape_id)
+                replica = loaded[0] if loaded else None
+            for event in events:
+                if isinstance(event, GraphSnapshot):
+                    if replica is None or event.payload.version >= replica.version:
+                        replica = GraphReplica.from_content(event.payload)
+                        await store.replace(landscape_id, replica)
+                        changed = True
+                    continue
+                assert isinstance(event, GraphChanged)
+                delta = event.payload
+                if replica is not None and replica.is_duplicate(delta):
+                    continue
+                if replica is not None and delta.from_version == replica.version:
+                    replica.apply(delta)
+                    await store.apply(landscape_id, delta)
+                    changed = True
+                    continue
+                if replica is None and delta.from_version == 0:
+                    replica = GraphReplica()
+                    replica.apply(delta)
+                    await store.replace(landscape_id, replica)
+                    changed = True
+                    continue
+                fetched = await self._fetch_snapshot(landscape_id)
+                if fetched is None or fetched.version < delta.from_version:
+                    log.warning(
+                        "graph version gap not repaired",
+                        extra={
+                            "landscape_id": landscape_id,
+                            "have": replica and replica.version,
+                            "delta_from": delta.from_version,
+                        },
+                    )
+                    if replica is not None:
+                        await store.mark_stale(landscape_id)
+                    continue
+                replica = GraphReplica.from_content(fetched)
+                if delta.from_version == replica.version:
+                    replica.apply(delta)
+                await store.replace(landscape_id, replica)
+                changed = True
+        if replica is not None:
+            self._cache[landscape_id] = replica
+        return changed
+
+    async def _fetch_snapshot(self, landscape_id: str) -> GraphContent | None:
+        if self._snapshots is None:
+            return None
+        try:
+            return await self._snapshots.snapshot(landscape_id)
+        except DependencyUnavailable as exc:
+            log.warning(
+                "snapshot unavailable", extra={"landscape_id": landscape_id, "error": str(exc)}
+            )
+            return None
+
+    async def _landscape(self, landscape_id: str) -> tuple[GraphReplica | None, bool]:
+        """The current replica (cached while its version matches the store) and staleness."""
+        head = await self._repository.replica_version(landscape_id)
+        if head is None:
+            fetched = await self._fetch_snapshot(landscape_id)
+            if fetched is None:
+                return None, False
+            # Callers may hold the landscape's lock; the row lock in the store orders writers.
+            await self._apply(
+                landscape_id,
+                [
+                    GraphSnapshot(
+                        landscape_id=landscape_id, sequence=fetched.version or None, payload=fetched
+                    )
+                ],
+            )
+            head = await self._repository.replica_version(landscape_id)
+            if head is None:
+                return None, False
+        cached = self._cache.get(landscape_id)
+        if cached is not None and cached.version == head[0]:
+            return cached, head[1]
+        loaded = await self._repository.load_replica(landscape_id)
+        if loaded is None:
+            return None, False
+        self._cache[landscape_id] = loaded[0]
+        return loaded
+
+    # --- runs ----------------------------------------------------------------------------
+
+    async def run(self, landscape_id: str, request: RunRequest) -> RunRow | None:
+        """Evaluate the landscape and store + publish the run; None if this run id exists."""
+        async with self._lock(landscape_id):
+            if await self._repository.run_exists(request.run_id):
+                return None
+            started = datetime.now(UTC)
+            clock = time.perf_counter()
+            replica, stale = await self._landscape(landscape_id)
+            previous = await self._repository.latest_quadrants(landscape_id)
+            decisions = {
+                k: d.decision() for k, d in (await self._repository.decisions(landscape_id)).items()
+            }
+            if replica is None:
+                evaluation = Evaluation((), {}, WavePlan(), NO_GRAPH)
+            else:
+                landscape_content = replica.to_content()
+                evaluation = await asyncio.to_thread(
+                    lambda: rationalise(
+                        Landscape.from_content(landscape_content),
+                        config=self._rules,
+                        catalogue=self._catalogue,
+                        today=self._today(),
+                        previous_quadrants=previous,
+                        decisions=decisions,
+                    )
+                )
+            proposals = evaluation.proposals
+            if stale:
+                proposals = tuple(
+                    p.model_copy(update={"confidence": round(p.confidence * 0.8, 2)})
+                    for p in proposals
+                )
+            row = RunRow(
+                run_id=request.run_id,
+                landscape_id=landscape_id,
+                trigger=request.trigger.value,
+                requested_by=request.requested_by,
+                graph_version=replica.version if replica else 0,
+                inventory_sequence=replica.inventory_sequence if replica else 0,
+                started_at=started,
+                finished_at=datetime.now(UTC),
+                duration_ms=round((time.perf_counter() - clock) * 1000, 2),
+                proposal_count=len(proposals),
+                total_yearly_saving=evaluation.total_yearly_saving,
+                empty_reason=evaluation.empty_reason,
+                stale_inputs=stale,
+            )
+            stored = StoredRun(row, dict(evaluation.quadrants), evaluation.waves)
+            if not await self._repository.save_run(stored, proposals):
+                return None
+        self.runs_completed += 1
+        await self._publish(row, proposals)
+        log.info(
+            "run finished",
+            extra={
+                "landscape_id": landscape_id,
+                "run_id": str(row.run_id),
+                "proposals": len(proposals),
+                "duration_ms": row.duration_ms,
+                "trigger": row.trigger,
+            },
+        )
+        return row
+
+    async def _publish(self, row: RunRow, proposals: Sequence[Proposal]) -> None:
+        event = ProposalsPublished(
+            landscape_id=row.landscape_id,
+            payload=ProposalBatch(
+                run_id=row.run_id,
+                graph_version=row.graph_version,
+                proposals=tuple(proposals),
+                total_yearly_saving=row.total_yearly_saving,
+                empty_reason=row.empty_reason,
+            ),
+        )
+        try:
+            await self._publisher.publish(
+                [OutgoingMessage(self._proposals_topic, event.key(), event.to_bytes())]
+            )
+        except Exception:  # the run is stored; a later run publishes the current state again
+            log.exception("publishing proposals failed", extra={"run_id": str(row.run_id)})
+
+    async def request_run(
+        self,
+        landscape_id: str,
+        *,
+        trigger: RunTrigger,
+        requested_by: str | None,
+        run_id: uuid.UUID | None = None,
+    ) -> uuid.UUID:
+        """Ask for a run through ``rationalizer.runs`` (the instance owning it runs it)."""
+        request = RunRequest(
+            run_id=run_id or uuid.uuid4(), trigger=trigger, requested_by=requested_by
+        )
+        command = RunRequested(landscape_id=landscape_id, payload=request)
+        await self._publisher.publish(
+            [OutgoingMessage(self._runs_topic, command.key(), command.to_bytes())]
+        )
+        return request.run_id
+
+    async def request_scheduled_runs(self, tick: datetime) -> int:
+        """One run request per known landscape; the run id derives from the tick, so several
+        instances firing the same schedule ask for the same runs (idempotent)."""
+        landscapes = await self._repository.landscapes()
+        for landscape_id in landscapes:
+            await self.request_run(
+                landscape_id,
+                trigger=RunTrigger.SCHEDULE,
+                requested_by="schedule",
+                run_id=uuid.uuid5(uuid.NAMESPACE_URL, f"snoei:{landscape_id}:{tick.isoformat()}"),
+            )
+        return len(landscapes)
+
+    # --- decisions and queries -----------------------------------------------------------
+
+    async def latest(self, landscape_id: str) -> StoredRun | None:
+        return await self._repository.run(landscape_id)
+
+    async def proposals(
+        self,
+        landscape_id: str,
+        *,
+        action: str | None = None,
+        status: str | None = None,
+        min_saving: float | None = None,
+    ) -> tuple[StoredRun | None, list[Proposal]]:
+        run = await self._repository.run(landscape_id)
+        if run is None:
+            return None, []
+        found = await self._repository.run_proposals(
+            run.row.run_id, action=action, min_saving=min_saving
+        )
+        decisions = await self._repository.decisions(landscape_id)
+        decided = [overlay(p, decisions.get(p.id)) for p in found]
+        return run, [p for p in decided if status is None or p.status.value == status]
+
+    async def proposal(
+        self, landscape_id: str, proposal_id: str
+    ) -> tuple[Proposal, DecisionRow | None]:
+        run = await self._repository.run(landscape_id)
+        found = (
+            await self._repository.run_proposals(run.row.run_id, proposal_id=proposal_id)
+            if run is not None
+            else []
+        )
+        if not found:
+            raise ProposalNotFound(
+                f"proposal {proposal_id!r} is not in the latest run of landscape {landscape_id!r}"
+            )
+        decision = (await self._repository.decisions(landscape_id)).get(proposal_id)
+        return overlay(found[0], decision), decision
+
+    async def decide(
+        self,
+        landscape_id: str,
+        proposal_id: str,
+        *,
+        verdict: Verdict,
+        reason: str,
+        decided_by: str | None,
+    ) -> Proposal:
+        """Record an accept / reject on the proposal's current facts."""
+        proposal, _ = await self.proposal(landscape_id, proposal_id)
+        row = DecisionRow(
+            landscape_id,
+            proposal_id,
+            verdict,
+            reason,
+            proposal.facts_hash,
+            decided_by,
+            datetime.now(UTC),
+        )
+        await self._repository.add_decision(row)
+        return overlay(proposal, row)
+
+    async def decisions(self, landscape_id: str) -> list[DecisionRow]:
+        return sorted(
+            (await self._repository.decisions(landscape_id)).values(),
+            key=lambda d: d.decided_at,
+            reverse=True,
+        )
+
+    async def runs(self, landscape_id: str, limit: int) -> list[RunRow]:
+        return await self._repository.runs(landscape_id, limit)
+
+    async def run_detail(
+        self, landscape_id: str, run_id: uuid.UUID
+    ) -> tuple[StoredRun, list[Proposal]]:
+        run = await self._repository.run(landscape_id, run_id)
+        if run is None:
+            raise RunNotFound(f"run {run_id} is not known for landscape {landscape_id!r}")
+        return run, await self._repository.run_proposals(run_id)
+
+    async def diff(
+        self, landscape_id: str, run_id: uuid.UUID, against: uuid.UUID | None
+    ) -> RunDiff:
+        """What changed from ``against`` (default: the run before) to ``run_id``."""
+        _, after = await self.run_detail(landscape_id, run_id)
+        base = against or await self._repository.previous_run_id(landscape_id, run_id)
+        before: list[Proposal] = []
+        if base is not None:
+            _, before = await self.run_detail(landscape_id, base)
+        old = {p.id: p for p in before}
+        new = {p.id: p for p in after}
+        changed = []
+        for key in sorted(old.keys() & new.keys()):
+            fields = [
+                name
+                for name in (
+                    "status",
+                    "facts_hash",
+                    "yearly_saving",
+                    "migration_cost",
+                    "risk",
+                    "survivor",
+                    "confidence",
+                )
+                if getattr(old[key], name) != getattr(new[key], name)
+            ]
+            if fields:
+                changed.append((old[key], new[key], fields))
+
+        def saving(items: dict[str, Proposal]) -> float:
+            return sum(p.yearly_saving for p in items.values() if p.status in ACTIVE_STATUSES)
+
+        return RunDiff(
+            from_run=base,
+            to_run=run_id,
+            added=[new[k] for k in sorted(new.keys() - old.keys())],
+            removed=[old[k] for k in sorted(old.keys() - new.keys())],
+            changed=changed,
+            saving_change=round(saving(new) - saving(old), 2),
+        )
+
+    async def what_if(self, landscape_id: str, retire: Sequence[str]) -> WhatIfResult:
+        replica, _ = await self._landscape(landscape_id)
+        content = (
+            replica.to_content()
+            if replica is not None
+            else GraphContent(version=0, inventory_sequence=0)
+        )
+        previous = await self._repository.latest_quadrants(landscape_id)
+        decisions = {
+            k: d.decision() for k, d in (await self._repository.decisions(landscape_id)).items()
+        }
+        return await asyncio.to_thread(
+            lambda: what_if(
+                Landscape.from_content(content),
+                retire,
+                config=self._rules,
+                catalogue=self._catalogue,
+                today=self._today(),
+                previous_quadrants=previous,
+                decisions=decisions,
+            )
+        )
+
+
+class Debouncer:
+    """Re-evaluates a landscape ``delay`` after its last change, and at most ``max_wait``
+    after the first change not yet evaluated, so a steady stream still gets evaluated."""
+
+    def __init__(self, service: RationalizerService, *, delay: float, max_wait: float) -> None:
+        self._service = service
+        self._delay = delay
+        self._max_wait = max_wait
+        self._pending: dict[str, tuple[float, float]] = {}  # first change, last change
+        self._tasks: dict[str, asyncio.Task[None]] = {}
+
+    def touch(self, landscape_id: str) -> None:
+        now = time.monotonic()
+        first, _ = self._pending.get(landscape_id, (now, now))
+        self._pending[landscape_id] = (first, now)
+        task = self._tasks.get(landscape_id)
+        if task is None or task.done():
+            self._tasks[landscape_id] = asyncio.create_task(
+                self._wait_and_run(landscape_id), name=f"debounce-{landscape_id}"
+            )
+
+    async def _wait_and_run(self, landscape_id: str) -> None:
+        while True:
+            first, last = self._pending[landscape_id]
+            due = min(last + self._delay, first + self._max_wait)
+            wait = due - time.monotonic()
+            if wait <= 0:
+                break
+            await asyncio.sleep(wait)
+        del self._pending[landscape_id]
+        try:
+            await self._service.run(landscape_id, RunRequest(trigger=RunTrigger.CHANGE))
+        except Exception:
+            log.exception("evaluation after change failed", extra={"landscape_id": landscape_id})
+
+    async def close(self) -> None:
+        tasks = [t for t in self._tasks.values() if not t.done()]
+        for task in tasks:
+            task.cancel()
+        await asyncio.gather(*tasks, return_exceptions=True)
+
+
+async def run_schedule(service: RationalizerService, expression: str) -> None:
+    """Publishes run requests for every landscape at each tick of the cron ``expression``."""
+    schedule = croniter(expression, datetime.now(UTC))
+    while True:
+        tick: datetime = schedule.get_next(datetime)
+        await asyncio.sleep(max(0.0, (tick - datetime.now(UTC)).total_seconds()))
+        try:
+            count = await service.request_scheduled_runs(tick)
+            log.info(
+                "scheduled runs requested", extra={"landscapes": count, "tick": tick.isoformat()}
+            )
+        except Exception:
+            log.exception("scheduled run requests failed")
