@@ -28,4 +28,14 @@ def bench(
     quick: bool = typer.Option(False, "--quick", help="CI smoke size."),
 ) -> None:
     """Run the benchmarks and write bench/results/latest.json."""
-    typer.echo("not yet: the benchmark suite lands with the benchmarks issue (#7)")
+    from snoei.cli.bench.environment import BenchError
+    from snoei.cli.bench.runner import UnknownScenario, run_bench
+    from snoei.cli.embedded import EmbeddedServerError
+
+    try:
+        report = run_bench(scenario, quick=quick)
+    except (UnknownScenario, BenchError, EmbeddedServerError) as exc:
+        typer.echo(f"snoei bench: {exc}", err=True)
+        raise typer.Exit(1) from None
+    if any(r["error"] for r in report["results"].values()):
+        raise typer.Exit(1)

@@ -1,0 +1,1 @@
+"""Benchmarks of Snoei measured side by side against raw baselines (``snoei bench``)."""
