@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from snoei.cli import imports, stack
+from snoei.cli import imports, rationalize, stack
 
 app = typer.Typer(
     name="snoei",
@@ -14,6 +14,7 @@ app = typer.Typer(
 )
 app.add_typer(stack.app, name="stack")
 app.add_typer(imports.app)
+app.add_typer(rationalize.app)
 
 
 @app.command()
