@@ -198,9 +198,12 @@ async def test_run_requests_are_idempotent_and_published(
         bootstrap_servers=kafka.bootstrap,
         auto_offset_reset="earliest",
         group_id=f"probe-{uuid.uuid4().hex[:8]}",
+        session_timeout_ms=kafka.session_timeout_ms,
+        heartbeat_interval_ms=kafka.heartbeat_interval_ms,
     )
     await consumer.start()
     try:
+        await wait_for(consumer.assignment, message="the probe consumer's assignment")
         with running_services(
             ["rationalizer"],
             database_url=database_url,

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import asyncio
 import ssl
-from collections.abc import Iterable, Sequence
+from collections.abc import Awaitable, Callable, Iterable, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
-from aiokafka import AIOKafkaProducer
+from aiokafka import AIOKafkaProducer, ConsumerRebalanceListener
 from aiokafka.admin import AIOKafkaAdminClient, NewTopic
-from faststream.kafka import KafkaBroker
+from faststream import AckPolicy
+from faststream.kafka import KafkaBroker, KafkaRouter
 from faststream.security import BaseSecurity, SASLPlaintext, SASLScram256, SASLScram512
 
 from snoei.shared.settings import KafkaSettings
@@ -139,3 +140,44 @@ async def ensure_topics(settings: KafkaSettings, names: Iterable[str]) -> None:
                     raise RuntimeError(f"could not create topic {topic}: {message} ({code})")
     finally:
         await admin.close()
+
+
+async def raw_records(message: Any) -> Any:
+    """FastStream decoder handing a batch handler its raw ``ConsumerRecord``s, so the handler
+    sees offsets and untouched bytes and one malformed message is handled, not fatal."""
+    return list(message.raw_message)
+
+
+Handler = TypeVar("Handler", bound=Callable[..., Awaitable[None]])
+
+
+def batch_subscriber(
+    router: KafkaRouter,
+    topic: str,
+    settings: KafkaSettings,
+    *,
+    group_id: str,
+    max_records: int,
+    listener: ConsumerRebalanceListener,
+) -> Callable[[Handler], Handler]:
+    """Register a Snoei batch consumer: it reads a new group from the start, commits only
+    after the handler succeeded (a failure redelivers the batch) and gets raw records."""
+    subscriber = router.subscriber(
+        topic,
+        batch=True,
+        group_id=group_id,
+        auto_offset_reset="earliest",
+        max_records=max_records,
+        batch_timeout_ms=50,
+        session_timeout_ms=settings.session_timeout_ms,
+        heartbeat_interval_ms=settings.heartbeat_interval_ms,
+        ack_policy=AckPolicy.NACK_ON_ERROR,
+        decoder=raw_records,
+        listener=listener,
+    )
+
+    def register(handler: Handler) -> Handler:
+        subscriber(handler)
+        return handler
+
+    return register

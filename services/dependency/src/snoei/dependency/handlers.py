@@ -6,7 +6,6 @@ import logging
 from typing import Any
 
 from aiokafka.structs import ConsumerRecord
-from faststream import AckPolicy
 from faststream.kafka import KafkaRouter
 from pydantic import ValidationError
 
@@ -14,14 +13,10 @@ from snoei.dependency.config import DependencySettings
 from snoei.dependency.service import DependencyService
 from snoei.shared.contracts.inventory_events import INVENTORY_EVENTS, InventoryEvent
 from snoei.shared.envelope import UnsupportedSchemaVersion, describe_errors
+from snoei.shared.kafka import batch_subscriber
 from snoei.shared.runner import AssignmentTracker
 
 log = logging.getLogger(__name__)
-
-
-async def _records(msg: Any) -> Any:
-    """Hand the handler the raw records, so one malformed message is skipped, not fatal."""
-    return list(msg.raw_message)
 
 
 def decode(record: ConsumerRecord) -> InventoryEvent | None:
@@ -53,17 +48,12 @@ def register_handlers(
     service: DependencyService,
     tracker: AssignmentTracker,
 ) -> None:
-    @router.subscriber(
+    @batch_subscriber(
+        router,
         settings.kafka.topics.inventory_events,
-        batch=True,
+        settings.kafka,
         group_id=settings.consumer_group,
-        auto_offset_reset="earliest",
         max_records=settings.batch_max_records,
-        batch_timeout_ms=50,
-        session_timeout_ms=settings.kafka.session_timeout_ms,
-        heartbeat_interval_ms=settings.kafka.heartbeat_interval_ms,
-        ack_policy=AckPolicy.NACK_ON_ERROR,
-        decoder=_records,
         listener=tracker,
     )
     async def on_inventory_events(records: list[Any]) -> None:

@@ -8,7 +8,6 @@ import re
 from typing import Any
 
 from aiokafka.structs import ConsumerRecord
-from faststream import AckPolicy
 from faststream.kafka import KafkaRouter
 from faststream.kafka.annotations import KafkaMessage
 
@@ -17,16 +16,11 @@ from snoei.inventory.domain.validation import ChangeError, InvalidChange, parse_
 from snoei.inventory.service import InventoryService
 from snoei.shared.contracts.changes import InventoryChange
 from snoei.shared.contracts.dlq import UNKNOWN_LANDSCAPE, ChangeRejected, FieldError, RejectedChange
-from snoei.shared.kafka import BatchPublisher, OutgoingMessage
+from snoei.shared.kafka import BatchPublisher, OutgoingMessage, batch_subscriber
 from snoei.shared.runner import AssignmentTracker
 
 log = logging.getLogger(__name__)
 LANDSCAPE_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*")
-
-
-async def _records(msg: Any) -> Any:
-    """Hand the handler the raw records: offsets and untouched bytes are needed for the DLQ."""
-    return list(msg.raw_message)
 
 
 def _landscape_of(key: bytes | None) -> str:
@@ -76,17 +70,12 @@ def register_handlers(
 ) -> None:
     topics = settings.kafka.topics
 
-    @router.subscriber(
+    @batch_subscriber(
+        router,
         topics.inventory_changes,
-        batch=True,
+        settings.kafka,
         group_id=settings.consumer_group,
-        auto_offset_reset="earliest",
         max_records=settings.batch_max_records,
-        batch_timeout_ms=50,
-        session_timeout_ms=settings.kafka.session_timeout_ms,
-        heartbeat_interval_ms=settings.kafka.heartbeat_interval_ms,
-        ack_policy=AckPolicy.NACK_ON_ERROR,
-        decoder=_records,
         listener=tracker,
     )
     async def on_changes(records: list[Any], msg: KafkaMessage) -> None:
@@ -116,8 +105,10 @@ def register_handlers(
         log.info(
             "applied changes",
             extra={
-                "received": len(records), "applied": result.applied,
-                "duplicates": result.duplicates, "unchanged": result.unchanged,
+                "received": len(records),
+                "applied": result.applied,
+                "duplicates": result.duplicates,
+                "unchanged": result.unchanged,
                 "rejected": len(rejected),
             },
         )

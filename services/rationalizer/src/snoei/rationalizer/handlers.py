@@ -6,7 +6,6 @@ import logging
 from typing import Any
 
 from aiokafka.structs import ConsumerRecord
-from faststream import AckPolicy
 from faststream.kafka import KafkaRouter
 from pydantic import ValidationError
 
@@ -15,14 +14,10 @@ from snoei.rationalizer.service import Debouncer, RationalizerService
 from snoei.shared.contracts.graph import GRAPH_EVENTS, GraphEvent
 from snoei.shared.contracts.runs import RUN_COMMANDS, RunCommand
 from snoei.shared.envelope import EnvelopeCodec, UnsupportedSchemaVersion, describe_errors
+from snoei.shared.kafka import batch_subscriber
 from snoei.shared.runner import AssignmentTracker
 
 log = logging.getLogger(__name__)
-
-
-async def _records(msg: Any) -> Any:
-    """Hand the handler the raw records, so one malformed message is skipped, not fatal."""
-    return list(msg.raw_message)
 
 
 def decode_all(records: list[ConsumerRecord], codec: EnvelopeCodec[Any]) -> list[Any]:
@@ -57,17 +52,12 @@ def register_handlers(
 
     # One consumer group per topic: a group whose members subscribe to different topics
     # rebalances needlessly (and slowly on some brokers).
-    @router.subscriber(
+    @batch_subscriber(
+        router,
         topics.dependency_graph,
-        batch=True,
+        settings.kafka,
         group_id=settings.consumer_group,
-        auto_offset_reset="earliest",
         max_records=settings.batch_max_records,
-        batch_timeout_ms=50,
-        session_timeout_ms=settings.kafka.session_timeout_ms,
-        heartbeat_interval_ms=settings.kafka.heartbeat_interval_ms,
-        ack_policy=AckPolicy.NACK_ON_ERROR,
-        decoder=_records,
         listener=graph_tracker,
     )
     async def on_graph(records: list[Any]) -> None:
@@ -77,17 +67,12 @@ def register_handlers(
         for landscape_id in changed:
             debouncer.touch(landscape_id)
 
-    @router.subscriber(
+    @batch_subscriber(
+        router,
         topics.rationalizer_runs,
-        batch=True,
+        settings.kafka,
         group_id=f"{settings.consumer_group}-runs",
-        auto_offset_reset="earliest",
         max_records=settings.batch_max_records,
-        batch_timeout_ms=50,
-        session_timeout_ms=settings.kafka.session_timeout_ms,
-        heartbeat_interval_ms=settings.kafka.heartbeat_interval_ms,
-        ack_policy=AckPolicy.NACK_ON_ERROR,
-        decoder=_records,
         listener=runs_tracker,
     )
     async def on_runs(records: list[Any]) -> None:
