@@ -221,11 +221,18 @@ async def test_run_requests_are_idempotent_and_published(
                 landscape_id=LANDSCAPE,
                 payload=RunRequest(trigger=RunTrigger.CLI, requested_by="tester"),
             )
-            await send(producer, topics.rationalizer_runs, request, request)
-            await producer.send_and_wait(topics.rationalizer_runs, b"{not json", key=b"x")
             async with httpx.AsyncClient(
                 base_url=procs["rationalizer"].url, headers=auth()
             ) as http:
+                # Graph changes and run requests travel on different topics; ask for the run
+                # once the replica holds the graph, as an architect would.
+                async def replica_has_graph() -> bool:
+                    response = await http.get(f"/v1/landscapes/{LANDSCAPE}/proposals")
+                    return response.status_code == 200 and bool(response.json()["proposals"])
+
+                await wait_for(replica_has_graph, message="the graph in the replica")
+                await send(producer, topics.rationalizer_runs, request, request)
+                await producer.send_and_wait(topics.rationalizer_runs, b"{not json", key=b"x")
 
                 async def requested_run() -> Any:
                     runs = (await http.get(f"/v1/landscapes/{LANDSCAPE}/runs")).json()
