@@ -8,13 +8,16 @@ from datetime import datetime
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, Query, status
+from fastapi.responses import HTMLResponse
 from pydantic import BaseModel, Field
 
 from snoei.rationalizer.adapters.repository import DecisionRow, RunRow, StoredRun
 from snoei.rationalizer.domain.engine import Verdict
 from snoei.rationalizer.domain.waves import WavePlan
 from snoei.rationalizer.domain.whatif import UnknownApplications, WhatIfResult
+from snoei.rationalizer.report import Language
 from snoei.rationalizer.service import (
+    NoRunYet,
     ProposalNotFound,
     RationalizerService,
     RunNotFound,
@@ -176,6 +179,17 @@ def build_router(*, service: RationalizerService, guard: Any) -> APIRouter:
         """Decommission waves of the latest run: consumers go before their suppliers."""
         run: StoredRun | None = await service.latest(landscape_id)
         return run.waves if run is not None else WavePlan()
+
+    @router.get("/report", response_class=HTMLResponse)
+    async def report(
+        landscape_id: Landscape,
+        lang: Annotated[Language, Query(description="Language of the report.")] = "en",
+    ) -> HTMLResponse:
+        """The latest run as a self-contained HTML report a board can read."""
+        try:
+            return HTMLResponse(await service.report(landscape_id, lang))
+        except NoRunYet as exc:
+            raise _not_found(exc) from None
 
     @router.post("/what-if", response_model=WhatIfResult)
     async def simulate(landscape_id: Landscape, body: WhatIfRequest) -> WhatIfResult:

@@ -27,6 +27,7 @@ from snoei.rationalizer.domain.landscape import GraphReplica, Landscape
 from snoei.rationalizer.domain.technology import LifecycleCatalogue
 from snoei.rationalizer.domain.waves import WavePlan
 from snoei.rationalizer.domain.whatif import WhatIfResult, what_if
+from snoei.rationalizer.report import Language, build_report_input, render_report
 from snoei.shared.contracts.graph import GraphChanged, GraphContent, GraphEvent, GraphSnapshot
 from snoei.shared.contracts.proposals import (
     Proposal,
@@ -56,6 +57,10 @@ class ProposalNotFound(LookupError):
 
 class RunNotFound(LookupError):
     """The run is not known for this landscape."""
+
+
+class NoRunYet(LookupError):
+    """The landscape has not been evaluated yet, so there is nothing to report."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -450,6 +455,42 @@ class RationalizerService:
             changed=changed,
             saving_change=round(saving(new) - saving(old), 2),
         )
+
+    async def report(self, landscape_id: str, lang: Language) -> str:
+        """The board report (HTML) of the latest run, with decisions applied."""
+        run, proposals = await self.proposals(landscape_id)
+        if run is None:
+            raise NoRunYet(f"landscape {landscape_id!r} has no rationalisation run yet")
+        replica, _ = await self._landscape(landscape_id)
+        content = (
+            replica.to_content()
+            if replica is not None
+            else GraphContent(version=0, inventory_sequence=0)
+        )
+        rules, catalogue, today = self._rules, self._catalogue, self._today()
+
+        def render() -> str:
+            data = build_report_input(
+                landscape_id,
+                Landscape.from_content(content),
+                proposals,
+                run.waves,
+                catalogue=catalogue,
+                config=rules,
+                today=today,
+                quadrants=run.quadrants,
+                run_at=run.row.finished_at,
+                graph_version=run.row.graph_version,
+                empty_reason=run.row.empty_reason,
+            )
+            return render_report(
+                data,
+                lang,
+                value_threshold=rules.value_threshold,
+                fitness_threshold=rules.fitness_threshold,
+            )
+
+        return await asyncio.to_thread(render)
 
     async def what_if(self, landscape_id: str, retire: Sequence[str]) -> WhatIfResult:
         replica, _ = await self._landscape(landscape_id)
