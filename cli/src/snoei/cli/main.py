@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated
+
 import typer
 
 from snoei.cli import imports, rationalize, stack
@@ -17,10 +21,44 @@ app.add_typer(imports.app)
 app.add_typer(rationalize.app)
 
 
+class Lang(StrEnum):
+    EN = "en"
+    NL = "nl"
+
+
 @app.command()
-def demo() -> None:
+def demo(
+    lang: Annotated[Lang, typer.Option("--lang", help="Language of the report.")] = Lang.EN,
+    keep: Annotated[
+        bool, typer.Option("--keep", help="Leave the stack running to query its APIs.")
+    ] = False,
+    out: Annotated[Path, typer.Option("--out", help="Where to write the HTML report.")] = Path(
+        "reports/snoei-report.html"
+    ),
+    timeout: Annotated[
+        float, typer.Option(min=1, help="Seconds to wait for each stage (start, evaluation).")
+    ] = 90,
+    pg_port: Annotated[int, typer.Option(envvar="SNOEI_PG_PORT", help="PostgreSQL port.")] = 55432,
+    broker_port: Annotated[
+        int, typer.Option(envvar="SNOEI_BROKER_PORT", help="Kafka broker port.")
+    ] = 59092,
+    inventory_port: Annotated[int, typer.Option(envvar="SNOEI_INVENTORY_PORT")] = 8101,
+    dependency_port: Annotated[int, typer.Option(envvar="SNOEI_DEPENDENCY_PORT")] = 8102,
+    rationalizer_port: Annotated[int, typer.Option(envvar="SNOEI_RATIONALIZER_PORT")] = 8103,
+) -> None:
     """Run the main job: the embedded stack, a sample municipality, proposals and a report."""
-    typer.echo("not yet: the one-command demo lands with the demo issue (#6)")
+    from snoei.cli.demo import DemoError, Ports, Stopped, run_demo
+    from snoei.cli.embedded import EmbeddedServerError
+
+    ports = Ports(pg_port, broker_port, inventory_port, dependency_port, rationalizer_port)
+    try:
+        run_demo(lang=lang.value, keep=keep, out=out, ports=ports, timeout=timeout)
+    except (DemoError, EmbeddedServerError, OSError) as exc:
+        typer.echo(f"snoei demo: {exc}", err=True)
+        raise typer.Exit(1) from None
+    except (KeyboardInterrupt, Stopped):
+        typer.echo("snoei demo: interrupted; the stack was stopped", err=True)
+        raise typer.Exit(130) from None
 
 
 @app.command()
