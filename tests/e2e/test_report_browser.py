@@ -1,0 +1,151 @@
+"""The report in a real browser (headless Chromium through Playwright): it renders without
+console errors or failed requests, shows the graph and charts, and highlights a blast radius."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Iterator
+from datetime import date
+from pathlib import Path
+
+import networkx as nx
+import pytest
+
+from snoei.cli.samples import generate_municipality
+from snoei.rationalizer.adapters.endoflife import packaged_catalogue
+from snoei.rationalizer.domain.config import RulesConfig
+from snoei.rationalizer.domain.engine import rationalise
+from snoei.rationalizer.domain.landscape import Landscape
+from snoei.rationalizer.report import ReportInput, build_report_input, render_report
+from tests.harness import REPO
+
+pytestmark = pytest.mark.e2e
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",  # root in CI containers
+    "--headless",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+TODAY = date(2026, 11, 23)  # the sample's reference date, so the picture is stable
+
+
+@pytest.fixture(scope="module")
+def municipal() -> ReportInput:
+    sample = generate_municipality()
+    landscape = Landscape(
+        applications=sample.applications,
+        integrations=sample.integrations,
+        capabilities=sample.capabilities,
+        technologies=sample.technologies,
+        version=1,
+    )
+    config, catalogue = RulesConfig(), packaged_catalogue()
+    evaluation = rationalise(landscape, config=config, catalogue=catalogue, today=TODAY)
+    return build_report_input(
+        sample.landscape_id,
+        landscape,
+        evaluation.proposals,
+        evaluation.waves,
+        catalogue=catalogue,
+        config=config,
+        today=TODAY,
+        quadrants=evaluation.quadrants,
+    )
+
+
+@pytest.fixture(scope="module")
+def browser(tmp_path_factory: pytest.TempPathFactory) -> Iterator[object]:
+    """A Chromium with a fresh profile (Playwright's persistent context owns the profile)."""
+    if not CHROMIUM.exists():
+        reason = f"{CHROMIUM} is missing: apt-get install chromium (.ci/run does this in CI)"
+        if os.environ.get("CI", "").lower() in ("1", "true", "yes"):
+            pytest.fail(reason)
+        pytest.skip(reason)
+    from playwright.sync_api import sync_playwright
+
+    profile = tmp_path_factory.mktemp("chromium-profile")
+    with sync_playwright() as playwright:
+        context = playwright.chromium.launch_persistent_context(
+            str(profile),
+            executable_path=str(CHROMIUM),
+            args=CHROMIUM_ARGS,
+            viewport={"width": 1280, "height": 1000},
+        )
+        try:
+            yield context
+        finally:
+            context.close()
+    shutil.rmtree(profile, ignore_errors=True)
+
+
+@pytest.mark.parametrize("lang", ["en", "nl"])
+def test_the_report_renders_in_chromium_and_shows_the_blast_radius(
+    municipal: ReportInput, browser: object, lang: str, tmp_path: Path
+) -> None:
+    from playwright.sync_api import BrowserContext, ConsoleMessage, Request
+
+    assert isinstance(browser, BrowserContext)
+    page_file = tmp_path / f"report-{lang}.html"
+    page_file.write_text(render_report(municipal, lang), encoding="utf-8")  # type: ignore[arg-type]
+    page = browser.new_page()
+    errors: list[str] = []
+    failed: list[str] = []
+    foreign: list[str] = []
+
+    def on_console(message: ConsoleMessage) -> None:
+        if message.type == "error":
+            errors.append(message.text)
+
+    def on_request(request: Request) -> None:
+        if not request.url.startswith("file://"):
+            foreign.append(request.url)
+
+    page.on("console", on_console)
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    page.on("requestfailed", lambda request: failed.append(request.url))
+    page.on("request", on_request)
+    page.goto(page_file.as_uri(), wait_until="load")
+
+    nodes = page.locator("#landscape .node")
+    assert nodes.count() == len(municipal.landscape.applications)
+    assert page.locator("#landscape .edge").count() > 0
+    for chart in ("#chart-proposals .bar", "#chart-waves .bar", "#chart-time .dot"):
+        assert page.locator(chart).count() > 0, chart
+    assert page.locator("#chart-eol .tech").count() > 0
+    assert page.locator("#proposals tbody tr").count() == len(municipal.proposals)
+
+    # The BRP register feeds much of the municipality: its blast radius is all it reaches.
+    hub = "app-brp"
+    expected = nx.descendants(municipal.landscape.graph, hub)
+    assert page.locator("#landscape.focus").count() == 0
+    page.click(f'#landscape .node[data-app="{hub}"]')
+    assert page.locator("#landscape.focus").count() == 1
+    assert page.locator("#landscape .node.selected").get_attribute("data-app") == hub
+    highlighted = page.locator("#landscape .node.radius")
+    assert highlighted.count() == len(expected) > 0
+    assert set(highlighted.evaluate_all("els => els.map(e => e.dataset.app)")) == expected
+    assert page.locator("#landscape .edge.radius").count() > 0
+    assert str(len(expected)) in page.inner_text("#graph-info")
+
+    # An application nothing reads from has an empty blast radius.
+    page.click('#landscape .node[data-app="app-website-oud"]')
+    assert page.locator("#landscape .node.radius").count() == 0
+
+    page.click(f'#landscape .node[data-app="{hub}"]')
+    page.screenshot(path=str(tmp_path / f"report-{lang}.png"), full_page=True)
+    reports = REPO / "reports"  # ignored by git: a picture for the notes
+    reports.mkdir(exist_ok=True)
+    page.locator("#summary").screenshot(path=str(reports / f"report-summary-{lang}.png"))
+    page.locator("#graph").screenshot(path=str(reports / f"report-graph-{lang}.png"))
+    page.close()
+
+    assert errors == []
+    assert failed == []
+    assert foreign == []
