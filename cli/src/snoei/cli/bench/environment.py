@@ -41,7 +41,10 @@ class BenchEnv:
 
     @property
     def kafka(self) -> KafkaSettings:
-        return KafkaSettings(bootstrap=self.bootstrap)
+        # the stack's consumer-group timings (``stack_up`` gives its services 3 s)
+        return KafkaSettings(
+            bootstrap=self.bootstrap, session_timeout_ms=3_000, heartbeat_interval_ms=300
+        )
 
     @property
     def stack(self) -> StackState:

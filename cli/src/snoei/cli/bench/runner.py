@@ -185,7 +185,10 @@ def run_bench(
     root: Path = Path(".snoei/bench"), console: Console | None = None,
 ) -> dict[str, Any]:
     """Run the benchmarks; returns the report that was written to ``out_dir``."""
-    console = console or Console()
+    if console is None:
+        console = Console()
+        if not console.is_terminal:  # logs and CI: wide enough for the table
+            console = Console(width=160)
     chosen = select(scenario)
     started = datetime.now(UTC)
     info = machine()
