@@ -313,6 +313,10 @@ def _print_keep(console: Console, state: StackState, landscape_id: str, root: Pa
         f'  curl -H "Authorization: Bearer $SNOEI_API_TOKEN" '
         f"{rationalizer}/v1/landscapes/{landscape_id}/waves"
     )
+    console.print(
+        f'  curl -H "Authorization: Bearer $SNOEI_API_TOKEN" '
+        f'"{rationalizer}/v1/landscapes/{landscape_id}/report?lang=nl" > rapport.html'
+    )
     for service in ("inventory", "dependency", "rationalizer"):
         console.print(f"  {service}: {state.url(service)}/docs")
     console.print(f"Stop it with: SNOEI_STACK_DIR={root} snoei stack down")

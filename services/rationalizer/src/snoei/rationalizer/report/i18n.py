@@ -18,7 +18,7 @@ _EN: dict[str, str] = {
     "kpi_one_off": "One-off migration",
     "kpi_one_off_note": "paid back in {months} months",
     "kpi_one_off_never": "no yearly saving to pay it back",
-    "kpi_proposals": "Proposals",
+    "kpi_proposals": "Open proposals",
     "kpi_proposals_note": "{retire} retire · {consolidate} consolidate · {replace} replace",
     "kpi_eol": "On end-of-life technology",
     "kpi_eol_note": "applications with unsupported software",
@@ -38,8 +38,9 @@ _EN: dict[str, str] = {
     "what_risks_eol": "{count} applications run on technology that is no longer supported; "
     "that risk exists whether or not anything is pruned.",
     "what_first": "What to do first",
-    "what_first_wave": "Start with wave 1: {count} applications nothing else depends on any "
-    "more, together {saving} a year.",
+    "what_first_wave": "Start with wave 1: {count} applications that can go first, because "
+    "none of the other applications to be switched off reads from them; together {saving} "
+    "a year.",
     "what_first_quick": "Quick wins (low risk, shortest payback): {names}.",
     "what_first_replace": "Plan the replacement of {names}: valuable, but on end-of-life "
     "technology.",
@@ -132,7 +133,7 @@ _NL: dict[str, str] = {
     "kpi_one_off": "Eenmalige migratie",
     "kpi_one_off_note": "terugverdiend in {months} maanden",
     "kpi_one_off_never": "geen jaarlijkse besparing om het terug te verdienen",
-    "kpi_proposals": "Voorstellen",
+    "kpi_proposals": "Open voorstellen",
     "kpi_proposals_note": "{retire} uitfaseren · {consolidate} samenvoegen · {replace} vervangen",
     "kpi_eol": "Op verouderde techniek",
     "kpi_eol_note": "applicaties met software zonder ondersteuning",
@@ -153,8 +154,8 @@ _NL: dict[str, str] = {
     "what_risks_eol": "{count} applicaties draaien op techniek die niet meer wordt "
     "ondersteund; dat risico bestaat ook als er niets wordt gesnoeid.",
     "what_first": "Waar beginnen we",
-    "what_first_wave": "Begin met golf 1: {count} applicaties waar niets meer van afhangt, "
-    "samen {saving} per jaar.",
+    "what_first_wave": "Begin met golf 1: {count} applicaties die als eerste kunnen, omdat "
+    "geen van de andere uit te zetten applicaties ervan leest; samen {saving} per jaar.",
     "what_first_quick": "Snelle winst (laag risico, kortste terugverdientijd): {names}.",
     "what_first_replace": "Plan de vervanging van {names}: waardevol, maar op verouderde techniek.",
     "nothing": "Snoei heeft geen voorstellen voor dit landschap.",
