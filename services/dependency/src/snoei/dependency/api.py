@@ -1,7 +1,7 @@
 """HTTP API of the dependency service (OpenAPI at /docs): graph questions per landscape.
 
 Limits (answered with 422 when exceeded) come from the settings: ``max_depth``,
-``max_impact_applications``, ``max_path_hops`` and ``max_paths``.
+``max_impact_applications``, ``max_impact_listed``, ``max_path_hops`` and ``max_paths``.
 """
 
 # No `from __future__ import annotations` here: FastAPI resolves the route signatures at
@@ -67,11 +67,23 @@ def build_router(
         return analysis.neighbourhood(g, application_id, depth=depth, upstream=False)
 
     @router.post("/impact", response_model=analysis.Impact)
-    async def impact(landscape_id: Landscape, request: ImpactRequest) -> analysis.Impact:
+    async def impact(
+        landscape_id: Landscape,
+        request: ImpactRequest,
+        limit: Annotated[
+            int,
+            Query(
+                ge=1,
+                le=settings.max_impact_listed,
+                description="Most impacted applications described in full (nearest and "
+                "heaviest first); counts and blast_radius always cover all of them.",
+            ),
+        ] = settings.default_impact_listed,
+    ) -> analysis.Impact:
         """Blast radius of removing the given applications: who loses which data flows,
         directly and transitively, weighted by criticality."""
         g = await service.graph(landscape_id)
-        return analysis.impact(g, request.applications)
+        return analysis.impact(g, request.applications, limit=limit)
 
     @router.get("/cycles", response_model=list[analysis.Cycle])
     async def cycles(landscape_id: Landscape) -> list[analysis.Cycle]:

@@ -14,8 +14,9 @@ class DependencySettings(ServiceSettings):
     publish_debounce_s: float = Field(
         default=1.0,
         gt=0,
-        description="Graph changes are collected this long before one `dependency.graph` "
-        "notification per landscape is published.",
+        description="At most one `dependency.graph` notification per landscape is published "
+        "per this many seconds; a change after a quiet window goes out at once, the rest of a "
+        "burst is collected until the window closes.",
     )
     clusters_debounce_s: float = Field(
         default=30.0,
@@ -35,6 +36,15 @@ class DependencySettings(ServiceSettings):
     max_depth: int = Field(default=10, ge=1, description="Largest depth of dependency queries.")
     max_impact_applications: int = Field(
         default=500, ge=1, description="Most applications one impact question may remove."
+    )
+    default_impact_listed: int = Field(
+        default=100,
+        ge=1,
+        description="Impacted applications an impact answer describes in full unless the "
+        "request asks for another `limit`; the rest are counted and weighed only.",
+    )
+    max_impact_listed: int = Field(
+        default=10_000, ge=1, description="Largest `limit` an impact request may ask for."
     )
     max_path_hops: int = Field(default=10, ge=1, description="Longest path the paths query finds.")
     max_paths: int = Field(default=50, ge=1, description="Most paths one paths query returns.")

@@ -220,7 +220,8 @@ class DependencyService:
 class GraphNotifier:
     """Publishes ``dependency.graph``: at most one new version per landscape per debounce
     window, cut from the items changed since the last version and sent via an outbox, so a
-    crash between commit and send only delays the message."""
+    crash between commit and send only delays the message. The window is a rate limit, not a
+    delay: the first change after a quiet window is published at once."""
 
     def __init__(
         self,
@@ -241,7 +242,9 @@ class GraphNotifier:
         self.versions_published = 0
 
     async def run(self) -> None:
+        last_flush = -self._debounce
         while True:
+            last_flush = time.monotonic()
             try:
                 await self.flush()
             except asyncio.CancelledError:
@@ -253,7 +256,9 @@ class GraphNotifier:
             except TimeoutError:
                 pass
             else:
-                await asyncio.sleep(self._debounce)  # collect the rest of the burst
+                # At most one version per window: a change after a quiet spell goes out at
+                # once (freshness), the rest of a burst waits for the window to close.
+                await asyncio.sleep(max(0.0, last_flush + self._debounce - time.monotonic()))
             self._changed.clear()
 
     async def flush(self) -> None:

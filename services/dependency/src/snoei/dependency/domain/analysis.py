@@ -85,8 +85,21 @@ class ImpactedApplication(Answer):
 
 class Impact(Answer):
     removed: tuple[str, ...]
-    direct: tuple[ImpactedApplication, ...]
-    transitive: tuple[ImpactedApplication, ...]
+    direct: tuple[ImpactedApplication, ...] = Field(
+        description="Impacted applications at distance 1, heaviest first (within `listed`)."
+    )
+    transitive: tuple[ImpactedApplication, ...] = Field(
+        description="Impacted applications further away, nearest first (within `listed`)."
+    )
+    direct_count: int = Field(description="All applications at distance 1, listed or not.")
+    transitive_count: int = Field(description="All applications further away, listed or not.")
+    listed: int = Field(
+        description=(
+            "At most this many impacted applications are listed in `direct` + `transitive`, "
+            "nearest and heaviest first; the counts and `blast_radius` always cover them all."
+        )
+    )
+    truncated: bool = Field(description="True when some impacted applications are not listed.")
     integrations_to_rewire: tuple[Flow, ...] = Field(
         description="Integrations between a removed and a remaining application."
     )
@@ -183,12 +196,14 @@ def neighbourhood(
     )
 
 
-def impact(g: LandscapeGraph, removed: Iterable[str]) -> Impact:
+def impact(g: LandscapeGraph, removed: Iterable[str], *, limit: int | None = None) -> Impact:
     """The blast radius of removing ``removed``: every application downstream loses data.
 
     Distance 1 lose a flow from a removed application directly; further ones lose what an
     impacted application upstream no longer receives. Loss never travels through a removed
-    application.
+    application. Every impacted application is counted and weighed; only the first ``limit``
+    (nearest, then heaviest) are described in full, which keeps the answer small and fast
+    when removing a hub reaches most of the landscape.
     """
     gone = set(removed)
     require(g, gone)
@@ -196,21 +211,27 @@ def impact(g: LandscapeGraph, removed: Iterable[str]) -> Impact:
     incoming: dict[str, list[IntegrationRecord]] = {}
     frontier = sorted(gone)
     step = 0
+    out_edges = g.graph.out_edges
     while frontier:
         step += 1
         following: list[str] = []
         for node in frontier:
-            for _, consumer, record in g.graph.out_edges(node, data="record"):
+            for _, consumer, record in out_edges(node, data="record"):
                 if consumer in gone:
                     continue
-                if consumer not in distance:
+                seen = distance.get(consumer)
+                if seen is None:
                     distance[consumer] = step
                     following.append(consumer)
-                if distance[consumer] == step:
-                    incoming.setdefault(consumer, []).append(record)
+                    incoming[consumer] = [record]
+                elif seen == step:
+                    incoming[consumer].append(record)
         frontier = following
-    impacted = [_impacted(g, app, distance[app], incoming[app]) for app in distance]
-    impacted.sort(key=lambda i: (i.distance, -i.weight, i.application_id))
+    weights = {app: _weight(g, app, distance[app], incoming[app]) for app in distance}
+    order = sorted(distance, key=lambda a: (distance[a], -weights[a], a))
+    shown = order if limit is None else order[:limit]
+    impacted = [_impacted(g, app, distance[app], incoming[app], weights[app]) for app in shown]
+    direct_count = sum(1 for d in distance.values() if d == 1)
     rewire = {
         key: record
         for node in gone
@@ -225,16 +246,31 @@ def impact(g: LandscapeGraph, removed: Iterable[str]) -> Impact:
         removed=tuple(sorted(gone)),
         direct=tuple(i for i in impacted if i.distance == 1),
         transitive=tuple(i for i in impacted if i.distance > 1),
+        direct_count=direct_count,
+        transitive_count=len(distance) - direct_count,
+        listed=len(distance) if limit is None else limit,
+        truncated=len(shown) < len(order),
         integrations_to_rewire=tuple(Flow.of(rewire[k]) for k in sorted(rewire)),
-        blast_radius=round(sum(i.weight for i in impacted), 6),
+        blast_radius=round(sum(weights.values()), 6),
     )
 
 
-def _impacted(
+def _weight(
     g: LandscapeGraph, application_id: str, distance: int, flows: list[IntegrationRecord]
+) -> float:
+    flow_weight = max(CRITICALITY_WEIGHT[f.criticality] for f in flows)
+    app = g.applications[application_id]
+    return round(CRITICALITY_WEIGHT[app.criticality] * flow_weight / distance, 6)
+
+
+def _impacted(
+    g: LandscapeGraph,
+    application_id: str,
+    distance: int,
+    flows: list[IntegrationRecord],
+    weight: float,
 ) -> ImpactedApplication:
     app = g.applications[application_id]
-    flow_weight = max(CRITICALITY_WEIGHT[f.criticality] for f in flows)
     return ImpactedApplication(
         application_id=application_id,
         name=app.name,
@@ -242,7 +278,7 @@ def _impacted(
         distance=distance,
         via=tuple(sorted({f.source for f in flows})),
         lost_flows=tuple(Flow.of(f) for f in sorted(flows, key=lambda f: f.id)),
-        weight=round(CRITICALITY_WEIGHT[app.criticality] * flow_weight / distance, 6),
+        weight=weight,
     )
 
 
