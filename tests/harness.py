@@ -22,7 +22,7 @@ from urllib.parse import urlsplit, urlunsplit
 import asyncpg
 import httpx
 
-from snoei.cli.embedded import EmbeddedKafka, EmbeddedPostgres, free_port
+from snoei.cli.embedded import EmbeddedKafka, EmbeddedPostgres, free_port, stop_process
 from snoei.shared.kafka import ensure_topics
 from snoei.shared.settings import KafkaSettings
 
@@ -182,15 +182,7 @@ class ServiceProcess:
                 raise RuntimeError(str(exc)) from None
 
     def stop(self, timeout: float = 20) -> None:
-        if self.process is None:
-            return
-        if self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(timeout)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
+        stop_process(self.process, timeout)
 
     def kill(self) -> None:
         """SIGKILL: a crash, with no chance to commit or flush."""

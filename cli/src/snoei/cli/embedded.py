@@ -62,6 +62,18 @@ def wait_until(
     raise EmbeddedServerError(f"{what} did not become ready within {timeout:.0f}s{hint}")
 
 
+def stop_process(process: subprocess.Popen[bytes] | None, timeout: float) -> None:
+    """SIGTERM, wait up to ``timeout`` seconds, then SIGKILL what is left."""
+    if process is None or process.poll() is not None:
+        return
+    process.terminate()
+    try:
+        process.wait(timeout)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
+
+
 def accepts_connections(port: int, host: str = "127.0.0.1") -> bool:
     try:
         with socket.create_connection((host, port), timeout=0.5):
@@ -218,15 +230,7 @@ class EmbeddedPostgres:
         return self.dsn(name)
 
     def stop(self, timeout: float = 15) -> None:
-        if self.process is None:
-            return
-        if self.process.poll() is None:
-            self.process.terminate()  # SIGTERM = PostgreSQL "smart" shutdown
-            try:
-                self.process.wait(timeout)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
+        stop_process(self.process, timeout)  # SIGTERM = PostgreSQL "smart" shutdown
         self.process = None
 
 
@@ -273,13 +277,5 @@ class EmbeddedKafka:
         return accepts_connections(self.port)
 
     def stop(self, timeout: float = 10) -> None:
-        if self.process is None:
-            return
-        if self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(timeout)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
+        stop_process(self.process, timeout)
         self.process = None
