@@ -227,16 +227,24 @@ def running_services(
 ) -> Iterator[dict[str, ServiceProcess]]:
     """Start services as processes; always stop them, and show their logs on failure."""
     procs: dict[str, ServiceProcess] = {}
+    ports = {name: free_port() for name in names}
+    # Services started together find each other; one started alone calls nothing outside
+    # the test (an empty URL disables the call rather than reaching a local stack).
+    wiring = {
+        "SNOEI_INVENTORY_URL": _url(ports.get("inventory")),
+        "SNOEI_DEPENDENCY_URL": _url(ports.get("dependency")),
+        "SNOEI_INVENTORY_TOKEN": TEST_TOKEN,
+        "SNOEI_DEPENDENCY_TOKEN": TEST_TOKEN,
+    }
     try:
         for name in names:
-            port = free_port()
             env = service_env(
                 database_url=database_url,
                 kafka=kafka,
-                port=port,
-                extra=(extra_env or {}).get(name),
+                port=ports[name],
+                extra={**wiring, **(extra_env or {}).get(name, {})},
             )
-            procs[name] = ServiceProcess(name, port, env, log_dir / f"{name}.log")
+            procs[name] = ServiceProcess(name, ports[name], env, log_dir / f"{name}.log")
             procs[name].start()
         yield procs
     except BaseException:
@@ -246,6 +254,10 @@ def running_services(
     finally:
         for proc in procs.values():
             proc.stop()
+
+
+def _url(port: int | None) -> str:
+    return f"http://127.0.0.1:{port}" if port else ""
 
 
 def auth(token: str = TEST_TOKEN) -> dict[str, str]:

@@ -33,25 +33,14 @@ LANDSCAPE = "gemeente-spine"
 def stack(
     database_url: str, kafka: KafkaSettings, tmp_path: Path
 ) -> Iterator[dict[str, ServiceProcess]]:
-    with (
-        running_services(
-            ["inventory"], database_url=database_url, kafka=kafka, log_dir=tmp_path
-        ) as inventory,
-        running_services(
-            ["dependency"],
-            database_url=database_url,
-            kafka=kafka,
-            log_dir=tmp_path,
-            extra_env={
-                "dependency": {
-                    "SNOEI_INVENTORY_URL": inventory["inventory"].url,
-                    "SNOEI_INVENTORY_TOKEN": TEST_TOKEN,
-                    "SNOEI_PUBLISH_DEBOUNCE_S": "0.2",
-                }
-            },
-        ) as dependency,
-    ):
-        yield {**inventory, **dependency}
+    with running_services(
+        ["inventory", "dependency"],
+        database_url=database_url,
+        kafka=kafka,
+        log_dir=tmp_path,
+        extra_env={"dependency": {"SNOEI_PUBLISH_DEBOUNCE_S": "0.2"}},
+    ) as services:
+        yield services
 
 
 async def test_an_application_change_reaches_the_dependency_graph(

@@ -27,7 +27,7 @@ from snoei.shared.contracts.landscape import (
 from snoei.shared.envelope import Envelope
 from snoei.shared.kafka import client_kwargs
 from snoei.shared.settings import KafkaSettings
-from tests.harness import TEST_TOKEN, ServiceProcess, auth, running_services, wait_for
+from tests.harness import ServiceProcess, auth, running_services, wait_for
 
 pytestmark = pytest.mark.e2e
 LANDSCAPE = "gemeente-prune"
@@ -37,38 +37,17 @@ LANDSCAPE = "gemeente-prune"
 def stack(
     database_url: str, kafka: KafkaSettings, tmp_path: Path
 ) -> Iterator[dict[str, ServiceProcess]]:
-    with (
-        running_services(
-            ["inventory"], database_url=database_url, kafka=kafka, log_dir=tmp_path
-        ) as inventory,
-        running_services(
-            ["dependency"],
-            database_url=database_url,
-            kafka=kafka,
-            log_dir=tmp_path,
-            extra_env={
-                "dependency": {
-                    "SNOEI_INVENTORY_URL": inventory["inventory"].url,
-                    "SNOEI_INVENTORY_TOKEN": TEST_TOKEN,
-                    "SNOEI_PUBLISH_DEBOUNCE_S": "0.1",
-                }
-            },
-        ) as dependency,
-        running_services(
-            ["rationalizer"],
-            database_url=database_url,
-            kafka=kafka,
-            log_dir=tmp_path,
-            extra_env={
-                "rationalizer": {
-                    "SNOEI_DEPENDENCY_URL": dependency["dependency"].url,
-                    "SNOEI_DEPENDENCY_TOKEN": TEST_TOKEN,
-                    "SNOEI_DEBOUNCE_S": "0.1",
-                }
-            },
-        ) as rationalizer,
-    ):
-        yield {**inventory, **dependency, **rationalizer}
+    with running_services(
+        ["inventory", "dependency", "rationalizer"],
+        database_url=database_url,
+        kafka=kafka,
+        log_dir=tmp_path,
+        extra_env={
+            "dependency": {"SNOEI_PUBLISH_DEBOUNCE_S": "0.1"},
+            "rationalizer": {"SNOEI_DEBOUNCE_S": "0.1"},
+        },
+    ) as services:
+        yield services
 
 
 def application(app_id: str, **fields: Any) -> ApplicationUpsert:

@@ -90,7 +90,9 @@ def service_environment(state: StackState, service: str, session_timeout_ms: int
             "SNOEI_INVENTORY_URL": state.url("inventory"),
             "SNOEI_DEPENDENCY_URL": state.url("dependency"),
             "SNOEI_RATIONALIZER_URL": state.url("rationalizer"),
-            "SNOEI_SERVICE_TOKEN": state.token,
+            # Services call each other (gap repair, snapshots) with the stack's token.
+            "SNOEI_INVENTORY_TOKEN": state.token,
+            "SNOEI_DEPENDENCY_TOKEN": state.token,
         }
     )
     return env
