@@ -92,12 +92,25 @@ def assess(
     config: RulesConfig,
     today: date,
     previous: Quadrant | None,
+    risk_cache: dict[tuple[str, str | None], TechnologyRisk] | None = None,
 ) -> Assessment:
+    """``risk_cache`` memoises the verdict per (product, version) across the applications of
+    one run (same catalogue, config and day)."""
     missing: list[str] = []
     risks: tuple[TechnologyRisk, ...] = ()
     lifecycle_risk = 0.0
     if config.enabled(TECHNOLOGY_LIFECYCLE):
-        risks = tuple(technology_risk(t, catalogue, config, today) for t in app.technologies)
+        if risk_cache is None:
+            risks = tuple(technology_risk(t, catalogue, config, today) for t in app.technologies)
+        else:
+            found: list[TechnologyRisk] = []
+            for use in app.technologies:
+                key = (use.product, use.version)
+                risk = risk_cache.get(key)
+                if risk is None:
+                    risk = risk_cache[key] = technology_risk(use, catalogue, config, today)
+                found.append(risk)
+            risks = tuple(found)
         lifecycle_risk = max((r.risk for r in risks), default=0.0)
         missing.extend(f"lifecycle of {r.label}" for r in risks if not r.known)
         if not app.technologies:

@@ -28,7 +28,11 @@ from snoei.rationalizer.domain.overlap import (
     consolidation_clusters,
     integrations_to_rewire,
 )
-from snoei.rationalizer.domain.technology import LifecycleCatalogue, milestone_text
+from snoei.rationalizer.domain.technology import (
+    LifecycleCatalogue,
+    TechnologyRisk,
+    milestone_text,
+)
 from snoei.rationalizer.domain.waves import WavePlan, plan_waves
 from snoei.shared.contracts.landscape import ApplicationRecord, Criticality, Lifecycle
 from snoei.shared.contracts.proposals import (
@@ -124,6 +128,7 @@ class Rationalizer:
         if self.landscape.is_empty:
             return Evaluation((), {}, WavePlan(), NO_DATA)
         use_quadrant = self.config.enabled(TIME_QUADRANT)
+        risk_cache: dict[tuple[str, str | None], TechnologyRisk] = {}
         for app in self.landscape.applications.values():
             previous = self.previous.get(app.id)
             self.assessments[app.id] = assess(
@@ -132,6 +137,7 @@ class Rationalizer:
                 config=self.config,
                 today=self.today,
                 previous=Quadrant(previous) if previous and use_quadrant else None,
+                risk_cache=risk_cache,
             )
         drafts: dict[str, _Draft] = {}
         if self.config.enabled(FUNCTIONAL_OVERLAP):

@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import cached_property
 
 import networkx as nx
 
@@ -110,10 +111,25 @@ class Landscape:
             for i in integrations
             if i.source in self.applications and i.target in self.applications
         }
-        graph: nx.MultiDiGraph = nx.MultiDiGraph()
-        graph.add_nodes_from(self.applications)
-        graph.add_edges_from((i.source, i.target, i.id) for i in self.integrations.values())
-        self.graph = graph
+        # Adjacency in the same order networkx would give (neighbours by first edge, then
+        # edges in insertion order), without building the MultiDiGraph on every run.
+        succ: dict[str, dict[str, list[IntegrationRecord]]] = {}
+        pred: dict[str, dict[str, list[IntegrationRecord]]] = {}
+        for integration in self.integrations.values():
+            succ.setdefault(integration.source, {}).setdefault(integration.target, []).append(
+                integration
+            )
+            pred.setdefault(integration.target, {}).setdefault(integration.source, []).append(
+                integration
+            )
+        self._out: dict[str, list[IntegrationRecord]] = {
+            app_id: [i for edges in by_target.values() for i in edges]
+            for app_id, by_target in succ.items()
+        }
+        self._in: dict[str, list[IntegrationRecord]] = {
+            app_id: [i for edges in by_source.values() for i in edges]
+            for app_id, by_source in pred.items()
+        }
         realisers: dict[str, set[str]] = defaultdict(set)
         for app in self.applications.values():
             if app.lifecycle in LIVE:
@@ -131,17 +147,26 @@ class Landscape:
             version=content.version,
         )
 
+    @cached_property
+    def graph(self) -> nx.MultiDiGraph:
+        """The integration graph (supplier -> consumer, keyed by integration id), built on
+        first use: the rules themselves use the adjacency lists."""
+        graph: nx.MultiDiGraph = nx.MultiDiGraph()
+        graph.add_nodes_from(self.applications)
+        graph.add_edges_from((i.source, i.target, i.id) for i in self.integrations.values())
+        return graph
+
     @property
     def is_empty(self) -> bool:
         return not self.applications
 
     def outgoing(self, app_id: str) -> list[IntegrationRecord]:
         """Integrations where ``app_id`` supplies the data."""
-        return [self.integrations[k] for _, _, k in self.graph.out_edges(app_id, keys=True)]
+        return list(self._out.get(app_id, ()))
 
     def incoming(self, app_id: str) -> list[IntegrationRecord]:
         """Integrations where ``app_id`` consumes the data."""
-        return [self.integrations[k] for _, _, k in self.graph.in_edges(app_id, keys=True)]
+        return list(self._in.get(app_id, ()))
 
     def capability_name(self, capability_id: str) -> str:
         record = self.capabilities.get(capability_id)

@@ -102,10 +102,10 @@ def survivor_scores(
     external: dict[str, int] = {}
     for member in members:
         count = 0
-        for _, other in landscape.graph.out_edges(member):
-            count += other not in inside
-        for other, _ in landscape.graph.in_edges(member):
-            count += other not in inside
+        for integration in landscape.outgoing(member):
+            count += integration.target not in inside
+        for integration in landscape.incoming(member):
+            count += integration.source not in inside
         external[member] = count
     total_external = sum(external.values())
     highest_cost = max(landscape.applications[m].costs.total for m in members)

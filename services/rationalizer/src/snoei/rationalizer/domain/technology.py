@@ -63,13 +63,24 @@ class LifecycleCatalogue:
     def __init__(self, cycles: Iterable[ReleaseCycle]) -> None:
         self._cycles: dict[tuple[str, str], ReleaseCycle] = {}
         self._by_product: dict[str, list[ReleaseCycle]] = {}
+        self._with_last: tuple[tuple[TechnologyRecord, ...], LifecycleCatalogue] | None = None
         for cycle in cycles:
             key = (normalise_product(cycle.product), cycle.cycle.lower())
             self._cycles.setdefault(key, cycle)
             self._by_product.setdefault(key[0], []).append(cycle)
 
     def with_records(self, records: Iterable[TechnologyRecord]) -> LifecycleCatalogue:
-        """A catalogue where the organisation's ``TechnologyRecord``s take precedence."""
+        """A catalogue where the organisation's ``TechnologyRecord``s take precedence (the
+        last one built is kept: successive runs of a landscape mostly have the same)."""
+        records = tuple(records)
+        last = self._with_last
+        if last is not None and last[0] == records:
+            return last[1]
+        merged = self._merge(records)
+        self._with_last = (records, merged)
+        return merged
+
+    def _merge(self, records: tuple[TechnologyRecord, ...]) -> LifecycleCatalogue:
         own = [
             ReleaseCycle(r.product, r.version, r.end_of_support, r.end_of_life, "organisation")
             for r in records
