@@ -517,15 +517,33 @@ class RationalizerService:
 
 
 class Debouncer:
-    """Re-evaluates a landscape ``delay`` after its last change, and at most ``max_wait``
-    after the first change not yet evaluated, so a steady stream still gets evaluated."""
+    """Re-evaluates a landscape ``delay`` after its last change, and at most a maximum wait
+    after the first change not yet evaluated, so a steady stream still gets evaluated.
 
-    def __init__(self, service: RationalizerService, *, delay: float, max_wait: float) -> None:
+    The maximum wait is ``max_wait`` or ``busy_factor`` times the duration of the landscape's
+    last run, whichever is longer: while changes keep streaming in (a bulk load), full runs
+    of a large landscape do not follow each other back to back and take at most about
+    1 / ``busy_factor`` of a core. A single change after a quiet period is still evaluated
+    ``delay`` after it arrives. Changes arriving during a run are evaluated after it."""
+
+    def __init__(
+        self,
+        service: RationalizerService,
+        *,
+        delay: float,
+        max_wait: float,
+        busy_factor: float = 4.0,
+    ) -> None:
         self._service = service
         self._delay = delay
         self._max_wait = max_wait
+        self._busy_factor = busy_factor
         self._pending: dict[str, tuple[float, float]] = {}  # first change, last change
+        self._last_duration: dict[str, float] = {}
         self._tasks: dict[str, asyncio.Task[None]] = {}
+
+    def max_wait(self, landscape_id: str) -> float:
+        return max(self._max_wait, self._busy_factor * self._last_duration.get(landscape_id, 0.0))
 
     def touch(self, landscape_id: str) -> None:
         now = time.monotonic()
@@ -538,18 +556,22 @@ class Debouncer:
             )
 
     async def _wait_and_run(self, landscape_id: str) -> None:
-        while True:
+        while landscape_id in self._pending:
             first, last = self._pending[landscape_id]
-            due = min(last + self._delay, first + self._max_wait)
+            due = min(last + self._delay, first + self.max_wait(landscape_id))
             wait = due - time.monotonic()
-            if wait <= 0:
-                break
-            await asyncio.sleep(wait)
-        del self._pending[landscape_id]
-        try:
-            await self._service.run(landscape_id, RunRequest(trigger=RunTrigger.CHANGE))
-        except Exception:
-            log.exception("evaluation after change failed", extra={"landscape_id": landscape_id})
+            if wait > 0:
+                await asyncio.sleep(wait)
+                continue
+            del self._pending[landscape_id]
+            started = time.monotonic()
+            try:
+                await self._service.run(landscape_id, RunRequest(trigger=RunTrigger.CHANGE))
+            except Exception:
+                log.exception(
+                    "evaluation after change failed", extra={"landscape_id": landscape_id}
+                )
+            self._last_duration[landscape_id] = time.monotonic() - started
 
     async def close(self) -> None:
         tasks = [t for t in self._tasks.values() if not t.done()]
