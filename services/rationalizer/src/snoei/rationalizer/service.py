@@ -22,7 +22,13 @@ from snoei.rationalizer.adapters.repository import (
     StoredRun,
 )
 from snoei.rationalizer.domain.config import RulesConfig
-from snoei.rationalizer.domain.engine import ACTIVE_STATUSES, Evaluation, Verdict, rationalise
+from snoei.rationalizer.domain.engine import (
+    ACTIVE_STATUSES,
+    EngineMemo,
+    Evaluation,
+    Verdict,
+    rationalise,
+)
 from snoei.rationalizer.domain.landscape import GraphReplica, Landscape
 from snoei.rationalizer.domain.technology import LifecycleCatalogue
 from snoei.rationalizer.domain.waves import WavePlan
@@ -107,6 +113,7 @@ class RationalizerService:
         self._snapshots = snapshots
         self._today = today
         self._cache: dict[str, GraphReplica] = {}
+        self._memos: dict[str, EngineMemo] = {}  # what the last run left for the next one
         self._locks: dict[str, asyncio.Lock] = {}
         self.runs_completed = 0
 
@@ -238,6 +245,7 @@ class RationalizerService:
                 evaluation = Evaluation((), {}, WavePlan(), NO_GRAPH)
             else:
                 landscape_content = replica.to_content()
+                memo = self._memos.pop(landscape_id, None)
                 evaluation = await asyncio.to_thread(
                     lambda: rationalise(
                         Landscape.from_content(landscape_content),
@@ -246,8 +254,11 @@ class RationalizerService:
                         today=self._today(),
                         previous_quadrants=previous,
                         decisions=decisions,
+                        memo=memo,
                     )
                 )
+                if evaluation.memo is not None:
+                    self._memos[landscape_id] = evaluation.memo
             proposals = evaluation.proposals
             if stale:
                 proposals = tuple(

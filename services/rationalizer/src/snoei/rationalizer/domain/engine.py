@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import uuid
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
@@ -63,12 +64,40 @@ class Decision:
     reason: str
 
 
+@dataclass(slots=True)
+class _Blast:
+    """One blast radius with what it was computed from: the applications whose outgoing
+    integrations the traversal read. It stays valid while none of those changed."""
+
+    flows: list[LostFlow]
+    reads: frozenset[str]
+    _json: str | None = None
+
+    @property
+    def json(self) -> str:
+        """The flows as they appear in the facts hash (encoded once)."""
+        if self._json is None:
+            self._json = json.dumps([(f.integration_id, f.consumer, f.depth) for f in self.flows])
+        return self._json
+
+
+@dataclass(frozen=True, slots=True)
+class EngineMemo:
+    """What a run leaves for the next run of the same landscape: its landscape and the blast
+    radii it computed. The next run re-uses a blast radius when none of the applications it
+    read changed its outgoing integrations, which gives the same result as recomputing."""
+
+    landscape: Landscape
+    blasts: Mapping[tuple[str, int], _Blast]
+
+
 @dataclass(frozen=True, slots=True)
 class Evaluation:
     proposals: tuple[Proposal, ...]
     quadrants: Mapping[str, str]
     waves: WavePlan
     empty_reason: str | None = None
+    memo: EngineMemo | None = field(default=None, compare=False, repr=False)
 
     @property
     def total_yearly_saving(self) -> float:
@@ -97,6 +126,7 @@ class _Draft:
     candidates: tuple[str, ...] = ()
     reasons: list[str] = field(default_factory=list)
     basis: dict[str, Any] = field(default_factory=dict)
+    blast: _Blast | None = None
 
     @property
     def id(self) -> str:
@@ -115,6 +145,7 @@ class Rationalizer:
         today: date,
         previous_quadrants: Mapping[str, str] | None = None,
         decisions: Mapping[str, Decision] | None = None,
+        memo: EngineMemo | None = None,
     ) -> None:
         self.landscape = landscape
         self.config = config
@@ -123,6 +154,21 @@ class Rationalizer:
         self.previous = previous_quadrants or {}
         self.decisions = decisions or {}
         self.assessments: dict[str, Assessment] = {}
+        self._reusable: Mapping[tuple[str, int], _Blast] = {}
+        if memo is not None:
+            changed = landscape.changed_suppliers(memo.landscape)
+            self._reusable = {k: b for k, b in memo.blasts.items() if b.reads.isdisjoint(changed)}
+        self._blasts: dict[tuple[str, int], _Blast] = {}
+
+    def _blast(self, app_id: str, depth: int) -> _Blast:
+        key = (app_id, depth)
+        found = self._blasts.get(key) or self._reusable.get(key)
+        if found is None:
+            reads: set[str] = set()
+            flows = blast_radius(self.landscape, [app_id], depth, reads)
+            found = _Blast(flows, frozenset(reads))
+        self._blasts[key] = found
+        return found
 
     def run(self) -> Evaluation:
         if self.landscape.is_empty:
@@ -175,7 +221,9 @@ class Rationalizer:
             ],
             {p.targets[0]: p.id for p in proposals if p.action in REMOVING},
         )
-        return Evaluation(tuple(proposals), quadrants, waves)
+        return Evaluation(
+            tuple(proposals), quadrants, waves, memo=EngineMemo(self.landscape, self._blasts)
+        )
 
     # --- rules ---------------------------------------------------------------------------
 
@@ -184,7 +232,7 @@ class Rationalizer:
         survivor = self.landscape.applications[cluster.survivor]
         shared = sorted(set(app.capabilities) & set(survivor.capabilities))
         rewire = integrations_to_rewire(self.landscape, [member], cluster.survivor)
-        flows = blast_radius(self.landscape, [member], self.config.blast_radius_depth)
+        blast = self._blast(member, self.config.blast_radius_depth)
         similarity = cluster.similarity_to_survivor(member)
         rules = [
             RuleFired(
@@ -211,7 +259,8 @@ class Rationalizer:
             rules=rules,
             saving=app.costs.total,
             rewire=rewire,
-            flows=flows,
+            flows=blast.flows,
+            blast=blast,
             survivor=survivor.id,
             reasons=[f"it duplicates {survivor.name}"],
             basis={"survivor": survivor.model_dump(mode="json"), "cluster": cluster.members},
@@ -247,13 +296,15 @@ class Rationalizer:
         if not rules:
             return None
         outgoing = [i.id for i in self.landscape.outgoing(app.id)]
+        blast = self._blast(app.id, self.config.blast_radius_depth)
         return _Draft(
             action=Action.RETIRE,
             target=app,
             rules=rules,
             saving=app.costs.total,
             rewire=sorted(outgoing),
-            flows=blast_radius(self.landscape, [app.id], self.config.blast_radius_depth),
+            flows=blast.flows,
+            blast=blast,
             reasons=reasons,
         )
 
@@ -305,6 +356,7 @@ class Rationalizer:
         every = sorted(
             {i.id for i in (*self.landscape.outgoing(app.id), *self.landscape.incoming(app.id))}
         )
+        blast = self._blast(app.id, 1)
         reasons = [f"it runs on {worst.label} ({worst.state})"]
         if successor is not None:
             reasons.append(f"an upgrade to {successor.product} {successor.cycle} is supported")
@@ -316,7 +368,8 @@ class Rationalizer:
             # a like-for-like upgrade saves nothing but removes the risk.
             saving=app.costs.total if candidates else 0.0,
             rewire=every if candidates else [],
-            flows=blast_radius(self.landscape, [app.id], 1),
+            flows=blast.flows,
+            blast=blast,
             candidates=candidates,
             reasons=reasons,
             basis={"technology": [worst.label, milestone_text(worst.end_of_life)]},
@@ -452,11 +505,20 @@ class Rationalizer:
             "survivor": draft.survivor,
             "candidates": draft.candidates,
             "rewire": draft.rewire,
-            "flows": [(f.integration_id, f.consumer, f.depth) for f in draft.flows],
+            "flows": _FLOWS_PLACEHOLDER,
             "rules": sorted({r.rule for r in draft.rules}),
             **draft.basis,
         }
-        text = json.dumps(basis, sort_keys=True, default=str)
+        flows = (
+            draft.blast.json
+            if draft.blast is not None and draft.blast.flows is draft.flows
+            else json.dumps([(f.integration_id, f.consumer, f.depth) for f in draft.flows])
+        )
+        # The same text as encoding the flows in place (same separators, keys sorted), with
+        # the flows encoded once per blast radius.
+        text = json.dumps(basis, sort_keys=True, default=str).replace(
+            _FLOWS_PLACEHOLDER_JSON, flows, 1
+        )
         return hashlib.sha256(text.encode()).hexdigest()[:20]
 
     def _summary(self, proposal: Proposal, draft: _Draft) -> str:
@@ -564,6 +626,10 @@ class Rationalizer:
         return ", ".join(self.landscape.capability_name(c) for c in capabilities)
 
 
+_FLOWS_PLACEHOLDER = f"flows-{uuid.uuid4()}"
+_FLOWS_PLACEHOLDER_JSON = json.dumps(_FLOWS_PLACEHOLDER)
+
+
 def _level(score: float) -> RiskLevel:
     if score < 0.34:
         return RiskLevel.LOW
@@ -580,9 +646,12 @@ def rationalise(
     today: date,
     previous_quadrants: Mapping[str, str] | None = None,
     decisions: Mapping[str, Decision] | None = None,
+    memo: EngineMemo | None = None,
 ) -> Evaluation:
     """Evaluate ``landscape``; ``previous_quadrants`` feed hysteresis, ``decisions`` keep
-    accepted and rejected proposals as decided while their facts stay the same."""
+    accepted and rejected proposals as decided while their facts stay the same. ``memo``
+    (``Evaluation.memo`` of the landscape's previous run) lets the run re-use what did not
+    change; the result is the same as without it."""
     return Rationalizer(
         landscape,
         config=config,
@@ -590,4 +659,5 @@ def rationalise(
         today=today,
         previous_quadrants=previous_quadrants,
         decisions=decisions,
+        memo=memo,
     ).run()

@@ -25,15 +25,21 @@ def _lost_flow(values: dict[str, Any]) -> LostFlow:
     return flow
 
 
-def blast_radius(landscape: Landscape, removed: Collection[str], depth: int) -> list[LostFlow]:
+def blast_radius(
+    landscape: Landscape, removed: Collection[str], depth: int, reads: set[str] | None = None
+) -> list[LostFlow]:
     """Flows out of ``removed`` to the applications that stay (depth 1), then the flows
-    those consumers feed onwards (depth 2 and further), each application visited once."""
+    those consumers feed onwards (depth 2 and further), each application visited once.
+    ``reads``, when given, collects the applications whose outgoing integrations were read:
+    the result depends on nothing else."""
     gone = set(removed)
     flows: list[LostFlow] = []
     reached: set[str] = set(gone)
     frontier = sorted(gone)
     for level in range(1, depth + 1):
         following: list[str] = []
+        if reads is not None:
+            reads.update(frontier)
         for supplier in frontier:
             for integration in landscape.outgoing(supplier):
                 consumer = integration.target

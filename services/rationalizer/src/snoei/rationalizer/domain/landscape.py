@@ -168,6 +168,11 @@ class Landscape:
         """Integrations where ``app_id`` consumes the data."""
         return list(self._in.get(app_id, ()))
 
+    def changed_suppliers(self, other: Landscape) -> set[str]:
+        """Applications whose outgoing integrations differ between ``other`` and this one."""
+        mine, theirs = self._out, other._out
+        return {a for a in mine.keys() | theirs.keys() if mine.get(a) != theirs.get(a)}
+
     def capability_name(self, capability_id: str) -> str:
         record = self.capabilities.get(capability_id)
         return record.name if record is not None else capability_id

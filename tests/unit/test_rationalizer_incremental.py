@@ -1,0 +1,154 @@
+"""Incremental re-evaluation (``EngineMemo``) gives exactly what a full evaluation gives,
+over chains of random deltas applied to generated landscapes."""
+
+from __future__ import annotations
+
+import random
+from datetime import date
+from typing import Any
+
+import pytest
+
+from snoei.cli.samples import generate_municipality, generate_scale
+from snoei.rationalizer.adapters.endoflife import packaged_catalogue
+from snoei.rationalizer.domain.config import RulesConfig
+from snoei.rationalizer.domain.engine import EngineMemo, Evaluation, rationalise
+from snoei.rationalizer.domain.landscape import Landscape
+from snoei.shared.contracts.landscape import (
+    ApplicationRecord,
+    Criticality,
+    IntegrationRecord,
+    Lifecycle,
+)
+
+TODAY = date(2026, 11, 23)
+CATALOGUE = packaged_catalogue()
+
+
+def _state(sample: Any) -> tuple[dict[str, ApplicationRecord], dict[str, IntegrationRecord]]:
+    return (
+        {a.id: a for a in sample.applications},
+        {i.id: i for i in sample.integrations},
+    )
+
+
+def _mutate(
+    rng: random.Random,
+    apps: dict[str, ApplicationRecord],
+    integrations: dict[str, IntegrationRecord],
+    counter: list[int],
+) -> None:
+    """One random delta: a few upserts and removals of applications and integrations."""
+    for _ in range(rng.randint(1, 4)):
+        kind = rng.randrange(7)
+        ids = sorted(apps)
+        if kind == 0:  # lifecycle / users / scores of an application
+            app = apps[rng.choice(ids)]
+            apps[app.id] = app.model_copy(
+                update={
+                    "lifecycle": rng.choice(list(Lifecycle)),
+                    "users": rng.choice([None, 0, 3, 500]),
+                    "business_value": rng.choice([None, 1, 2, 3, 4, 5]),
+                    "technical_fitness": rng.choice([None, 1, 2, 4, 5]),
+                }
+            )
+        elif kind == 1:  # capabilities of an application
+            app = apps[rng.choice(ids)]
+            other = apps[rng.choice(ids)]
+            apps[app.id] = app.model_copy(update={"capabilities": other.capabilities})
+        elif kind == 2 and integrations:  # an integration goes
+            del integrations[rng.choice(sorted(integrations))]
+        elif kind == 3:  # a new integration
+            source, target = rng.sample(ids, 2)
+            counter[0] += 1
+            new = IntegrationRecord(
+                id=f"inc-{counter[0]}",
+                source=source,
+                target=target,
+                data_objects=("x",),
+                criticality=rng.choice(list(Criticality)),
+            )
+            integrations[new.id] = new
+        elif kind == 4 and integrations:  # an integration changes
+            integration = integrations[rng.choice(sorted(integrations))]
+            integrations[integration.id] = integration.model_copy(
+                update={"criticality": rng.choice(list(Criticality)), "data_objects": ("y",)}
+            )
+        elif kind == 5 and len(apps) > 5:  # an application goes (its integrations dangle)
+            del apps[rng.choice(ids)]
+        else:  # a new application copying another's record
+            template = apps[rng.choice(ids)]
+            counter[0] += 1
+            new_app = template.model_copy(update={"id": f"app-inc-{counter[0]}"})
+            apps[new_app.id] = new_app
+
+
+def _dump(evaluation: Evaluation) -> tuple[Any, ...]:
+    return (
+        [p.model_dump(mode="json") for p in evaluation.proposals],
+        dict(evaluation.quadrants),
+        evaluation.waves.model_dump(mode="json"),
+        evaluation.empty_reason,
+    )
+
+
+def _check_chain(sample: Any, seed: int, steps: int) -> None:
+    rng = random.Random(seed)
+    apps, integrations = _state(sample)
+    config = RulesConfig()
+    counter = [0]
+    memo: EngineMemo | None = None
+    previous: dict[str, str] = {}
+    for _ in range(steps):
+        landscape = Landscape(
+            applications=list(apps.values()),
+            integrations=list(integrations.values()),
+            capabilities=sample.capabilities,
+            technologies=sample.technologies,
+        )
+        full = rationalise(
+            landscape,
+            config=config,
+            catalogue=CATALOGUE,
+            today=TODAY,
+            previous_quadrants=previous,
+        )
+        incremental = rationalise(
+            landscape,
+            config=config,
+            catalogue=CATALOGUE,
+            today=TODAY,
+            previous_quadrants=previous,
+            memo=memo,
+        )
+        assert _dump(incremental) == _dump(full)
+        memo = incremental.memo
+        previous = dict(full.quadrants)
+        _mutate(rng, apps, integrations, counter)
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_incremental_equals_full_on_scale_landscape(seed: int) -> None:
+    _check_chain(generate_scale(300, 1_500, seed=seed), seed, steps=12)
+
+
+def test_incremental_equals_full_on_municipality() -> None:
+    _check_chain(generate_municipality(), 11, steps=12)
+
+
+def test_memo_reuses_unchanged_blast_radii() -> None:
+    sample = generate_scale(200, 1_000)
+    landscape = Landscape(
+        applications=sample.applications,
+        integrations=sample.integrations,
+        capabilities=sample.capabilities,
+        technologies=sample.technologies,
+    )
+    first = rationalise(landscape, config=RulesConfig(), catalogue=CATALOGUE, today=TODAY)
+    again = rationalise(
+        landscape, config=RulesConfig(), catalogue=CATALOGUE, today=TODAY, memo=first.memo
+    )
+    assert first.memo is not None
+    assert again.memo is not None
+    assert first.memo.blasts
+    assert all(again.memo.blasts[k] is b for k, b in first.memo.blasts.items())
