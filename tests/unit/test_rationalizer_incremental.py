@@ -113,8 +113,20 @@ def _check_chain(sample: Any, seed: int, steps: int) -> None:
             today=TODAY,
             previous_quadrants=previous,
         )
+        patched = Landscape(
+            applications=list(apps.values()),
+            integrations=list(integrations.values()),
+            capabilities=sample.capabilities,
+            technologies=sample.technologies,
+            previous=memo.landscape if memo is not None else None,
+        )
+        assert patched.integrations == landscape.integrations
+        for app_id in landscape.applications:
+            assert patched.outgoing(app_id) == landscape.outgoing(app_id)
+            assert patched.incoming(app_id) == landscape.incoming(app_id)
+        assert patched.realisers == landscape.realisers
         incremental = rationalise(
-            landscape,
+            patched,
             config=config,
             catalogue=CATALOGUE,
             today=TODAY,

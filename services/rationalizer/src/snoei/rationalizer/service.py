@@ -248,7 +248,9 @@ class RationalizerService:
                 memo = self._memos.pop(landscape_id, None)
                 evaluation = await asyncio.to_thread(
                     lambda: rationalise(
-                        Landscape.from_content(landscape_content),
+                        Landscape.from_content(
+                            landscape_content, previous=memo.landscape if memo else None
+                        ),
                         config=self._rules,
                         catalogue=self._catalogue,
                         today=self._today(),
@@ -532,9 +534,11 @@ class Debouncer:
     after the first change not yet evaluated, so a steady stream still gets evaluated.
 
     The maximum wait is ``max_wait`` or ``busy_factor`` times the duration of the landscape's
-    last run, whichever is longer: while changes keep streaming in (a bulk load), full runs
-    of a large landscape do not follow each other back to back and take at most about
-    1 / ``busy_factor`` of a core. A single change after a quiet period is still evaluated
+    last run, whichever is longer, and a run starts at the earliest ``spacing_factor`` times
+    the last run's duration after the last run started. So while changes keep streaming in
+    (a bulk load, where the dependency service cuts a version every second), runs of a large
+    landscape do not follow each other back to back and take at most about
+    1 / ``spacing_factor`` of a core; a single change after a quiet period is still evaluated
     ``delay`` after it arrives. Changes arriving during a run are evaluated after it."""
 
     def __init__(
@@ -544,11 +548,14 @@ class Debouncer:
         delay: float,
         max_wait: float,
         busy_factor: float = 4.0,
+        spacing_factor: float = 2.0,
     ) -> None:
         self._service = service
         self._delay = delay
         self._max_wait = max_wait
         self._busy_factor = busy_factor
+        self._spacing_factor = spacing_factor
+        self._last_start: dict[str, float] = {}
         self._pending: dict[str, tuple[float, float]] = {}  # first change, last change
         self._last_duration: dict[str, float] = {}
         self._tasks: dict[str, asyncio.Task[None]] = {}
@@ -570,12 +577,18 @@ class Debouncer:
         while landscape_id in self._pending:
             first, last = self._pending[landscape_id]
             due = min(last + self._delay, first + self.max_wait(landscape_id))
+            if landscape_id in self._last_start:
+                due = max(
+                    due,
+                    self._last_start[landscape_id]
+                    + self._spacing_factor * self._last_duration.get(landscape_id, 0.0),
+                )
             wait = due - time.monotonic()
             if wait > 0:
                 await asyncio.sleep(wait)
                 continue
             del self._pending[landscape_id]
-            started = time.monotonic()
+            started = self._last_start[landscape_id] = time.monotonic()
             try:
                 await self._service.run(landscape_id, RunRequest(trigger=RunTrigger.CHANGE))
             except Exception:

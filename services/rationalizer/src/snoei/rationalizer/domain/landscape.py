@@ -100,7 +100,10 @@ class Landscape:
         capabilities: Iterable[CapabilityRecord] = (),
         technologies: Iterable[TechnologyRecord] = (),
         version: int = 0,
+        previous: Landscape | None = None,
     ) -> None:
+        """``previous`` (an earlier landscape of the same replica, sharing its unchanged
+        record objects) lets the adjacency be patched instead of rebuilt: same result."""
         self.version = version
         self.applications: dict[str, ApplicationRecord] = {a.id: a for a in applications}
         self.capabilities: dict[str, CapabilityRecord] = {c.id: c for c in capabilities}
@@ -111,6 +114,18 @@ class Landscape:
             for i in integrations
             if i.source in self.applications and i.target in self.applications
         }
+        self._out: dict[str, list[IntegrationRecord]]
+        self._in: dict[str, list[IntegrationRecord]]
+        if previous is None or not self._patch_adjacency(previous):
+            self._build_adjacency()
+        realisers: dict[str, set[str]] = defaultdict(set)
+        for app in self.applications.values():
+            if app.lifecycle in LIVE:
+                for capability in app.capabilities:
+                    realisers[capability].add(app.id)
+        self.realisers: dict[str, set[str]] = dict(realisers)
+
+    def _build_adjacency(self) -> None:
         # Adjacency in the same order networkx would give (neighbours by first edge, then
         # edges in insertion order), without building the MultiDiGraph on every run.
         succ: dict[str, dict[str, list[IntegrationRecord]]] = {}
@@ -122,29 +137,56 @@ class Landscape:
             pred.setdefault(integration.target, {}).setdefault(integration.source, []).append(
                 integration
             )
-        self._out: dict[str, list[IntegrationRecord]] = {
+        self._out = {
             app_id: [i for edges in by_target.values() for i in edges]
             for app_id, by_target in succ.items()
         }
-        self._in: dict[str, list[IntegrationRecord]] = {
+        self._in = {
             app_id: [i for edges in by_source.values() for i in edges]
             for app_id, by_source in pred.items()
         }
-        realisers: dict[str, set[str]] = defaultdict(set)
-        for app in self.applications.values():
-            if app.lifecycle in LIVE:
-                for capability in app.capabilities:
-                    realisers[capability].add(app.id)
-        self.realisers: dict[str, set[str]] = dict(realisers)
+
+    def _patch_adjacency(self, previous: Landscape) -> bool:
+        """Rebuild only the adjacency lists of applications with an integration added,
+        removed or changed since ``previous``; False when too much changed to be worth it."""
+        now, old = self.integrations, previous.integrations
+        changed = [i for k, i in now.items() if old.get(k) is not i]
+        removed = [i for k, i in old.items() if now.get(k) is not i]
+        if len(changed) + len(removed) > max(16, len(now) // 20):
+            return False
+        position = {k: n for n, k in enumerate(now)}
+        self._out = dict(previous._out)
+        self._in = dict(previous._in)
+        for adjacency, end, other_end in (
+            (self._out, "source", "target"),
+            (self._in, "target", "source"),
+        ):
+            touched: dict[str, list[IntegrationRecord]] = {}
+            for integration in (*changed, *removed):
+                touched.setdefault(getattr(integration, end), [])
+            for integration in changed:
+                touched[getattr(integration, end)].append(integration)
+            for app_id, added in touched.items():
+                kept = [i for i in adjacency.get(app_id, ()) if now.get(i.id) is i]
+                members = sorted((*kept, *added), key=lambda i: position[i.id])
+                grouped: dict[str, list[IntegrationRecord]] = {}
+                for integration in members:
+                    grouped.setdefault(getattr(integration, other_end), []).append(integration)
+                if members:
+                    adjacency[app_id] = [i for edges in grouped.values() for i in edges]
+                else:
+                    adjacency.pop(app_id, None)
+        return True
 
     @classmethod
-    def from_content(cls, content: GraphContent) -> Landscape:
+    def from_content(cls, content: GraphContent, previous: Landscape | None = None) -> Landscape:
         return cls(
             applications=content.applications,
             integrations=content.integrations,
             capabilities=content.capabilities,
             technologies=content.technologies,
             version=content.version,
+            previous=previous,
         )
 
     @cached_property
