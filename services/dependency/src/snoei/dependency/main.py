@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-from collections.abc import AsyncIterator
 
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
@@ -18,7 +17,7 @@ from snoei.dependency.config import DependencySettings
 from snoei.dependency.domain.errors import UnknownApplication, UnknownLandscape
 from snoei.dependency.handlers import register_handlers
 from snoei.dependency.service import DependencyService, GraphNotifier
-from snoei.shared.db import make_pool, migrate
+from snoei.shared.db import make_pool
 from snoei.shared.http import (
     TokenRegistry,
     health_router,
@@ -26,7 +25,8 @@ from snoei.shared.http import (
     landscape_guard,
     problem_response,
 )
-from snoei.shared.kafka import BatchPublisher, ensure_topics, make_broker
+from snoei.shared.kafka import BatchPublisher, make_broker
+from snoei.shared.lifecycle import ServiceRuntime
 from snoei.shared.runner import AssignmentTracker
 
 
@@ -58,32 +58,22 @@ def create_app(settings: DependencySettings) -> FastAPI:
     register_handlers(router, settings=settings, service=service, tracker=tracker)
     broker.include_router(router)
 
-    async def database_ready() -> str | None:
-        await pool.fetchval("SELECT 1")
-        return None
+    async def flush_notifications() -> None:
+        with contextlib.suppress(Exception):
+            await notifier.flush()  # send what is already committed
 
-    @contextlib.asynccontextmanager
-    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        await pool
-        await migrate(pool, schema=settings.db_schema, package="snoei.dependency.migrations")
-        await ensure_topics(settings.kafka, topics.all())
-        await publisher.start()
-        notifier_task = asyncio.create_task(notifier.run(), name="graph-notifier")
-        await broker.start()
-        try:
-            yield
-        finally:
-            await broker.stop()  # stops consuming and commits what was processed
-            notifier_task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await notifier_task
-            with contextlib.suppress(Exception):
-                await notifier.flush()  # send what is already committed
-            await publisher.stop()
-            await inventory.aclose()
-            await pool.close()
+    runtime = ServiceRuntime(
+        settings=settings,
+        schema=settings.db_schema,
+        migrations="snoei.dependency.migrations",
+        pool=pool,
+        broker=broker,
+        publisher=publisher,
+        background=[("graph-notifier", notifier.run)],
+        on_stop=[flush_notifications, inventory.aclose],
+    )
 
-    app = FastAPI(title="Snoei dependency", version="1", lifespan=lifespan)
+    app = FastAPI(title="Snoei dependency", version="1", lifespan=runtime.lifespan)
     install_problem_handlers(app)
 
     async def not_found(request: Request, exc: Exception) -> JSONResponse:
@@ -91,7 +81,7 @@ def create_app(settings: DependencySettings) -> FastAPI:
 
     app.add_exception_handler(UnknownLandscape, not_found)
     app.add_exception_handler(UnknownApplication, not_found)
-    app.include_router(health_router({"database": database_ready, "kafka": tracker.ready}))
+    app.include_router(health_router({"database": runtime.database_ready, "kafka": tracker.ready}))
     app.include_router(
         api.build_router(
             service=service,

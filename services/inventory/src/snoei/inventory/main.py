@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import contextlib
-from collections.abc import AsyncIterator
 
 from fastapi import FastAPI
 from faststream.kafka import KafkaRouter
@@ -14,14 +12,15 @@ from snoei.inventory.adapters.repository import InventoryRepository
 from snoei.inventory.config import InventorySettings
 from snoei.inventory.handlers import register_handlers
 from snoei.inventory.service import InventoryService, OutboxRelay
-from snoei.shared.db import make_pool, migrate
+from snoei.shared.db import make_pool
 from snoei.shared.http import (
     TokenRegistry,
     health_router,
     install_problem_handlers,
     landscape_guard,
 )
-from snoei.shared.kafka import BatchPublisher, ensure_topics, make_broker
+from snoei.shared.kafka import BatchPublisher, make_broker
+from snoei.shared.lifecycle import ServiceRuntime
 from snoei.shared.runner import AssignmentTracker
 
 
@@ -33,8 +32,12 @@ def create_app(settings: InventorySettings) -> FastAPI:
     service = InventoryService(repository=repository, outbox_signal=signal)
     publisher = BatchPublisher(settings.kafka, client_id="snoei-inventory-relay")
     relay = OutboxRelay(
-        pool=pool, publisher=publisher, topic=topics.inventory_events, signal=signal,
-        batch_size=settings.relay_batch_size, idle_interval=settings.relay_idle_interval_s,
+        pool=pool,
+        publisher=publisher,
+        topic=topics.inventory_events,
+        signal=signal,
+        batch_size=settings.relay_batch_size,
+        idle_interval=settings.relay_idle_interval_s,
     )
     tracker = AssignmentTracker()
     broker = make_broker(settings.kafka, client_id="snoei-inventory")
@@ -42,39 +45,24 @@ def create_app(settings: InventorySettings) -> FastAPI:
     register_handlers(router, settings=settings, service=service, dlq=publisher, tracker=tracker)
     broker.include_router(router)
 
-    async def database_ready() -> str | None:
-        await pool.fetchval("SELECT 1")
-        return None
+    runtime = ServiceRuntime(
+        settings=settings,
+        schema=settings.db_schema,
+        migrations="snoei.inventory.migrations",
+        pool=pool,
+        broker=broker,
+        publisher=publisher,
+        background=[("outbox-relay", relay.run)] if settings.relay_enabled else [],
+    )
 
-    @contextlib.asynccontextmanager
-    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        await pool
-        await migrate(pool, schema=settings.db_schema, package="snoei.inventory.migrations")
-        await ensure_topics(settings.kafka, topics.all())
-        await publisher.start()
-        relay_task = (
-            asyncio.create_task(relay.run(), name="outbox-relay") if settings.relay_enabled
-            else None
-        )
-        await broker.start()
-        try:
-            yield
-        finally:
-            await broker.stop()  # stops consuming and commits what was processed
-            if relay_task is not None:
-                relay_task.cancel()
-                with contextlib.suppress(asyncio.CancelledError):
-                    await relay_task
-            await publisher.stop()
-            await pool.close()
-
-    app = FastAPI(title="Snoei inventory", version="1", lifespan=lifespan)
+    app = FastAPI(title="Snoei inventory", version="1", lifespan=runtime.lifespan)
     install_problem_handlers(app)
     app.add_middleware(api.UploadLimit, max_bytes=settings.max_upload_bytes)
-    app.include_router(health_router({"database": database_ready, "kafka": tracker.ready}))
+    app.include_router(health_router({"database": runtime.database_ready, "kafka": tracker.ready}))
     app.include_router(
         api.build_router(
-            service=service, repository=repository,
+            service=service,
+            repository=repository,
             guard=landscape_guard(TokenRegistry(settings.api_tokens)),
             max_upload_bytes=settings.max_upload_bytes,
         )
