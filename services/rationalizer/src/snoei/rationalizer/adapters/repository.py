@@ -5,6 +5,7 @@ Bulk writes go through COPY or set-based statements over arrays, never a row loo
 
 from __future__ import annotations
 
+import hashlib
 import json
 import uuid
 from collections.abc import AsyncIterator, Sequence
@@ -271,6 +272,30 @@ class RationalizerRepository:
             if not inserted:
                 return False
             if proposals:
+                bodies = [p.model_dump_json() for p in proposals]
+                digests = [hashlib.sha256(b.encode()).hexdigest() for b in bodies]
+                known = {
+                    r["digest"]
+                    for r in await conn.fetch(
+                        "SELECT digest FROM proposal_bodies WHERE digest = ANY($1::text[])",
+                        list(set(digests)),
+                    )
+                }
+                new = {d: b for d, b in zip(digests, bodies, strict=True) if d not in known}
+                if new:
+                    # Another instance may store the same body meanwhile: insert through a
+                    # staging table, skipping conflicts.
+                    await conn.execute(
+                        "CREATE TEMP TABLE IF NOT EXISTS new_bodies "
+                        "(digest text, body jsonb) ON COMMIT DELETE ROWS"
+                    )
+                    await conn.copy_records_to_table(
+                        "new_bodies", records=list(new.items()), columns=["digest", "body"]
+                    )
+                    await conn.execute(
+                        "INSERT INTO proposal_bodies (digest, body) "
+                        "SELECT digest, body FROM new_bodies ON CONFLICT (digest) DO NOTHING"
+                    )
                 await conn.copy_records_to_table(
                     "run_proposals",
                     records=[
@@ -281,9 +306,9 @@ class RationalizerRepository:
                             p.status.value,
                             p.yearly_saving,
                             p.facts_hash,
-                            p.model_dump_json(),
+                            digest,
                         )
-                        for p in proposals
+                        for p, digest in zip(proposals, digests, strict=True)
                     ],
                     columns=[
                         "run_id",
@@ -292,7 +317,7 @@ class RationalizerRepository:
                         "status",
                         "yearly_saving",
                         "facts_hash",
-                        "body",
+                        "body_digest",
                     ],
                 )
         return True
@@ -348,11 +373,13 @@ class RationalizerRepository:
         proposal_id: str | None = None,
     ) -> list[Proposal]:
         rows = await self._pool.fetch(
-            """SELECT body FROM run_proposals WHERE run_id = $1
-                 AND ($2::text IS NULL OR action = $2)
-                 AND ($3::float8 IS NULL OR yearly_saving >= $3)
-                 AND ($4::text IS NULL OR proposal_id = $4)
-               ORDER BY yearly_saving DESC, proposal_id""",
+            """SELECT coalesce(p.body, b.body) AS body
+               FROM run_proposals p LEFT JOIN proposal_bodies b ON b.digest = p.body_digest
+               WHERE p.run_id = $1
+                 AND ($2::text IS NULL OR p.action = $2)
+                 AND ($3::float8 IS NULL OR p.yearly_saving >= $3)
+                 AND ($4::text IS NULL OR p.proposal_id = $4)
+               ORDER BY p.yearly_saving DESC, p.proposal_id""",
             run_id,
             action,
             min_saving,
