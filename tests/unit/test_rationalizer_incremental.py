@@ -12,7 +12,13 @@ import pytest
 from snoei.cli.samples import generate_municipality, generate_scale
 from snoei.rationalizer.adapters.endoflife import packaged_catalogue
 from snoei.rationalizer.domain.config import RulesConfig
-from snoei.rationalizer.domain.engine import EngineMemo, Evaluation, rationalise
+from snoei.rationalizer.domain.engine import (
+    Decision,
+    EngineMemo,
+    Evaluation,
+    Verdict,
+    rationalise,
+)
 from snoei.rationalizer.domain.landscape import Landscape
 from snoei.shared.contracts.landscape import (
     ApplicationRecord,
@@ -99,6 +105,7 @@ def _check_chain(sample: Any, seed: int, steps: int) -> None:
     counter = [0]
     memo: EngineMemo | None = None
     previous: dict[str, str] = {}
+    decisions: dict[str, Decision] = {}
     for _ in range(steps):
         landscape = Landscape(
             applications=list(apps.values()),
@@ -112,6 +119,7 @@ def _check_chain(sample: Any, seed: int, steps: int) -> None:
             catalogue=CATALOGUE,
             today=TODAY,
             previous_quadrants=previous,
+            decisions=decisions,
         )
         patched = Landscape(
             applications=list(apps.values()),
@@ -131,11 +139,19 @@ def _check_chain(sample: Any, seed: int, steps: int) -> None:
             catalogue=CATALOGUE,
             today=TODAY,
             previous_quadrants=previous,
+            decisions=decisions,
             memo=memo,
         )
         assert _dump(incremental) == _dump(full)
         memo = incremental.memo
         previous = dict(full.quadrants)
+        # Architects decide on a few proposals (on their facts, or on outdated ones).
+        for proposal in rng.sample(full.proposals, min(3, len(full.proposals))):
+            decisions[proposal.id] = Decision(
+                rng.choice(list(Verdict)),
+                proposal.facts_hash if rng.random() < 0.7 else "outdated",
+                "test",
+            )
         _mutate(rng, apps, integrations, counter)
 
 

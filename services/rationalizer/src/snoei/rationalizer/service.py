@@ -551,12 +551,11 @@ class Debouncer:
     after the first change not yet evaluated, so a steady stream still gets evaluated.
 
     The maximum wait is ``max_wait`` or ``busy_factor`` times the duration of the landscape's
-    last run, whichever is longer. Changes that arrive during a run, or within
-    ``spacing_factor - 1`` times its duration after it, are streaming in (a bulk load, where
-    the dependency service cuts a version every second): their run starts at the earliest
-    ``spacing_factor`` times the last run's duration after the last run started, so runs of
-    a large landscape do not follow each other back to back and take at most about
-    1 / ``spacing_factor`` of a core. A change that finds the landscape idle is evaluated
+    last run, whichever is longer. Changes that arrive during a run are streaming in (a bulk
+    load, where the dependency service cuts a version every second): their run starts at the
+    earliest ``spacing_factor`` times the last run's duration after the last run started,
+    so runs of a large landscape do not follow each other back to back and take at most
+    about 1 / ``spacing_factor`` of a core. A change that finds the landscape idle is evaluated
     ``delay`` after it arrives. Changes arriving during a run are evaluated after it."""
 
     def __init__(
@@ -575,9 +574,8 @@ class Debouncer:
         self._spacing_factor = spacing_factor
         self._last_start: dict[str, float] = {}
         self._pending: dict[str, tuple[float, float]] = {}  # first change, last change
-        self._streaming: set[str] = set()  # pending changes arrived during or right after a run
+        self._streaming: set[str] = set()  # the pending changes arrived during a run
         self._running: set[str] = set()
-        self._last_end: dict[str, float] = {}
         self._last_duration: dict[str, float] = {}
         self._tasks: dict[str, asyncio.Task[None]] = {}
 
@@ -587,12 +585,9 @@ class Debouncer:
     def touch(self, landscape_id: str) -> None:
         now = time.monotonic()
         if landscape_id not in self._pending:
-            # A change that finds the landscape idle (no run, none for at least the last
-            # run's duration) is evaluated at once; changes streaming in while runs keep
-            # coming are spaced out.
-            cool_down = (self._spacing_factor - 1) * self._last_duration.get(landscape_id, 0.0)
-            ended = self._last_end.get(landscape_id)
-            if landscape_id in self._running or (ended is not None and now - ended < cool_down):
+            # A change that finds the landscape idle is evaluated at once; changes that
+            # arrive while a run is going (they stream in) are spaced out.
+            if landscape_id in self._running:
                 self._streaming.add(landscape_id)
             else:
                 self._streaming.discard(landscape_id)
@@ -629,8 +624,7 @@ class Debouncer:
                 )
             finally:
                 self._running.discard(landscape_id)
-            ended = self._last_end[landscape_id] = time.monotonic()
-            self._last_duration[landscape_id] = ended - started
+            self._last_duration[landscape_id] = time.monotonic() - started
 
     async def close(self) -> None:
         tasks = [t for t in self._tasks.values() if not t.done()]

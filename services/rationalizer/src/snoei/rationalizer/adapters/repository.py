@@ -190,6 +190,8 @@ class ReplicaStore:
 class RationalizerRepository:
     def __init__(self, pool: asyncpg.Pool) -> None:
         self._pool = pool
+        # Per landscape, the last stored run's proposals with their body and its digest.
+        self._encoded: dict[str, dict[int, tuple[Proposal, str, str]]] = {}
 
     @asynccontextmanager
     async def replicas(self) -> AsyncIterator[ReplicaStore]:
@@ -272,8 +274,7 @@ class RationalizerRepository:
             if not inserted:
                 return False
             if proposals:
-                bodies = [p.model_dump_json() for p in proposals]
-                digests = [hashlib.sha256(b.encode()).hexdigest() for b in bodies]
+                bodies, digests = self._encode(r.landscape_id, proposals)
                 known = {
                     r["digest"]
                     for r in await conn.fetch(
@@ -321,6 +322,22 @@ class RationalizerRepository:
                     ],
                 )
         return True
+
+    def _encode(
+        self, landscape_id: str, proposals: Sequence[Proposal]
+    ) -> tuple[list[str], list[str]]:
+        """Bodies and their digests; the proposals of the last run that come back unchanged
+        (the engine re-uses unchanged proposal objects) are not encoded again."""
+        before = self._encoded.get(landscape_id, {})
+        now: dict[int, tuple[Proposal, str, str]] = {}
+        for proposal in proposals:
+            found = before.get(id(proposal))
+            if found is None or found[0] is not proposal:
+                body = proposal.model_dump_json()
+                found = (proposal, body, hashlib.sha256(body.encode()).hexdigest())
+            now[id(proposal)] = found
+        self._encoded[landscape_id] = now
+        return [now[id(p)][1] for p in proposals], [now[id(p)][2] for p in proposals]
 
     async def runs(self, landscape_id: str, limit: int) -> list[RunRow]:
         rows = await self._pool.fetch(

@@ -82,13 +82,28 @@ class _Blast:
 
 
 @dataclass(frozen=True, slots=True)
+class _Finished:
+    """A finished proposal with everything it was finished from (``_Rationalizer._finish``
+    reads nothing else): the same inputs give the same proposal."""
+
+    target: ApplicationRecord  # compared by identity: records are immutable
+    blast: _Blast | None  # likewise
+    inputs: tuple[Any, ...]  # compared by equality
+    proposal: Proposal
+
+
+@dataclass(frozen=True, slots=True)
 class EngineMemo:
-    """What a run leaves for the next run of the same landscape: its landscape and the blast
-    radii it computed. The next run re-uses a blast radius when none of the applications it
-    read changed its outgoing integrations, which gives the same result as recomputing."""
+    """What a run leaves for the next run of the same landscape: its landscape, the blast
+    radii it computed and its finished proposals. The next run re-uses a blast radius when
+    none of the applications it read changed its outgoing integrations, and a finished
+    proposal when every input of ``_finish`` is the same, which gives the same result as
+    recomputing."""
 
     landscape: Landscape
     blasts: Mapping[tuple[str, int], _Blast]
+    config: RulesConfig | None = None
+    finished: Mapping[str, _Finished] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, slots=True)
@@ -155,10 +170,14 @@ class Rationalizer:
         self.decisions = decisions or {}
         self.assessments: dict[str, Assessment] = {}
         self._reusable: Mapping[tuple[str, int], _Blast] = {}
+        self._finished_before: Mapping[str, _Finished] = {}
         if memo is not None:
             changed = landscape.changed_suppliers(memo.landscape)
             self._reusable = {k: b for k, b in memo.blasts.items() if b.reads.isdisjoint(changed)}
+            if memo.config == config:
+                self._finished_before = memo.finished
         self._blasts: dict[tuple[str, int], _Blast] = {}
+        self._finished: dict[str, _Finished] = {}
 
     def _blast(self, app_id: str, depth: int) -> _Blast:
         key = (app_id, depth)
@@ -222,7 +241,10 @@ class Rationalizer:
             {p.targets[0]: p.id for p in proposals if p.action in REMOVING},
         )
         return Evaluation(
-            tuple(proposals), quadrants, waves, memo=EngineMemo(self.landscape, self._blasts)
+            tuple(proposals),
+            quadrants,
+            waves,
+            memo=EngineMemo(self.landscape, self._blasts, self.config, self._finished),
         )
 
     # --- rules ---------------------------------------------------------------------------
@@ -417,6 +439,40 @@ class Rationalizer:
     # --- economics, risk, wording -------------------------------------------------------
 
     def _finish(self, draft: _Draft) -> Proposal:
+        """``_finish_new``, or the previous run's proposal when its inputs are the same."""
+        assessment = self.assessments[draft.target.id]
+        apps = self.landscape.applications
+        named = [draft.survivor, *draft.candidates]
+        named.extend(sorted({f.consumer for f in draft.flows if f.depth == 1})[:5])
+        inputs = (
+            draft.action,
+            draft.rules,
+            draft.saving,
+            draft.rewire,
+            None if draft.blast is not None else draft.flows,
+            draft.survivor,
+            draft.candidates,
+            draft.reasons,
+            draft.basis,
+            assessment.missing,
+            assessment.stale,
+            self.decisions.get(draft.id),
+            [apps[a].name if a in apps else None for a in named if a is not None],
+        )
+        before = self._finished_before.get(draft.id)
+        if (
+            before is not None
+            and before.target is draft.target
+            and before.blast is draft.blast
+            and before.inputs == inputs
+        ):
+            proposal = before.proposal
+        else:
+            proposal = self._finish_new(draft)
+        self._finished[draft.id] = _Finished(draft.target, draft.blast, inputs, proposal)
+        return proposal
+
+    def _finish_new(self, draft: _Draft) -> Proposal:
         app = draft.target
         assessment = self.assessments[app.id]
         migration = round(
