@@ -104,6 +104,10 @@ class EngineMemo:
     blasts: Mapping[tuple[str, int], _Blast]
     config: RulesConfig | None = None
     finished: Mapping[str, _Finished] = field(default_factory=dict)
+    # Assessments with what they depend on besides the record: catalogue and day.
+    catalogue: LifecycleCatalogue | None = None
+    today: date | None = None
+    assessments: Mapping[str, tuple[str | None, Assessment]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, slots=True)
@@ -171,11 +175,14 @@ class Rationalizer:
         self.assessments: dict[str, Assessment] = {}
         self._reusable: Mapping[tuple[str, int], _Blast] = {}
         self._finished_before: Mapping[str, _Finished] = {}
+        self._assessed_before: Mapping[str, tuple[str | None, Assessment]] = {}
         if memo is not None:
             changed = landscape.changed_suppliers(memo.landscape)
             self._reusable = {k: b for k, b in memo.blasts.items() if b.reads.isdisjoint(changed)}
             if memo.config == config:
                 self._finished_before = memo.finished
+                if memo.catalogue is self.catalogue and memo.today == today:
+                    self._assessed_before = memo.assessments
         self._blasts: dict[tuple[str, int], _Blast] = {}
         self._finished: dict[str, _Finished] = {}
 
@@ -194,16 +201,23 @@ class Rationalizer:
             return Evaluation((), {}, WavePlan(), NO_DATA)
         use_quadrant = self.config.enabled(TIME_QUADRANT)
         risk_cache: dict[tuple[str, str | None], TechnologyRisk] = {}
+        self._assessed: dict[str, tuple[str | None, Assessment]] = {}
         for app in self.landscape.applications.values():
             previous = self.previous.get(app.id)
-            self.assessments[app.id] = assess(
-                app,
-                catalogue=self.catalogue,
-                config=self.config,
-                today=self.today,
-                previous=Quadrant(previous) if previous and use_quadrant else None,
-                risk_cache=risk_cache,
-            )
+            before = self._assessed_before.get(app.id)
+            if before is not None and before[0] == previous and before[1].application is app:
+                assessment = before[1]
+            else:
+                assessment = assess(
+                    app,
+                    catalogue=self.catalogue,
+                    config=self.config,
+                    today=self.today,
+                    previous=Quadrant(previous) if previous and use_quadrant else None,
+                    risk_cache=risk_cache,
+                )
+            self.assessments[app.id] = assessment
+            self._assessed[app.id] = (previous, assessment)
         drafts: dict[str, _Draft] = {}
         if self.config.enabled(FUNCTIONAL_OVERLAP):
             for cluster in consolidation_clusters(self.landscape, self.assessments, self.config):
@@ -244,7 +258,15 @@ class Rationalizer:
             tuple(proposals),
             quadrants,
             waves,
-            memo=EngineMemo(self.landscape, self._blasts, self.config, self._finished),
+            memo=EngineMemo(
+                self.landscape,
+                self._blasts,
+                self.config,
+                self._finished,
+                self.catalogue,
+                self.today,
+                self._assessed,
+            ),
         )
 
     # --- rules ---------------------------------------------------------------------------
