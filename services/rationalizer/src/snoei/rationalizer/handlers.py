@@ -11,7 +11,7 @@ from pydantic import ValidationError
 
 from snoei.rationalizer.config import RationalizerSettings
 from snoei.rationalizer.service import Debouncer, RationalizerService
-from snoei.shared.contracts.graph import GRAPH_EVENTS, GraphEvent
+from snoei.shared.contracts.graph import GRAPH_EVENTS, GraphChanged, GraphEvent
 from snoei.shared.contracts.runs import RUN_COMMANDS, RunCommand
 from snoei.shared.envelope import EnvelopeCodec, UnsupportedSchemaVersion, describe_errors
 from snoei.shared.kafka import batch_subscriber
@@ -64,8 +64,11 @@ def register_handlers(
         # The replica is committed before the offsets; redelivery is skipped by version.
         events: list[GraphEvent] = decode_all(records, GRAPH_EVENTS)
         changed = await service.apply_graph_events(events)
+        items: dict[str, int] = {}
+        for event in events:
+            items[event.landscape_id] = items.get(event.landscape_id, 0) + _items(event)
         for landscape_id in changed:
-            debouncer.touch(landscape_id)
+            debouncer.touch(landscape_id, items.get(landscape_id, 1))
 
     @batch_subscriber(
         router,
@@ -80,3 +83,20 @@ def register_handlers(
         for command in commands:
             # Idempotent on run_id: a redelivered request finds its run stored and stops.
             await service.run(command.landscape_id, command.payload)
+
+
+def _items(event: GraphEvent) -> int:
+    """How many records a graph event carries: a snapshot counts as a bulk change."""
+    if isinstance(event, GraphChanged):
+        d = event.payload
+        return (
+            len(d.applications_upserted)
+            + len(d.applications_removed)
+            + len(d.integrations_upserted)
+            + len(d.integrations_removed)
+            + len(d.capabilities_upserted)
+            + len(d.capabilities_removed)
+            + len(d.technologies_upserted)
+            + len(d.technologies_removed)
+        )
+    return 1_000_000

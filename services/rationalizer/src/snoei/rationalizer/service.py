@@ -547,16 +547,17 @@ class RationalizerService:
 
 
 class Debouncer:
-    """Re-evaluates a landscape ``delay`` after its last change, and at most a maximum wait
+    """Re-evaluates a landscape ``delay`` after its last change, and at most ``max_wait``
     after the first change not yet evaluated, so a steady stream still gets evaluated.
 
-    The maximum wait is ``max_wait`` or ``busy_factor`` times the duration of the landscape's
-    last run, whichever is longer. Changes that arrive during a run are streaming in (a bulk
-    load, where the dependency service cuts a version every second): their run starts at the
-    earliest ``spacing_factor`` times the last run's duration after the last run started,
-    so runs of a large landscape do not follow each other back to back and take at most
-    about 1 / ``spacing_factor`` of a core. A change that finds the landscape idle is evaluated
-    ``delay`` after it arrives. Changes arriving during a run are evaluated after it."""
+    Runs after bulk changes (a graph delta of at least ``bulk_items`` items, or a snapshot)
+    also draw on a CPU budget per landscape: it holds up to ``burst_s`` seconds of run time
+    and refills at ``share`` seconds per second. While a bulk load streams in (the
+    dependency service cuts a version every second), runs of a large landscape wait until
+    the budget is back, so they take at most about ``share`` of a core and do not follow
+    each other back to back; the first bulk change after a quiet period finds the budget
+    full. Small changes (an architect editing one application) are evaluated ``delay``
+    after they arrive (freshness). Changes arriving during a run are evaluated after it."""
 
     def __init__(
         self,
@@ -564,33 +565,31 @@ class Debouncer:
         *,
         delay: float,
         max_wait: float,
-        busy_factor: float = 4.0,
-        spacing_factor: float = 2.0,
+        burst_s: float = 2.0,
+        share: float = 1 / 3,
+        bulk_items: int = 50,
     ) -> None:
         self._service = service
         self._delay = delay
         self._max_wait = max_wait
-        self._busy_factor = busy_factor
-        self._spacing_factor = spacing_factor
-        self._last_start: dict[str, float] = {}
+        self._burst_s = burst_s
+        self._share = share
+        self._bulk_items = bulk_items
+        self._bulk: set[str] = set()  # landscapes whose pending changes include a bulk one
         self._pending: dict[str, tuple[float, float]] = {}  # first change, last change
-        self._streaming: set[str] = set()  # the pending changes arrived during a run
-        self._running: set[str] = set()
-        self._last_duration: dict[str, float] = {}
+        self._budget: dict[str, tuple[float, float]] = {}  # seconds of run time, as of
         self._tasks: dict[str, asyncio.Task[None]] = {}
 
-    def max_wait(self, landscape_id: str) -> float:
-        return max(self._max_wait, self._busy_factor * self._last_duration.get(landscape_id, 0.0))
+    def budget(self, landscape_id: str, now: float) -> float:
+        """Seconds of run time available to ``landscape_id`` at ``now`` (may be negative)."""
+        left, at = self._budget.get(landscape_id, (self._burst_s, now))
+        return min(self._burst_s, left + (now - at) * self._share)
 
-    def touch(self, landscape_id: str) -> None:
+    def touch(self, landscape_id: str, items: int = 1) -> None:
+        """``items``: how many records the change touched (a snapshot counts as bulk)."""
         now = time.monotonic()
-        if landscape_id not in self._pending:
-            # A change that finds the landscape idle is evaluated at once; changes that
-            # arrive while a run is going (they stream in) are spaced out.
-            if landscape_id in self._running:
-                self._streaming.add(landscape_id)
-            else:
-                self._streaming.discard(landscape_id)
+        if items >= self._bulk_items:
+            self._bulk.add(landscape_id)
         first, _ = self._pending.get(landscape_id, (now, now))
         self._pending[landscape_id] = (first, now)
         task = self._tasks.get(landscape_id)
@@ -602,29 +601,29 @@ class Debouncer:
     async def _wait_and_run(self, landscape_id: str) -> None:
         while landscape_id in self._pending:
             first, last = self._pending[landscape_id]
-            due = min(last + self._delay, first + self.max_wait(landscape_id))
-            if landscape_id in self._streaming and landscape_id in self._last_start:
-                due = max(
-                    due,
-                    self._last_start[landscape_id]
-                    + self._spacing_factor * self._last_duration.get(landscape_id, 0.0),
-                )
-            wait = due - time.monotonic()
+            now = time.monotonic()
+            due = min(last + self._delay, first + self._max_wait)
+            left = self.budget(landscape_id, now)
+            if left < 0 and landscape_id in self._bulk:
+                due = max(due, now - left / self._share)
+            wait = due - now
             if wait > 0:
                 await asyncio.sleep(wait)
                 continue
             del self._pending[landscape_id]
-            started = self._last_start[landscape_id] = time.monotonic()
-            self._running.add(landscape_id)
+            self._bulk.discard(landscape_id)
+            started = time.monotonic()
             try:
                 await self._service.run(landscape_id, RunRequest(trigger=RunTrigger.CHANGE))
             except Exception:
                 log.exception(
                     "evaluation after change failed", extra={"landscape_id": landscape_id}
                 )
-            finally:
-                self._running.discard(landscape_id)
-            self._last_duration[landscape_id] = time.monotonic() - started
+            ended = time.monotonic()
+            self._budget[landscape_id] = (
+                self.budget(landscape_id, started) - (ended - started),
+                ended,
+            )
 
     async def close(self) -> None:
         tasks = [t for t in self._tasks.values() if not t.done()]
