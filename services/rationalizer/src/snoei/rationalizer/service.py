@@ -556,8 +556,8 @@ class Debouncer:
     dependency service cuts a version every second), runs of a large landscape wait until
     the budget is back, so they take at most about ``share`` of a core and do not follow
     each other back to back; the first bulk change after a quiet period finds the budget
-    full. Small changes (an architect editing one application) are evaluated ``delay``
-    after they arrive (freshness). Changes arriving during a run are evaluated after it."""
+    full, and none waits more than ``max_wait`` for it. Small changes (an architect editing
+    one application) are evaluated ``delay`` after they arrive (freshness). Changes arriving during a run are evaluated after it."""
 
     def __init__(
         self,
@@ -620,8 +620,13 @@ class Debouncer:
                     "evaluation after change failed", extra={"landscape_id": landscape_id}
                 )
             ended = time.monotonic()
+            # The debt is bounded: a bulk change never waits more than ``max_wait`` for
+            # budget, so the run on the last version of a bulk load is not held back long.
             self._budget[landscape_id] = (
-                self.budget(landscape_id, started) - (ended - started),
+                max(
+                    -self._share * self._max_wait,
+                    self.budget(landscape_id, started) - (ended - started),
+                ),
                 ended,
             )
 
