@@ -557,7 +557,8 @@ class Debouncer:
     the budget is back, so they take at most about ``share`` of a core and do not follow
     each other back to back; the first bulk change after a quiet period finds the budget
     full, and none waits more than ``max_wait`` for it. Small changes (an architect editing
-    one application) are evaluated ``delay`` after they arrive (freshness). Changes arriving during a run are evaluated after it."""
+    one application) are evaluated ``delay`` after they arrive (freshness). Changes arriving
+    during a run are evaluated after it."""
 
     def __init__(
         self,
