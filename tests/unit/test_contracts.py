@@ -14,7 +14,7 @@ from snoei.shared.contracts.changes import CHANGES
 from snoei.shared.contracts.dlq import DEAD_LETTERS
 from snoei.shared.contracts.graph import GRAPH_EVENTS
 from snoei.shared.contracts.inventory_events import INVENTORY_EVENTS
-from snoei.shared.contracts.proposals import PROPOSAL_EVENTS
+from snoei.shared.contracts.proposals import PROPOSAL_EVENTS, ProposalsPublished, split_run
 from snoei.shared.contracts.runs import RUN_COMMANDS, RunCommand
 from snoei.shared.envelope import EnvelopeCodec, UnsupportedSchemaVersion, describe_errors
 from tests.unit.contract_examples import examples
@@ -96,3 +96,33 @@ def test_negative_cost_names_the_field() -> None:
         CHANGES.decode(raw)
     fields = [e["field"] for e in describe_errors(info.value)]
     assert "payload.application.costs.licence" in fields[0]
+
+
+def test_a_large_run_is_split_into_parts_that_fit_a_kafka_message() -> None:
+    [published] = examples()["rationalizer.proposals"]
+    assert isinstance(published, ProposalsPublished)
+    proposal = published.payload.proposals[0]
+    many = tuple(proposal.model_copy(update={"id": f"retire:app-{i}"}) for i in range(450))
+    parts = split_run(
+        landscape_id="gemeente-noord",
+        run_id=published.payload.run_id,
+        graph_version=7,
+        proposals=many,
+        total_yearly_saving=1.0,
+    )
+    assert [(p.payload.part, p.payload.parts, len(p.payload.proposals)) for p in parts] == [
+        (1, 3, 200),
+        (2, 3, 200),
+        (3, 3, 50),
+    ]
+    assert [q.id for p in parts for q in p.payload.proposals] == [q.id for q in many]
+    assert max(len(p.to_bytes()) for p in parts) < 1_000_000
+    [empty] = split_run(
+        landscape_id="gemeente-noord",
+        run_id=published.payload.run_id,
+        graph_version=7,
+        proposals=(),
+        total_yearly_saving=0.0,
+        empty_reason="no applications",
+    )
+    assert (empty.payload.parts, empty.payload.empty_reason) == (1, "no applications")

@@ -38,9 +38,8 @@ from snoei.rationalizer.report import Language, build_report_input, render_repor
 from snoei.shared.contracts.graph import GraphChanged, GraphContent, GraphEvent, GraphSnapshot
 from snoei.shared.contracts.proposals import (
     Proposal,
-    ProposalBatch,
-    ProposalsPublished,
     ProposalStatus,
+    split_run,
 )
 from snoei.shared.contracts.runs import RunRequest, RunRequested, RunTrigger
 from snoei.shared.kafka import OutgoingMessage
@@ -317,19 +316,18 @@ class RationalizerService:
         return row
 
     async def _publish(self, row: RunRow, proposals: Sequence[Proposal]) -> None:
-        event = ProposalsPublished(
+        # Split so a 10k-application run stays under the broker's message size limit.
+        events = split_run(
             landscape_id=row.landscape_id,
-            payload=ProposalBatch(
-                run_id=row.run_id,
-                graph_version=row.graph_version,
-                proposals=tuple(proposals),
-                total_yearly_saving=row.total_yearly_saving,
-                empty_reason=row.empty_reason,
-            ),
+            run_id=row.run_id,
+            graph_version=row.graph_version,
+            proposals=tuple(proposals),
+            total_yearly_saving=row.total_yearly_saving,
+            empty_reason=row.empty_reason,
         )
         try:
             await self._publisher.publish(
-                [OutgoingMessage(self._proposals_topic, event.key(), event.to_bytes())]
+                [OutgoingMessage(self._proposals_topic, e.key(), e.to_bytes()) for e in events]
             )
         except Exception:  # the run is stored; a later run publishes the current state again
             log.exception("publishing proposals failed", extra={"run_id": str(row.run_id)})

@@ -90,10 +90,19 @@ class Proposal(Frozen):
 
 
 class ProposalBatch(Frozen):
+    """One part of a run's proposals. A large run is split so that every message stays
+    under the broker's size limit; consumers collect parts 1..parts of a run_id."""
+
     run_id: uuid.UUID = Field(description="The run that produced these proposals.")
     graph_version: int = Field(ge=0, description="Graph version the run evaluated.")
-    proposals: tuple[Proposal, ...] = Field(default=(), description="All proposals of the run.")
-    total_yearly_saving: float = Field(description="Sum of the open proposals' yearly savings.")
+    proposals: tuple[Proposal, ...] = Field(
+        default=(), description="The proposals of this part (all of them when parts = 1)."
+    )
+    part: int = Field(default=1, ge=1, description="Which part of the run this is (1-based).")
+    parts: int = Field(default=1, ge=1, description="How many parts the run was split into.")
+    total_yearly_saving: float = Field(
+        description="Sum of the open proposals' yearly savings over the whole run."
+    )
     empty_reason: str | None = Field(
         default=None, description="Why the run produced nothing, e.g. no data."
     )
@@ -102,6 +111,35 @@ class ProposalBatch(Frozen):
 class ProposalsPublished(Envelope):
     type: Literal["proposals.published"] = "proposals.published"
     payload: ProposalBatch
+
+
+def split_run(
+    *,
+    landscape_id: str,
+    run_id: uuid.UUID,
+    graph_version: int,
+    proposals: tuple[Proposal, ...],
+    total_yearly_saving: float,
+    empty_reason: str | None = None,
+    per_part: int = 200,
+) -> list[ProposalsPublished]:
+    """A run's proposals as messages of at most ``per_part`` proposals each."""
+    chunks = [proposals[i : i + per_part] for i in range(0, len(proposals), per_part)] or [()]
+    return [
+        ProposalsPublished(
+            landscape_id=landscape_id,
+            payload=ProposalBatch(
+                run_id=run_id,
+                graph_version=graph_version,
+                proposals=chunk,
+                part=number,
+                parts=len(chunks),
+                total_yearly_saving=total_yearly_saving,
+                empty_reason=empty_reason,
+            ),
+        )
+        for number, chunk in enumerate(chunks, start=1)
+    ]
 
 
 ProposalEvent = Annotated[ProposalsPublished, Field(discriminator="type")]
