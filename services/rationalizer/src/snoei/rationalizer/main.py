@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
-from collections.abc import AsyncIterator
+from functools import partial
 
 from fastapi import FastAPI
 from faststream.kafka import KafkaRouter
@@ -16,14 +14,15 @@ from snoei.rationalizer.adapters.repository import RationalizerRepository
 from snoei.rationalizer.config import RationalizerSettings
 from snoei.rationalizer.handlers import register_handlers
 from snoei.rationalizer.service import Debouncer, RationalizerService, run_schedule
-from snoei.shared.db import make_pool, migrate
+from snoei.shared.db import make_pool
 from snoei.shared.http import (
     TokenRegistry,
     health_router,
     install_problem_handlers,
     landscape_guard,
 )
-from snoei.shared.kafka import BatchPublisher, ensure_topics, make_broker
+from snoei.shared.kafka import BatchPublisher, make_broker
+from snoei.shared.lifecycle import ServiceRuntime
 from snoei.shared.runner import AssignmentTracker
 
 
@@ -65,42 +64,28 @@ def create_app(settings: RationalizerSettings) -> FastAPI:
     )
     broker.include_router(router)
 
-    async def database_ready() -> str | None:
-        await pool.fetchval("SELECT 1")
-        return None
-
-    @contextlib.asynccontextmanager
-    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        await pool
-        await migrate(pool, schema=settings.db_schema, package="snoei.rationalizer.migrations")
-        await ensure_topics(settings.kafka, topics.all())
-        await publisher.start()
-        schedule = (
-            asyncio.create_task(run_schedule(service, settings.schedule), name="schedule")
+    on_stop = [debouncer.close] + ([dependency.aclose] if dependency is not None else [])
+    runtime = ServiceRuntime(
+        settings=settings,
+        schema=settings.db_schema,
+        migrations="snoei.rationalizer.migrations",
+        pool=pool,
+        broker=broker,
+        publisher=publisher,
+        background=(
+            [("schedule", partial(run_schedule, service, settings.schedule))]
             if settings.schedule
-            else None
-        )
-        await broker.start()
-        try:
-            yield
-        finally:
-            await broker.stop()
-            if schedule is not None:
-                schedule.cancel()
-                with contextlib.suppress(asyncio.CancelledError):
-                    await schedule
-            await debouncer.close()
-            await publisher.stop()
-            if dependency is not None:
-                await dependency.aclose()
-            await pool.close()
+            else []
+        ),
+        on_stop=on_stop,
+    )
 
-    app = FastAPI(title="Snoei rationalizer", version="1", lifespan=lifespan)
+    app = FastAPI(title="Snoei rationalizer", version="1", lifespan=runtime.lifespan)
     install_problem_handlers(app)
     app.include_router(
         health_router(
             {
-                "database": database_ready,
+                "database": runtime.database_ready,
                 "graph consumer": graph_tracker.ready,
                 "runs consumer": runs_tracker.ready,
             }
