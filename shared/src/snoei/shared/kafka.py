@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 import ssl
 from collections.abc import Awaitable, Callable, Iterable, Sequence
 from dataclasses import dataclass
@@ -71,6 +72,9 @@ def make_broker(settings: KafkaSettings, *, client_id: str) -> KafkaBroker:
         acks="all",
         linger_ms=5,
         graceful_timeout=15.0,
+        # Through the root logger's JSON handler; per-message lines only at DEBUG.
+        logger=logging.getLogger("snoei.kafka"),
+        log_level=logging.DEBUG,
     )
 
 
