@@ -291,3 +291,14 @@ def test_archimate_export_holds_components_flows_and_capabilities(g: LandscapeGr
     assert ("App A", "App B") in named
     assert {r.get(xsi_type) for r in relationships} == {"Flow", "Realization", "Composition"}
     assert root.find("a:propertyDefinitions", ns) is not None
+
+
+def test_redelivery_backoff_grows_and_is_capped() -> None:
+    from snoei.dependency.handlers import Backoff
+
+    retry = Backoff(base_s=0.2, max_s=1.0)
+    delays = []
+    for _ in range(5):
+        retry.failures += 1
+        delays.append(retry.delay())
+    assert delays == [0.2, 0.4, 0.8, 1.0, 1.0]

@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
+from dataclasses import dataclass
 from typing import Any
 
 from aiokafka.structs import ConsumerRecord
 from faststream.kafka import KafkaRouter
 from pydantic import ValidationError
 
+from snoei.dependency.adapters.inventory_client import InventoryUnavailable
 from snoei.dependency.config import DependencySettings
-from snoei.dependency.service import DependencyService
+from snoei.dependency.service import DependencyService, GapNotRepaired
 from snoei.shared.contracts.inventory_events import INVENTORY_EVENTS, InventoryEvent
 from snoei.shared.envelope import UnsupportedSchemaVersion, describe_errors
 from snoei.shared.kafka import batch_subscriber
@@ -41,6 +44,18 @@ def decode(record: ConsumerRecord) -> InventoryEvent | None:
     return event
 
 
+@dataclass
+class Backoff:
+    """Exponential pause between redeliveries of a batch that keeps failing."""
+
+    failures: int = 0
+    base_s: float = 0.2
+    max_s: float = 10.0
+
+    def delay(self) -> float:
+        return float(min(self.max_s, self.base_s * 2 ** max(self.failures - 1, 0)))
+
+
 def register_handlers(
     router: KafkaRouter,
     *,
@@ -48,6 +63,8 @@ def register_handlers(
     service: DependencyService,
     tracker: AssignmentTracker,
 ) -> None:
+    retry = Backoff()
+
     @batch_subscriber(
         router,
         settings.kafka.topics.inventory_events,
@@ -60,7 +77,20 @@ def register_handlers(
         # Offsets are committed only after the graph state is stored; a crash before that
         # redelivers the batch, and sequences make that harmless.
         events = [e for e in (decode(r) for r in records) if e is not None]
-        result = await service.apply(events)
+        try:
+            result = await service.apply(events)
+        except (InventoryUnavailable, GapNotRepaired) as exc:
+            # The batch is redelivered; pause first so an unreachable inventory is asked
+            # again at a calm pace rather than in a tight loop.
+            retry.failures += 1
+            delay = retry.delay()
+            log.warning(
+                "gap repair failed; batch will be redelivered",
+                extra={"reason": str(exc), "retry_in_s": delay},
+            )
+            await asyncio.sleep(delay)
+            raise
+        retry.failures = 0
         log.info(
             "applied inventory events",
             extra={
