@@ -1,5 +1,5 @@
-"""Smoke test of ``snoei bench --quick`` for the cheap scenarios: it runs and reports every
-key; how fast is the bench's business, never a test's."""
+"""Smoke test of ``snoei bench --quick`` for the cheap scenarios (B3, B5, B6, B7): it runs
+and reports every key; how fast is the bench's business, never a test's."""
 
 from __future__ import annotations
 
@@ -20,10 +20,10 @@ FIGURE_KEYS = {
 }
 
 
-def test_quick_bench_of_b3_b5_b6_writes_every_figure_with_its_baseline(tmp_path: Path) -> None:
+def test_quick_bench_of_b3_b5_b6_b7_writes_every_figure_with_its_baseline(tmp_path: Path) -> None:
     script = (
         "import sys; from pathlib import Path; from snoei.cli.bench.runner import run_bench; "
-        "run_bench('B3,B5,B6', quick=True, out_dir=Path(sys.argv[1]), root=Path(sys.argv[2]))"
+        "run_bench('B3,B5,B6,B7', quick=True, out_dir=Path(sys.argv[1]), root=Path(sys.argv[2]))"
     )
     completed = subprocess.run(
         [sys.executable, "-c", script, str(tmp_path / "results"), str(tmp_path / "stack")],
@@ -33,9 +33,9 @@ def test_quick_bench_of_b3_b5_b6_writes_every_figure_with_its_baseline(tmp_path:
 
     report = json.loads((tmp_path / "results" / "latest.json").read_text())
     assert report["quick"] is True
-    assert report["scenarios"] == ["B3", "B5", "B6"]
+    assert report["scenarios"] == ["B3", "B5", "B6", "B7"]
     assert {"cores", "memory_gb"} <= report["machine"].keys()
-    assert set(report["results"]) == {"B3", "B5", "B6"}
+    assert set(report["results"]) == {"B3", "B5", "B6", "B7"}
     for key, result in report["results"].items():
         assert result["error"] is None, f"{key}: {result['error']}"
         assert result["figures"], key
@@ -46,4 +46,8 @@ def test_quick_bench_of_b3_b5_b6_writes_every_figure_with_its_baseline(tmp_path:
     assert "seconds at 400/2000" in b3
     for key in ("B5", "B6"):
         assert all(f["baseline"] and f["ratio"] for f in report["results"][key]["figures"])
+    b7 = {f["name"]: f for f in report["results"]["B7"]["figures"]}
+    assert b7["p95 apply one event via DependencyService"]["baseline"]
+    assert b7["seconds rebuild from Postgres (fresh service)"]["ratio"]
+    assert "p95 LandscapeGraph.apply in memory" in b7
     assert "| B5 |" in (tmp_path / "results" / "latest.md").read_text()

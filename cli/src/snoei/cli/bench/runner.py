@@ -23,6 +23,7 @@ from snoei.cli.bench import (
     b4_queries,
     b5_database,
     b6_framework,
+    b7_dependency,
 )
 from snoei.cli.bench.common import Figure, ScenarioResult, machine
 from snoei.cli.bench.context import BenchContext
@@ -46,6 +47,7 @@ SCENARIOS = {
         Scenario("B3", b3_rationalise.TITLE, b3_rationalise.run, servers=False, services=False),
         Scenario("B5", b5_database.TITLE, b5_database.run, servers=True, services=False),
         Scenario("B6", b6_framework.TITLE, b6_framework.run, servers=True, services=False),
+        Scenario("B7", b7_dependency.TITLE, b7_dependency.run, servers=True, services=False),
         Scenario("B1", b1_bulk_load.TITLE, b1_bulk_load.run, servers=True, services=True),
         Scenario("B2", b2_freshness.TITLE, b2_freshness.run, servers=True, services=True),
         Scenario("B4", b4_queries.TITLE, b4_queries.run, servers=True, services=True),
