@@ -128,8 +128,14 @@ class EnvelopeCodec(Generic[E]):
         return self._adapter.json_schema()
 
 
-def describe_errors(exc: ValidationError | ValueError) -> list[dict[str, str]]:
-    """Turn a validation failure into ``[{"field": "payload.costs.licence", "message": ...}]``."""
+def describe_errors(
+    exc: ValidationError | ValueError, *, tag: str | None = None
+) -> list[dict[str, str]]:
+    """Turn a validation failure into ``[{"field": "payload.costs.licence", "message": ...}]``.
+
+    ``tag`` is the message's ``type`` when known: the tagged union puts it first in every
+    error location, and it is the union's choice, not a field of the message.
+    """
     if isinstance(exc, ValidationError):
         described = []
         for err in exc.errors(include_url=False):
@@ -138,6 +144,13 @@ def describe_errors(exc: ValidationError | ValueError) -> list[dict[str, str]]:
                 # The tagged union reports at its own level; name the tag field itself.
                 path = [part for part in path if part != "dict"]
                 path.append(str(err.get("ctx", {}).get("discriminator", "type")).strip("'"))
-            described.append({"field": ".".join(path) or "(message)", "message": err["msg"]})
+            elif tag is not None and path[:1] == [tag]:
+                path = path[1:]
+            described.append(
+                {
+                    "field": ".".join(path) or "(message)",
+                    "message": err["msg"].removeprefix("Value error, "),
+                }
+            )
         return described
     return [{"field": "schema_version", "message": str(exc)}]

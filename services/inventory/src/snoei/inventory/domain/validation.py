@@ -8,7 +8,7 @@ from typing import Any
 from pydantic import TypeAdapter, ValidationError
 
 from snoei.shared.contracts.changes import CHANGES, InventoryChange
-from snoei.shared.envelope import UnsupportedSchemaVersion
+from snoei.shared.envelope import UnsupportedSchemaVersion, describe_errors
 
 _json: TypeAdapter[Any] = TypeAdapter(Any)
 
@@ -46,13 +46,6 @@ def _item_label(raw: Any) -> str:
         if isinstance(item_id, str) and item_id:
             label += f" {item_id!r}"
     return label
-
-
-def _field_path(loc: tuple[int | str, ...], tag: Any) -> str:
-    parts = [str(p) for p in loc]
-    if parts and isinstance(tag, str) and parts[0] == tag:
-        parts = parts[1:]  # the union's tag, not a field
-    return ".".join(parts) or "(message)"
 
 
 def _find_nul(value: Any, path: str) -> str | None:
@@ -104,13 +97,10 @@ def parse_change(data: bytes | str | dict[str, Any], *, key: str | None = None) 
             f"{label}: schema_version: {exc}", [ChangeError("schema_version", str(exc))]
         ) from None
     except ValidationError as exc:
+        tag = raw.get("type")
         errors = [
-            ChangeError(
-                "type" if err["type"] in ("union_tag_invalid", "union_tag_not_found")
-                else _field_path(err["loc"], raw.get("type")),
-                err["msg"].removeprefix("Value error, "),
-            )
-            for err in exc.errors(include_url=False)
+            ChangeError(e["field"], e["message"])
+            for e in describe_errors(exc, tag=tag if isinstance(tag, str) else None)
         ]
         more = f" (and {len(errors) - 1} more)" if len(errors) > 1 else ""
         raise InvalidChange(
