@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from pydantic import Field, SecretStr
+from pydantic import AliasChoices, Field, SecretStr
 
 from snoei.shared.settings import ServiceSettings
 
@@ -24,11 +24,14 @@ class DependencySettings(ServiceSettings):
         description="Clusters are recomputed at most this often while the graph changes.",
     )
     inventory_url: str = Field(
-        default="http://127.0.0.1:8001",
+        default="http://127.0.0.1:8101",  # the local stack's inventory
         description="Base URL of the inventory API, asked to replay events after a gap.",
     )
-    inventory_token: SecretStr | None = Field(
-        default=None, description="Bearer token for the inventory API (SNOEI_INVENTORY_TOKEN)."
+    inventory_token: SecretStr | None = Field(  # type: ignore[pydantic-alias]  # env names
+        default=None,
+        validation_alias=AliasChoices("SNOEI_INVENTORY_TOKEN", "SNOEI_SERVICE_TOKEN"),
+        description="Bearer token for the inventory API (SNOEI_INVENTORY_TOKEN, or the "
+        "deployment-wide SNOEI_SERVICE_TOKEN).",
     )
     replay_page_size: int = Field(
         default=1000, ge=1, le=10_000, description="Events asked from the inventory per request."
