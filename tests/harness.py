@@ -22,7 +22,13 @@ from urllib.parse import urlsplit, urlunsplit
 import asyncpg
 import httpx
 
-from snoei.cli.embedded import EmbeddedKafka, EmbeddedPostgres, free_port, stop_process
+from snoei.cli.embedded import (
+    EMBEDDED_FETCH_MAX_WAIT_MS,
+    EmbeddedKafka,
+    EmbeddedPostgres,
+    free_port,
+    stop_process,
+)
 from snoei.shared.kafka import ensure_topics
 from snoei.shared.settings import KafkaSettings
 
@@ -81,6 +87,7 @@ class Servers:
             topic_prefix=prefix,
             session_timeout_ms=2_000,
             heartbeat_interval_ms=300,
+            fetch_max_wait_ms=EMBEDDED_FETCH_MAX_WAIT_MS,
             partitions=3,
         )
 
@@ -206,6 +213,7 @@ def service_env(
             "SNOEI_KAFKA_TOPIC_PREFIX": kafka.topic_prefix,
             "SNOEI_KAFKA_SESSION_TIMEOUT_MS": str(kafka.session_timeout_ms),
             "SNOEI_KAFKA_HEARTBEAT_INTERVAL_MS": str(kafka.heartbeat_interval_ms),
+            "SNOEI_KAFKA_FETCH_MAX_WAIT_MS": str(kafka.fetch_max_wait_ms),
             "SNOEI_KAFKA_PARTITIONS": str(kafka.partitions),
             "SNOEI_HTTP_PORT": str(port),
             "SNOEI_LOG_FORMAT": "json",

@@ -26,6 +26,7 @@ from rich.console import Console
 from rich.table import Table
 
 from snoei.cli.embedded import (
+    EMBEDDED_FETCH_MAX_WAIT_MS,
     EmbeddedKafka,
     EmbeddedPostgres,
     EmbeddedServerError,
@@ -85,6 +86,7 @@ def service_environment(state: StackState, service: str, session_timeout_ms: int
             "SNOEI_DATABASE_URL": state.database_url,
             "SNOEI_KAFKA_BOOTSTRAP": state.bootstrap,
             "SNOEI_KAFKA_SESSION_TIMEOUT_MS": str(session_timeout_ms),
+            "SNOEI_KAFKA_FETCH_MAX_WAIT_MS": str(EMBEDDED_FETCH_MAX_WAIT_MS),
             "SNOEI_HTTP_PORT": str(state.service_ports[service]),
             "SNOEI_API_TOKENS": json.dumps({state.token: ["*"]}),
             "SNOEI_INVENTORY_URL": state.url("inventory"),

@@ -175,6 +175,7 @@ def batch_subscriber(
         batch_timeout_ms=50,
         session_timeout_ms=settings.session_timeout_ms,
         heartbeat_interval_ms=settings.heartbeat_interval_ms,
+        fetch_max_wait_ms=settings.fetch_max_wait_ms,
         ack_policy=AckPolicy.NACK_ON_ERROR,
         decoder=raw_records,
         listener=listener,

@@ -39,6 +39,17 @@ class KafkaSettings(BaseSettings):
         ),
     )
     heartbeat_interval_ms: int = Field(default=1_000, ge=100, description="Heartbeat interval.")
+    fetch_max_wait_ms: int = Field(
+        default=500,
+        ge=1,
+        le=60_000,
+        description=(
+            "Longest a fetch waits on the broker for new messages. Apache Kafka answers as soon "
+            "as data arrives, so the default costs nothing there; brokers that hold the fetch "
+            "for the full wait (Tansu) add up to this much latency per hop, so the embedded "
+            "stack lowers it."
+        ),
+    )
     topic_prefix: str = Field(
         default="", description="Prefix for every topic name (isolates stacks on one broker)."
     )

@@ -95,6 +95,7 @@ async def _faststream(env: BenchEnv, topic: str, expected: int, *, batch: bool) 
             max_records=MAX_RECORDS, batch_timeout_ms=50, decoder=raw_records,
             session_timeout_ms=env.kafka.session_timeout_ms,
             heartbeat_interval_ms=env.kafka.heartbeat_interval_ms,
+            fetch_max_wait_ms=env.kafka.fetch_max_wait_ms,
         )
         async def on_batch(records: list[Any]) -> None:
             clock.saw(len(records))
@@ -108,6 +109,7 @@ async def _faststream(env: BenchEnv, topic: str, expected: int, *, batch: bool) 
             topic, group_id=group, auto_offset_reset="earliest", decoder=raw_body,
             session_timeout_ms=env.kafka.session_timeout_ms,
             heartbeat_interval_ms=env.kafka.heartbeat_interval_ms,
+            fetch_max_wait_ms=env.kafka.fetch_max_wait_ms,
         )
         async def on_message(body: bytes) -> None:
             clock.saw(1)

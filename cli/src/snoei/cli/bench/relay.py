@@ -24,6 +24,7 @@ def raw_consumer(env: BenchEnv, topic: str, group: str) -> AIOKafkaConsumer:
         enable_auto_commit=False,
         session_timeout_ms=env.kafka.session_timeout_ms,
         heartbeat_interval_ms=env.kafka.heartbeat_interval_ms,
+        fetch_max_wait_ms=env.kafka.fetch_max_wait_ms,
     )
 
 
