@@ -7,6 +7,7 @@ import time
 from dataclasses import dataclass, field
 from functools import cached_property
 
+import asyncpg
 from rich.console import Console
 
 from snoei.cli.bench.environment import (
@@ -19,6 +20,7 @@ from snoei.cli.bench.environment import (
     wait_for_run,
 )
 from snoei.cli.samples import Landscape, generate_scale
+from snoei.cli.stack import DATABASE
 
 SCALE_LANDSCAPE = "bench-scale"
 LOAD_TIMEOUT_S = 900.0
@@ -72,11 +74,17 @@ class BenchContext:
 async def wait_inventory(env: BenchEnv, landscape_id: str, count: int, timeout: float) -> int:
     """Wait until the inventory assigned ``count`` sequences in the landscape."""
     deadline = time.monotonic() + timeout
-    while (sequence := await inventory_sequence(env, landscape_id)) < count:
-        if time.monotonic() > deadline:
-            raise BenchError(
-                f"the inventory applied {sequence} of {count} changes of {landscape_id!r} "
-                f"within {timeout:.0f}s; logs in {env.root}/logs"
-            )
-        await asyncio.sleep(0.1)
+    # One connection for the whole wait: a new one per poll would fork a Postgres backend
+    # ten times a second next to the services being measured.
+    conn = await asyncpg.connect(env.dsn(DATABASE))
+    try:
+        while (sequence := await inventory_sequence(conn, landscape_id)) < count:
+            if time.monotonic() > deadline:
+                raise BenchError(
+                    f"the inventory applied {sequence} of {count} changes of {landscape_id!r} "
+                    f"within {timeout:.0f}s; logs in {env.root}/logs"
+                )
+            await asyncio.sleep(0.1)
+    finally:
+        await conn.close()
     return sequence

@@ -16,7 +16,12 @@ import asyncpg
 import httpx
 from aiokafka import AIOKafkaProducer
 
-from snoei.cli.embedded import EmbeddedKafka, EmbeddedPostgres, free_port
+from snoei.cli.embedded import (
+    EMBEDDED_FETCH_MAX_WAIT_MS,
+    EmbeddedKafka,
+    EmbeddedPostgres,
+    free_port,
+)
 from snoei.cli.samples import Landscape
 from snoei.cli.stack import DATABASE, StackState, running, stack_down, stack_up
 from snoei.shared.kafka import client_kwargs, ensure_topics
@@ -43,7 +48,10 @@ class BenchEnv:
     def kafka(self) -> KafkaSettings:
         # the stack's consumer-group timings (``stack_up`` gives its services 3 s)
         return KafkaSettings(
-            bootstrap=self.bootstrap, session_timeout_ms=3_000, heartbeat_interval_ms=300
+            bootstrap=self.bootstrap,
+            session_timeout_ms=3_000,
+            heartbeat_interval_ms=300,
+            fetch_max_wait_ms=EMBEDDED_FETCH_MAX_WAIT_MS,
         )
 
     @property
@@ -180,13 +188,9 @@ async def wait_for_run(
             await asyncio.sleep(interval)
 
 
-async def inventory_sequence(env: BenchEnv, landscape_id: str) -> int:
+async def inventory_sequence(conn: asyncpg.Connection, landscape_id: str) -> int:
     """The last sequence the inventory assigned in ``landscape_id`` (0 if none)."""
-    conn = await asyncpg.connect(env.dsn(DATABASE))
-    try:
-        value = await conn.fetchval(
-            "SELECT last_sequence FROM inventory.landscapes WHERE landscape_id = $1", landscape_id
-        )
-    finally:
-        await conn.close()
+    value = await conn.fetchval(
+        "SELECT last_sequence FROM inventory.landscapes WHERE landscape_id = $1", landscape_id
+    )
     return int(value or 0)
