@@ -43,27 +43,49 @@ def plan_waves(
     members = sorted(set(leaving) & set(landscape.applications))
     if not members:
         return WavePlan()
+    chosen = set(members)
     sub = nx.DiGraph()
     sub.add_nodes_from(members)
-    chosen = set(members)
+    links: set[tuple[str, str]] = set()  # supplier -> consumer, both leaving
     for supplier in members:
         for integration in landscape.outgoing(supplier):
-            if integration.target in chosen:
-                sub.add_edge(supplier, integration.target)
-    condensed = nx.condensation(sub)
-    # Edges run supplier -> consumer; reversing puts consumers first.
-    order = list(nx.topological_generations(condensed.reverse(copy=False)))
+            if integration.target in chosen and integration.target != supplier:
+                links.add((supplier, integration.target))
+    sub.add_edges_from(links)
+    # The condensation and its generations are walked with plain dicts: networkx's graph
+    # views (condensation, reverse, in_degree) refer back to their graph, and such cycles
+    # are only freed by the cyclic collector, which the service keeps off its large heap.
+    components = [tuple(sorted(c)) for c in nx.strongly_connected_components(sub)]
+    component_of = {app: number for number, apps in enumerate(components) for app in apps}
+    consumers: list[set[int]] = [set() for _ in components]
+    suppliers: list[set[int]] = [set() for _ in components]
+    for supplier, consumer in links:
+        a, b = component_of[supplier], component_of[consumer]
+        if a != b:
+            consumers[a].add(b)
+            suppliers[b].add(a)
+    # Consumers go first: a unit is ready once none of its consumers remain.
+    remaining = [len(c) for c in consumers]
+    generation = [n for n, count in enumerate(remaining) if count == 0]
     proposal_of = proposal_of or {}
     waves: list[Wave] = []
     cycles: list[tuple[str, ...]] = []
-    for number, generation in enumerate(order, start=1):
+    number = 0
+    while generation:
+        number += 1
         units = []
+        following: list[int] = []
         for component in generation:
-            apps = tuple(sorted(condensed.nodes[component]["members"]))
+            apps = components[component]
             is_cycle = len(apps) > 1
             if is_cycle:
                 cycles.append(apps)
             ids = tuple(sorted({proposal_of[a] for a in apps if a in proposal_of}))
             units.append(WaveUnit(applications=apps, proposal_ids=ids, cycle=is_cycle))
+            for upstream in suppliers[component]:
+                remaining[upstream] -= 1
+                if remaining[upstream] == 0:
+                    following.append(upstream)
         waves.append(Wave(number=number, units=tuple(sorted(units, key=lambda u: u.applications))))
+        generation = following
     return WavePlan(waves=tuple(waves), cycles=tuple(sorted(cycles)))
