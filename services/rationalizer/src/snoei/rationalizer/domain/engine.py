@@ -26,8 +26,10 @@ from snoei.rationalizer.domain.impact import CRITICALITY_WEIGHT, blast_radius
 from snoei.rationalizer.domain.landscape import Landscape
 from snoei.rationalizer.domain.overlap import (
     Cluster,
+    OverlapGroups,
     consolidation_clusters,
     integrations_to_rewire,
+    overlap_groups,
 )
 from snoei.rationalizer.domain.technology import (
     LifecycleCatalogue,
@@ -108,6 +110,7 @@ class EngineMemo:
     catalogue: LifecycleCatalogue | None = None
     today: date | None = None
     assessments: Mapping[str, tuple[str | None, Assessment]] = field(default_factory=dict)
+    overlap: OverlapGroups | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -176,7 +179,10 @@ class Rationalizer:
         self._reusable: Mapping[tuple[str, int], _Blast] = {}
         self._finished_before: Mapping[str, _Finished] = {}
         self._assessed_before: Mapping[str, tuple[str | None, Assessment]] = {}
+        self._overlap_before: OverlapGroups | None = None
+        self._overlap: OverlapGroups | None = None
         if memo is not None:
+            self._overlap_before = memo.overlap
             changed = landscape.changed_suppliers(memo.landscape)
             self._reusable = {k: b for k, b in memo.blasts.items() if b.reads.isdisjoint(changed)}
             if memo.config == config:
@@ -220,7 +226,10 @@ class Rationalizer:
             self._assessed[app.id] = (previous, assessment)
         drafts: dict[str, _Draft] = {}
         if self.config.enabled(FUNCTIONAL_OVERLAP):
-            for cluster in consolidation_clusters(self.landscape, self.assessments, self.config):
+            self._overlap = overlap_groups(self.landscape, self.config, self._overlap_before)
+            for cluster in consolidation_clusters(
+                self.landscape, self.assessments, self.config, self._overlap
+            ):
                 for member in cluster.members:
                     if member != cluster.survivor:
                         draft = self._consolidate(member, cluster)
@@ -266,6 +275,7 @@ class Rationalizer:
                 self.catalogue,
                 self.today,
                 self._assessed,
+                self._overlap,
             ),
         )
 

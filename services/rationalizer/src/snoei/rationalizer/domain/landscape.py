@@ -52,7 +52,9 @@ class GraphReplica:
         )
 
     def to_content(self) -> GraphContent:
-        return GraphContent(
+        # Built without validation: every record in the replica was validated on arrival,
+        # and validating 60k records again cost about 15 ms a run at 10k applications.
+        return GraphContent.model_construct(
             version=self.version,
             inventory_sequence=self.inventory_sequence,
             applications=tuple(self.applications.values()),

@@ -140,22 +140,34 @@ def integrations_to_rewire(landscape: Landscape, leaving: list[str], survivor: s
     return sorted(found)
 
 
-def consolidation_clusters(
-    landscape: Landscape, assessments: Mapping[str, Assessment], config: RulesConfig
-) -> list[Cluster]:
-    """Consolidation clusters of active applications.
+@dataclass(frozen=True, slots=True)
+class OverlapGroups:
+    """Active applications linked by overlap >= the threshold, from their capability sets
+    alone: a run whose sets and threshold are those of the last run re-uses them."""
 
-    Applications linked by overlap >= the threshold form a group; within it the best
-    survivor score takes over every application that overlaps with it directly, and the
-    rest of the group is clustered the same way. So nothing is consolidated into an
-    application it does not itself overlap with (no chaining A~B~C into A).
-    """
+    capability_sets: Mapping[str, frozenset[str]]
+    threshold: float
+    pairs: Mapping[tuple[str, str], float]
+    groups: tuple[tuple[str, ...], ...]  # sorted members, groups in order of their root
+    neighbours: Mapping[str, frozenset[str]]
+
+
+def overlap_groups(
+    landscape: Landscape, config: RulesConfig, previous: OverlapGroups | None = None
+) -> OverlapGroups:
     capability_sets = {
         app.id: frozenset(app.capabilities)
         for app in landscape.applications.values()
         if app.lifecycle == Lifecycle.ACTIVE
     }
-    pairs = overlapping_pairs(capability_sets, config.overlap_threshold)
+    threshold = config.overlap_threshold
+    if (
+        previous is not None
+        and previous.threshold == threshold
+        and previous.capability_sets == capability_sets
+    ):
+        return previous
+    pairs = overlapping_pairs(capability_sets, threshold)
     union = _UnionFind()
     neighbours: dict[str, set[str]] = defaultdict(set)
     for a, b in pairs:
@@ -165,16 +177,41 @@ def consolidation_clusters(
     groups: dict[str, list[str]] = defaultdict(list)
     for app_id in union.parent:
         groups[union.find(app_id)].append(app_id)
+    return OverlapGroups(
+        capability_sets,
+        threshold,
+        pairs,
+        tuple(tuple(sorted(found)) for _, found in sorted(groups.items())),
+        {app_id: frozenset(linked) for app_id, linked in neighbours.items()},
+    )
+
+
+def consolidation_clusters(
+    landscape: Landscape,
+    assessments: Mapping[str, Assessment],
+    config: RulesConfig,
+    overlap: OverlapGroups | None = None,
+) -> list[Cluster]:
+    """Consolidation clusters of active applications.
+
+    Applications linked by overlap >= the threshold form a group; within it the best
+    survivor score takes over every application that overlaps with it directly, and the
+    rest of the group is clustered the same way. So nothing is consolidated into an
+    application it does not itself overlap with (no chaining A~B~C into A). ``overlap``:
+    the groups of this landscape, when already known.
+    """
+    if overlap is None:
+        overlap = overlap_groups(landscape, config)
+    pairs = overlap.pairs
     clusters = []
-    for _, found in sorted(groups.items()):
-        members = tuple(sorted(found))
+    for members in overlap.groups:
         scores = survivor_scores(members, landscape, assessments, config)
         taken: set[str] = set()
         for candidate in sorted(members, key=lambda m: (-scores[m], m)):
             if candidate in taken:
                 continue
             taken.add(candidate)
-            absorbed = sorted(neighbours[candidate] - taken)
+            absorbed = sorted(overlap.neighbours[candidate] - taken)
             if not absorbed:
                 continue
             taken.update(absorbed)
