@@ -41,6 +41,21 @@ class RationalizerSettings(ServiceSettings):
         le=600,
         description="...but at the latest this long after the first unevaluated change.",
     )
+    bulk_settle_s: float = Field(
+        default=1.5,
+        ge=0,
+        le=600,
+        description="After a bulk graph change (a load streaming in), a landscape is "
+        "evaluated once no change arrived for this long; longer than the dependency "
+        "service's SNOEI_PUBLISH_DEBOUNCE_S, which spaces the versions of a load.",
+    )
+    bulk_max_wait_s: float = Field(
+        default=30.0,
+        gt=0,
+        le=3600,
+        description="...but at the latest this long after the first unevaluated change, so "
+        "a load that never pauses is still evaluated.",
+    )
     schedule: str = Field(
         default="0 2 * * *",
         description="Cron expression of the built-in scheduled runs of every landscape "

@@ -50,7 +50,13 @@ def create_app(settings: RationalizerSettings) -> FastAPI:
         runs_topic=topics.rationalizer_runs,
         snapshots=dependency,
     )
-    debouncer = Debouncer(service, delay=settings.debounce_s, max_wait=settings.debounce_max_wait_s)
+    debouncer = Debouncer(
+        service,
+        delay=settings.debounce_s,
+        max_wait=settings.debounce_max_wait_s,
+        settle=settings.bulk_settle_s,
+        bulk_max_wait=settings.bulk_max_wait_s,
+    )
     graph_tracker, runs_tracker = AssignmentTracker(), AssignmentTracker()
     broker = make_broker(settings.kafka, client_id="snoei-rationalizer")
     router = KafkaRouter()

@@ -4,7 +4,6 @@ request, on schedule), store and publish them, record decisions, and answer quer
 from __future__ import annotations
 
 import asyncio
-import gc
 import logging
 import time
 import uuid
@@ -42,6 +41,7 @@ from snoei.shared.contracts.proposals import (
     split_run,
 )
 from snoei.shared.contracts.runs import RunRequest, RunRequested, RunTrigger
+from snoei.shared.heap import LongLivedHeap
 from snoei.shared.kafka import OutgoingMessage
 
 log = logging.getLogger(__name__)
@@ -114,6 +114,7 @@ class RationalizerService:
         self._today = today
         self._cache: dict[str, GraphReplica] = {}
         self._memos: dict[str, EngineMemo] = {}  # what the last run left for the next one
+        self._heap = LongLivedHeap()
         self._locks: dict[str, asyncio.Lock] = {}
         self.runs_completed = 0
 
@@ -236,6 +237,7 @@ class RationalizerService:
                 return None
             started = datetime.now(UTC)
             clock = time.perf_counter()
+            evaluate_cpu = 0.0
             replica, stale = await self._landscape(landscape_id)
             previous = await self._repository.latest_quadrants(landscape_id)
             decisions = {
@@ -249,26 +251,25 @@ class RationalizerService:
                 today = self._today()
 
                 def evaluate() -> Evaluation:
+                    nonlocal evaluate_cpu
+                    cpu = time.thread_time()
                     # A run allocates hundreds of thousands of objects next to the replica
-                    # and the memo: the cyclic collector would scan them all several times
-                    # (up to a third of the run). Nothing here makes reference cycles.
-                    paused = gc.isenabled()
-                    gc.disable()
+                    # and the memo; the collector would scan them all (see LongLivedHeap).
                     try:
-                        return rationalise(
-                            Landscape.from_content(
-                                landscape_content, previous=memo.landscape if memo else None
-                            ),
-                            config=self._rules,
-                            catalogue=self._catalogue,
-                            today=today,
-                            previous_quadrants=previous,
-                            decisions=decisions,
-                            memo=memo,
-                        )
+                        with self._heap.work():
+                            return rationalise(
+                                Landscape.from_content(
+                                    landscape_content, previous=memo.landscape if memo else None
+                                ),
+                                config=self._rules,
+                                catalogue=self._catalogue,
+                                today=today,
+                                previous_quadrants=previous,
+                                decisions=decisions,
+                                memo=memo,
+                            )
                     finally:
-                        if paused:
-                            gc.enable()
+                        evaluate_cpu = time.thread_time() - cpu
 
                 evaluation = await asyncio.to_thread(evaluate)
                 if evaluation.memo is not None:
@@ -308,6 +309,7 @@ class RationalizerService:
                 "run_id": str(row.run_id),
                 "proposals": len(proposals),
                 "duration_ms": row.duration_ms,
+                "evaluate_cpu_ms": round(evaluate_cpu * 1000, 2),
                 "save_ms": round((saved - evaluated) * 1000, 2),
                 "publish_ms": round((time.perf_counter() - saved) * 1000, 2),
                 "trigger": row.trigger,
@@ -545,18 +547,17 @@ class RationalizerService:
 
 
 class Debouncer:
-    """Re-evaluates a landscape ``delay`` after its last change, and at most ``max_wait``
-    after the first change not yet evaluated, so a steady stream still gets evaluated.
+    """Decides when a changed landscape is evaluated.
 
-    Runs after bulk changes (a graph delta of at least ``bulk_items`` items, or a snapshot)
-    also draw on a CPU budget per landscape: it holds up to ``burst_s`` seconds of run time
-    and refills at ``share`` seconds per second. While a bulk load streams in (the
-    dependency service cuts a version every second), runs of a large landscape wait until
-    the budget is back, so they take at most about ``share`` of a core and do not follow
-    each other back to back; the first bulk change after a quiet period finds the budget
-    full, and none waits more than ``max_wait`` for it. Small changes (an architect editing
-    one application) are evaluated ``delay`` after they arrive (freshness). Changes arriving
-    during a run are evaluated after it."""
+    Small changes (an architect editing one application) are evaluated ``delay`` after the
+    last one, and at the latest ``max_wait`` after the first, so a steady trickle is still
+    evaluated. A bulk change (a graph delta of at least ``bulk_items`` items, or a snapshot)
+    means a load is streaming in: the dependency service cuts a version about every second
+    while it lasts. Evaluating each half-loaded graph would cost a full run per version and
+    propose nonsense (an application whose integrations have not arrived yet looks unused),
+    so after a bulk change the landscape is evaluated once it has been quiet for ``settle``
+    seconds, and at the latest ``bulk_max_wait`` after the first pending change. Changes
+    arriving during a run are evaluated after it."""
 
     def __init__(
         self,
@@ -564,29 +565,34 @@ class Debouncer:
         *,
         delay: float,
         max_wait: float,
-        burst_s: float = 2.0,
-        share: float = 1 / 3,
+        settle: float,
+        bulk_max_wait: float,
         bulk_items: int = 50,
+        clock: Callable[[], float] = time.monotonic,
     ) -> None:
         self._service = service
+        self._clock = clock
         self._delay = delay
         self._max_wait = max_wait
-        self._burst_s = burst_s
-        self._share = share
+        self._settle = settle
+        self._bulk_max_wait = bulk_max_wait
         self._bulk_items = bulk_items
         self._bulk: set[str] = set()  # landscapes whose pending changes include a bulk one
         self._pending: dict[str, tuple[float, float]] = {}  # first change, last change
-        self._budget: dict[str, tuple[float, float]] = {}  # seconds of run time, as of
         self._tasks: dict[str, asyncio.Task[None]] = {}
 
-    def budget(self, landscape_id: str, now: float) -> float:
-        """Seconds of run time available to ``landscape_id`` at ``now`` (may be negative)."""
-        left, at = self._budget.get(landscape_id, (self._burst_s, now))
-        return min(self._burst_s, left + (now - at) * self._share)
+    def due(self, landscape_id: str) -> float | None:
+        """When the pending changes of ``landscape_id`` are evaluated (monotonic clock)."""
+        if landscape_id not in self._pending:
+            return None
+        first, last = self._pending[landscape_id]
+        if landscape_id in self._bulk:
+            return min(last + self._settle, first + self._bulk_max_wait)
+        return min(last + self._delay, first + self._max_wait)
 
     def touch(self, landscape_id: str, items: int = 1) -> None:
         """``items``: how many records the change touched (a snapshot counts as bulk)."""
-        now = time.monotonic()
+        now = self._clock()
         if items >= self._bulk_items:
             self._bulk.add(landscape_id)
         first, _ = self._pending.get(landscape_id, (now, now))
@@ -598,36 +604,19 @@ class Debouncer:
             )
 
     async def _wait_and_run(self, landscape_id: str) -> None:
-        while landscape_id in self._pending:
-            first, last = self._pending[landscape_id]
-            now = time.monotonic()
-            due = min(last + self._delay, first + self._max_wait)
-            left = self.budget(landscape_id, now)
-            if left < 0 and landscape_id in self._bulk:
-                due = max(due, now - left / self._share)
-            wait = due - now
+        while (due := self.due(landscape_id)) is not None:
+            wait = due - self._clock()
             if wait > 0:
                 await asyncio.sleep(wait)
                 continue
             del self._pending[landscape_id]
             self._bulk.discard(landscape_id)
-            started = time.monotonic()
             try:
                 await self._service.run(landscape_id, RunRequest(trigger=RunTrigger.CHANGE))
             except Exception:
                 log.exception(
                     "evaluation after change failed", extra={"landscape_id": landscape_id}
                 )
-            ended = time.monotonic()
-            # The debt is bounded: a bulk change never waits more than ``max_wait`` for
-            # budget, so the run on the last version of a bulk load is not held back long.
-            self._budget[landscape_id] = (
-                max(
-                    -self._share * self._max_wait,
-                    self.budget(landscape_id, started) - (ended - started),
-                ),
-                ended,
-            )
 
     async def close(self) -> None:
         tasks = [t for t in self._tasks.values() if not t.done()]

@@ -1,0 +1,106 @@
+"""When the rationalizer evaluates a changed landscape: small changes quickly, a bulk load
+once it settles (one run, not one per half-loaded version)."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from typing import cast
+
+import pytest
+
+from snoei.rationalizer.service import Debouncer, RationalizerService
+from snoei.shared.contracts.runs import RunRequest
+from tests.harness import wait_for
+
+pytestmark = pytest.mark.unit
+
+
+class RecordingService:
+    def __init__(self) -> None:
+        self.runs: list[tuple[str, float]] = []
+
+    async def run(self, landscape_id: str, request: RunRequest) -> None:
+        self.runs.append((landscape_id, time.monotonic()))
+
+
+class FakeClock:
+    def __init__(self) -> None:
+        self.now = 1000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+def debouncer(service: RecordingService, clock: FakeClock | None = None) -> Debouncer:
+    return Debouncer(
+        cast(RationalizerService, service),
+        delay=0.05,
+        max_wait=1.0,
+        settle=0.3,
+        bulk_max_wait=2.0,
+        bulk_items=50,
+        clock=clock or time.monotonic,
+    )
+
+
+async def test_small_changes_are_due_shortly_after_the_last_and_capped_by_max_wait() -> None:
+    clock = FakeClock()
+    d = debouncer(RecordingService(), clock)
+    try:
+        d.touch("city", items=1)
+        assert d.due("city") == pytest.approx(1000.05)
+        clock.now += 0.04
+        d.touch("city", items=3)
+        assert d.due("city") == pytest.approx(1000.09)
+        clock.now = 1000.99
+        d.touch("city", items=1)
+        assert d.due("city") == pytest.approx(1001.0)  # first change + max_wait
+        assert d.due("elsewhere") is None
+    finally:
+        await d.close()
+
+
+async def test_a_bulk_change_waits_for_the_load_to_settle_and_is_capped_by_bulk_max_wait() -> None:
+    clock = FakeClock()
+    d = debouncer(RecordingService(), clock)
+    try:
+        d.touch("city", items=2_000)
+        assert d.due("city") == pytest.approx(1000.3)
+        clock.now += 0.2
+        d.touch("city", items=1)  # a small change during a load waits with it
+        assert d.due("city") == pytest.approx(1000.5)
+        clock.now = 1001.9
+        d.touch("city", items=2_000)
+        assert d.due("city") == pytest.approx(1002.0)  # first change + bulk_max_wait
+    finally:
+        await d.close()
+
+
+async def test_a_burst_of_bulk_versions_is_evaluated_once_after_it_settles() -> None:
+    service = RecordingService()
+    d = debouncer(service)
+    try:
+        for _ in range(5):
+            d.touch("city", items=500)
+            await asyncio.sleep(0)
+        last_touch = time.monotonic()
+        await wait_for(lambda: service.runs, timeout=5, message="the run after the load")
+        assert len(service.runs) == 1
+        assert service.runs[0][1] - last_touch >= 0.3 - 0.01
+        assert d.due("city") is None  # nothing left pending: no second run follows
+    finally:
+        await d.close()
+
+
+async def test_a_single_change_is_evaluated_after_the_short_delay() -> None:
+    service = RecordingService()
+    d = debouncer(service)
+    try:
+        touched = time.monotonic()
+        d.touch("city", items=1)
+        await wait_for(lambda: service.runs, timeout=5, message="the run after the change")
+        assert service.runs == [("city", service.runs[0][1])]
+        assert 0.05 - 0.01 <= service.runs[0][1] - touched < 0.3
+    finally:
+        await d.close()
