@@ -43,6 +43,8 @@ def test_golden_file_pins_the_wire_format(topic: str, message: Any) -> None:
     assert wire == json.loads(path.read_text()), f"wire format of {message.type} changed"
     decoded = CODECS[topic].decode(path.read_bytes())
     assert decoded == message
+    # bytes take the one-pass fast path, a dict the parse-then-validate path: same event
+    assert CODECS[topic].decode(json.loads(path.read_text())) == decoded
 
 
 def test_every_topic_has_a_codec_and_examples() -> None:
@@ -80,6 +82,19 @@ def test_old_schema_version_is_upcast_explicitly() -> None:
     upcast = codec.upcast(raw)
     assert upcast["schema_version"] == 2
     assert upcast["payload"]["trigger"] == "schedule"
+    # as bytes too: the fast path must not take a version-1 message as it stands
+    decoded = codec.decode(json.dumps(raw).encode())
+    assert decoded.schema_version == 2
+    assert decoded.payload.trigger.value == "schedule"
+    valid_as_is = {**raw, "payload": {**raw["payload"], "trigger": "schedule"}}
+    assert codec.decode(json.dumps(valid_as_is).encode()).schema_version == 2
+
+
+def test_newer_schema_version_is_refused_from_bytes_too() -> None:
+    raw = json.loads((GOLDEN / "inventory.events" / "application.registered.json").read_text())
+    raw["schema_version"] = 99
+    with pytest.raises(UnsupportedSchemaVersion, match="newer than the supported version 1"):
+        INVENTORY_EVENTS.decode(json.dumps(raw).encode())
 
 
 def test_integration_to_itself_is_rejected_naming_the_application() -> None:

@@ -79,7 +79,7 @@ class UnsupportedSchemaVersion(ValueError):
 
 _JSON_OBJECT: TypeAdapter[dict[str, Any]] = TypeAdapter(dict[str, Any])
 Upcaster = Callable[[dict[str, Any]], dict[str, Any]]
-E = TypeVar("E")
+E = TypeVar("E", bound=Envelope)
 
 
 class EnvelopeCodec(Generic[E]):
@@ -121,6 +121,17 @@ class EnvelopeCodec(Generic[E]):
 
     def decode(self, data: bytes | str | dict[str, Any]) -> E:
         """Parse and validate; raises ``ValidationError`` or ``UnsupportedSchemaVersion``."""
+        if not isinstance(data, dict):
+            # Fast path: parse and validate in one pass (about twice as fast as parsing to
+            # Python objects first). An older or newer schema version, and any invalid
+            # message, takes the path below, which upcasts or names the problem.
+            try:
+                event = self._adapter.validate_json(data)
+            except ValidationError:
+                pass
+            else:
+                if event.schema_version == self._current:
+                    return event
         raw = data if isinstance(data, dict) else _JSON_OBJECT.validate_json(data)
         return self._adapter.validate_python(self.upcast(raw))
 
