@@ -39,3 +39,8 @@ class LongLivedHeap:
                 gc.freeze()
             if enabled:
                 gc.enable()
+
+
+PROCESS_HEAP = LongLivedHeap()
+"""The one per process: every Snoei batch consumer handles its batches in ``work()``, and the
+rationalizer its runs."""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import functools
 import logging
 import ssl
 from collections.abc import Awaitable, Callable, Iterable, Sequence
@@ -15,6 +16,7 @@ from faststream import AckPolicy
 from faststream.kafka import KafkaBroker, KafkaRouter
 from faststream.security import BaseSecurity, SASLPlaintext, SASLScram256, SASLScram512
 
+from snoei.shared.heap import PROCESS_HEAP
 from snoei.shared.settings import KafkaSettings
 
 TOPIC_ALREADY_EXISTS = 36
@@ -182,7 +184,14 @@ def batch_subscriber(
     )
 
     def register(handler: Handler) -> Handler:
-        subscriber(handler)
+        # A batch allocates tens of thousands of objects beside the service's model (the
+        # dependency graph, the rationalizer's replicas): see LongLivedHeap.
+        @functools.wraps(handler)
+        async def in_heap(*args: Any, **kwargs: Any) -> None:
+            with PROCESS_HEAP.work():
+                await handler(*args, **kwargs)
+
+        subscriber(in_heap)
         return handler
 
     return register

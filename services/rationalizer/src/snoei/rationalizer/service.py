@@ -41,7 +41,7 @@ from snoei.shared.contracts.proposals import (
     split_run,
 )
 from snoei.shared.contracts.runs import RunRequest, RunRequested, RunTrigger
-from snoei.shared.heap import LongLivedHeap
+from snoei.shared.heap import PROCESS_HEAP
 from snoei.shared.kafka import OutgoingMessage
 
 log = logging.getLogger(__name__)
@@ -114,7 +114,6 @@ class RationalizerService:
         self._today = today
         self._cache: dict[str, GraphReplica] = {}
         self._memos: dict[str, EngineMemo] = {}  # what the last run left for the next one
-        self._heap = LongLivedHeap()
         self._locks: dict[str, asyncio.Lock] = {}
         self.runs_completed = 0
 
@@ -256,7 +255,7 @@ class RationalizerService:
                     # A run allocates hundreds of thousands of objects next to the replica
                     # and the memo; the collector would scan them all (see LongLivedHeap).
                     try:
-                        with self._heap.work():
+                        with PROCESS_HEAP.work():
                             return rationalise(
                                 Landscape.from_content(
                                     landscape_content, previous=memo.landscape if memo else None
