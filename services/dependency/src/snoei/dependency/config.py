@@ -12,7 +12,7 @@ class DependencySettings(ServiceSettings):
     consumer_group: str = Field(default="snoei-dependency", description="Kafka consumer group.")
     batch_max_records: int = Field(default=5000, ge=1, description="Events per consumed batch.")
     publish_debounce_s: float = Field(
-        default=1.0,
+        default=0.5,
         gt=0,
         description="At most one `dependency.graph` notification per landscape is published "
         "per this many seconds; a change after a quiet window goes out at once, the rest of a "

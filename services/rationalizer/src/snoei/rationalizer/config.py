@@ -42,11 +42,11 @@ class RationalizerSettings(ServiceSettings):
         description="...but at the latest this long after the first unevaluated change.",
     )
     bulk_settle_s: float = Field(
-        default=1.5,
+        default=1.0,
         ge=0,
         le=600,
         description="After a bulk graph change (a load streaming in), a landscape is "
-        "evaluated once no change arrived for this long; longer than the dependency "
+        "evaluated once no change arrived for this long; twice the dependency "
         "service's SNOEI_PUBLISH_DEBOUNCE_S, which spaces the versions of a load.",
     )
     bulk_max_wait_s: float = Field(

@@ -551,12 +551,13 @@ class Debouncer:
     Small changes (an architect editing one application) are evaluated ``delay`` after the
     last one, and at the latest ``max_wait`` after the first, so a steady trickle is still
     evaluated. A bulk change (a graph delta of at least ``bulk_items`` items, or a snapshot)
-    means a load is streaming in: the dependency service cuts a version about every second
-    while it lasts. Evaluating each half-loaded graph would cost a full run per version and
-    propose nonsense (an application whose integrations have not arrived yet looks unused),
-    so after a bulk change the landscape is evaluated once it has been quiet for ``settle``
-    seconds, and at the latest ``bulk_max_wait`` after the first pending change. Changes
-    arriving during a run are evaluated after it."""
+    means a load is streaming in: the dependency service cuts a version every
+    ``SNOEI_PUBLISH_DEBOUNCE_S`` while it lasts. Evaluating each half-loaded graph would cost
+    a full run per version and propose nonsense (an application whose integrations have not
+    arrived yet looks unused), so after a bulk change the landscape is evaluated once it has
+    been quiet for ``settle`` seconds (twice the dependency's version spacing), and at the
+    latest ``bulk_max_wait`` after the first pending change. Changes arriving during a run
+    are evaluated after it."""
 
     def __init__(
         self,
