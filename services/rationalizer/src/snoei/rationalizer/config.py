@@ -56,6 +56,13 @@ class RationalizerSettings(ServiceSettings):
         description="...but at the latest this long after the first unevaluated change, so "
         "a load that never pauses is still evaluated.",
     )
+    relay_interval_s: float = Field(
+        default=10.0,
+        gt=0,
+        le=3600,
+        description="How often runs that were stored but not published (a failed publish, a "
+        "crash in between) are looked for and published.",
+    )
     schedule: str = Field(
         default="0 2 * * *",
         description="Cron expression of the built-in scheduled runs of every landscape "

@@ -13,7 +13,12 @@ from snoei.rationalizer.adapters.endoflife import packaged_catalogue
 from snoei.rationalizer.adapters.repository import RationalizerRepository
 from snoei.rationalizer.config import RationalizerSettings
 from snoei.rationalizer.handlers import register_handlers
-from snoei.rationalizer.service import Debouncer, RationalizerService, run_schedule
+from snoei.rationalizer.service import (
+    Debouncer,
+    RationalizerService,
+    relay_unpublished,
+    run_schedule,
+)
 from snoei.shared.db import make_pool
 from snoei.shared.http import (
     TokenRegistry,
@@ -78,11 +83,14 @@ def create_app(settings: RationalizerSettings) -> FastAPI:
         pool=pool,
         broker=broker,
         publisher=publisher,
-        background=(
-            [("schedule", partial(run_schedule, service, settings.schedule))]
-            if settings.schedule
-            else []
-        ),
+        background=[
+            ("publication relay", partial(relay_unpublished, service, settings.relay_interval_s)),
+            *(
+                [("schedule", partial(run_schedule, service, settings.schedule))]
+                if settings.schedule
+                else []
+            ),
+        ],
         on_stop=on_stop,
     )
 

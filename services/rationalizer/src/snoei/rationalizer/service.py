@@ -330,8 +330,18 @@ class RationalizerService:
             await self._publisher.publish(
                 [OutgoingMessage(self._proposals_topic, e.key(), e.to_bytes()) for e in events]
             )
-        except Exception:  # the run is stored; a later run publishes the current state again
+            await self._repository.mark_published(row.run_id)
+        except Exception:  # the run is stored: publish_pending() publishes it later
             log.exception("publishing proposals failed", extra={"run_id": str(row.run_id)})
+
+    async def publish_pending(self, *, older_than_s: float, limit: int = 20) -> int:
+        """Publish stored runs whose publication failed or was cut short by a crash, oldest
+        first; consumers may see a run twice (same run id), never not at all."""
+        published = 0
+        for row in await self._repository.unpublished_runs(older_than_s, limit):
+            await self._publish(row, await self._repository.run_proposals(row.run_id))
+            published += 1
+        return published
 
     async def request_run(
         self,
@@ -623,6 +633,19 @@ class Debouncer:
         for task in tasks:
             task.cancel()
         await asyncio.gather(*tasks, return_exceptions=True)
+
+
+async def relay_unpublished(service: RationalizerService, interval_s: float) -> None:
+    """Every ``interval_s``, publish the runs stored but not published (see
+    ``RationalizerService.publish_pending``)."""
+    while True:
+        try:
+            count = await service.publish_pending(older_than_s=interval_s)
+            if count:
+                log.info("published stored runs", extra={"runs": count})
+        except Exception:
+            log.exception("publishing stored runs failed")
+        await asyncio.sleep(interval_s)
 
 
 async def run_schedule(service: RationalizerService, expression: str) -> None:

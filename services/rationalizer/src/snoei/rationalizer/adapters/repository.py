@@ -339,6 +339,21 @@ class RationalizerRepository:
         self._encoded[landscape_id] = now
         return [now[id(p)][1] for p in proposals], [now[id(p)][2] for p in proposals]
 
+    async def mark_published(self, run_id: uuid.UUID) -> None:
+        await self._pool.execute("UPDATE runs SET published = true WHERE run_id = $1", run_id)
+
+    async def unpublished_runs(self, older_than_s: float, limit: int) -> list[RunRow]:
+        """Stored runs not yet published that finished at least ``older_than_s`` ago (a
+        younger one is most likely being published by the instance that ran it)."""
+        rows = await self._pool.fetch(
+            f"""SELECT {_RUN_COLUMNS} FROM runs
+                WHERE NOT published AND finished_at < now() - make_interval(secs => $1)
+                ORDER BY ordinal LIMIT $2""",
+            older_than_s,
+            limit,
+        )
+        return [_run_row(r) for r in rows]
+
     async def runs(self, landscape_id: str, limit: int) -> list[RunRow]:
         rows = await self._pool.fetch(
             f"""SELECT {_RUN_COLUMNS} FROM runs WHERE landscape_id = $1
