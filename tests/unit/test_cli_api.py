@@ -2,15 +2,22 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import socket
+from collections.abc import Callable, Iterator
+from pathlib import Path
 
 import httpx
 import pytest
+import typer
+from typer.testing import CliRunner
 
+from snoei.cli import imports, rationalize
 from snoei.cli.api import ApiError, bearer, call, client
+from snoei.cli.demo import DemoError, _get
 
 pytestmark = pytest.mark.unit
 
+DATA = Path(__file__).parent.parent / "data" / "inventory"
 BASE = "http://inventory.test"
 
 
@@ -127,3 +134,54 @@ def test_no_token_and_a_bad_url_are_errors_the_user_can_fix() -> None:
         bearer("")
     with pytest.raises(ApiError, match=r"is not a URL .*; set SNOEI_INVENTORY_URL$"):
         client("http://[::1", service="inventory", headers={}, timeout=1)
+
+
+def test_demo_turns_a_failed_call_into_a_demo_error_pointing_at_its_logs() -> None:
+    url = "http://127.0.0.1:8103/v1/landscapes/x/waves"
+    with _no_base_url() as http, pytest.raises(DemoError) as caught:
+        _get(http, url, logs=Path("/stack/logs"))
+    assert str(caught.value) == (
+        f"cannot reach the rationalizer at {url} ([Errno 111] Connection refused); "
+        "see the logs in /stack/logs"
+    )
+
+
+@pytest.fixture
+def closed_url() -> Iterator[str]:
+    """A local port that is bound but not listening: connecting is refused at once."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        yield f"http://127.0.0.1:{sock.getsockname()[1]}"
+
+
+def _last_line(app: typer.Typer, args: list[str], env: dict[str, str]) -> str:
+    result = CliRunner().invoke(app, args, env=env)
+    assert result.exit_code == 1
+    assert "Traceback" not in result.output
+    return result.output.splitlines()[-1]
+
+
+def test_rationalizer_commands_print_one_line_when_it_is_not_running(closed_url: str) -> None:
+    env = {"SNOEI_RATIONALIZER_URL": closed_url, "SNOEI_API_TOKEN": "t"}
+    line = _last_line(rationalize.app, ["proposals", "--landscape", "x"], env)
+    assert line.startswith(f"error: cannot reach the rationalizer at {closed_url} (")
+    assert line.endswith("); start it (snoei stack up) or set SNOEI_RATIONALIZER_URL")
+
+
+def test_import_prints_one_line_when_the_inventory_is_not_running(closed_url: str) -> None:
+    env = {"SNOEI_INVENTORY_URL": closed_url, "SNOEI_API_TOKEN": "t"}
+    line = _last_line(imports.app, [str(DATA / "applications.csv"), "--landscape", "x"], env)
+    assert line.startswith(f"error: cannot reach the inventory at {closed_url} (")
+    assert line.endswith("); start it (snoei stack up) or set SNOEI_INVENTORY_URL")
+
+
+@pytest.mark.parametrize(
+    ("app", "args"),
+    [
+        (rationalize.app, ["waves", "--landscape", "x"]),
+        (imports.app, [str(DATA / "applications.csv"), "--landscape", "x"]),
+    ],
+)
+def test_commands_without_a_token_say_how_to_set_one(app: typer.Typer, args: list[str]) -> None:
+    line = _last_line(app, args, {"SNOEI_API_TOKEN": ""})
+    assert line == "error: no API token: set SNOEI_API_TOKEN (or pass --token)"

@@ -20,6 +20,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
+from snoei.cli.api import ApiError, call
 from snoei.cli.samples import Landscape, generate_municipality
 from snoei.cli.stack import StackState, running, stack_down, stack_up
 from snoei.shared.kafka import BatchPublisher, OutgoingMessage
@@ -81,9 +82,10 @@ def run_demo(*, lang: str, keep: bool, out: Path, ports: Ports, timeout: float) 
         with httpx.Client(headers={"Authorization": f"Bearer {state.token}"}, timeout=30) as http:
             run = _wait_for_run(http, state, landscape, deadline=time.monotonic() + timeout)
             base = f"{state.url('rationalizer')}/v1/landscapes/{landscape.landscape_id}"
-            proposals = _get(http, f"{base}/proposals")
-            waves = _get(http, f"{base}/waves")
-            report = _get(http, f"{base}/report?lang={lang}", html=True)
+            logs = root / "logs"
+            proposals = _get(http, f"{base}/proposals", logs=logs)
+            waves = _get(http, f"{base}/waves", logs=logs)
+            report = _get(http, f"{base}/report?lang={lang}", logs=logs, html=True)
         out.parent.mkdir(parents=True, exist_ok=True)
         out.write_text(report, encoding="utf-8")
         _print_summary(console, landscape, run, proposals, waves)
@@ -148,14 +150,12 @@ def _progress() -> Progress:
     )
 
 
-def _get(http: httpx.Client, url: str, *, html: bool = False) -> Any:
+def _get(http: httpx.Client, url: str, *, logs: Path, html: bool = False) -> Any:
+    advice = f"see the logs in {logs}"
     try:
-        response = http.get(url)
-    except httpx.TransportError as exc:
-        raise DemoError(f"cannot reach {url}: {exc}") from exc
-    if response.status_code != 200:
-        raise DemoError(f"{url} answered {response.status_code}: {response.text[:200]}")
-    return response.text if html else response.json()
+        return call(http, "GET", url, service="rationalizer", text=html, unreachable=advice)
+    except ApiError as exc:
+        raise DemoError(str(exc)) from None
 
 
 def _poll(

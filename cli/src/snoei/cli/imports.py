@@ -10,8 +10,10 @@ from typing import Annotated, Any
 import httpx
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
+from snoei.cli.api import ApiError, bearer, call, client
 from snoei.inventory.importers import ImportFailed, ImportRejected, RowError, import_file
 
 app = typer.Typer(no_args_is_help=True, pretty_exceptions_enable=False)
@@ -44,24 +46,9 @@ def _show_errors(errors: list[RowError], title: str) -> None:
         console.print(f"  ... and {len(errors) - MAX_ERRORS_SHOWN} more")
 
 
-def _post(client: httpx.Client, path: str, body: Any) -> dict[str, Any]:
-    try:
-        response = client.post(path, json=body)
-    except httpx.TransportError as exc:
-        raise ImportCommandError(
-            f"cannot reach the inventory at {client.base_url} ({type(exc).__name__}); "
-            "start it (snoei stack up) or set SNOEI_INVENTORY_URL"
-        ) from None
-    if response.status_code >= 400:
-        try:
-            problem = response.json()
-            detail = f"{problem.get('title', 'Error')}: {problem.get('detail', response.text)}"
-        except ValueError:
-            detail = response.text[:500]
-        hint = " (check SNOEI_API_TOKEN)" if response.status_code in (401, 403) else ""
-        raise ImportCommandError(f"inventory answered {response.status_code}: {detail}{hint}")
-    result: dict[str, Any] = response.json()
-    return result
+def _post(http: httpx.Client, path: str, body: Any) -> dict[str, Any]:
+    answer: dict[str, Any] = call(http, "POST", path, service="inventory", json=body)
+    return answer
 
 
 @app.command("import")
@@ -90,8 +77,8 @@ def import_command(
     try:
         _run(file, landscape, format.value, on_error.value, prune, source, batch_size,
              inventory_url, token)
-    except ImportCommandError as exc:
-        console.print(f"[bold red]error:[/] {exc}", highlight=False)
+    except (ImportCommandError, ApiError) as exc:
+        console.print(f"[bold red]error:[/] {escape(str(exc))}", highlight=False, soft_wrap=True)
         raise typer.Exit(1) from None
 
 
@@ -99,8 +86,7 @@ def _run(
     file: Path, landscape: str, fmt: Any, on_error: Any, prune: bool, source: str | None,
     batch_size: int, inventory_url: str, token: str,
 ) -> None:
-    if not token:
-        raise ImportCommandError("no API token: set SNOEI_API_TOKEN (or pass --token)")
+    headers = bearer(token)
     try:
         data = file.read_bytes()
     except OSError as exc:
@@ -121,21 +107,20 @@ def _run(
     counts = ", ".join(f"{n} {kind}" for kind, n in sorted(result.counts().items())) or "nothing"
     console.print(f"{file.name}: read as {chosen}: {counts}")
     totals = {"applied": 0, "duplicates": 0, "unchanged": 0, "deleted": 0}
-    headers = {"Authorization": f"Bearer {token}"}
     base = f"/v1/landscapes/{landscape}"
-    with httpx.Client(base_url=inventory_url, headers=headers, timeout=120) as client, Progress(
+    with client(inventory_url, service="inventory", headers=headers, timeout=120) as http, Progress(
         TextColumn("[bold]sending"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
         console=console, transient=True,
     ) as progress:
         task = progress.add_task("changes", total=len(result.changes))
         for start in range(0, len(result.changes), batch_size):
             batch = result.changes[start:start + batch_size]
-            answer = _post(client, f"{base}/changes", [c.model_dump(mode="json") for c in batch])
+            answer = _post(http, f"{base}/changes", [c.model_dump(mode="json") for c in batch])
             for key in ("applied", "duplicates", "unchanged"):
                 totals[key] += int(answer[key])
             progress.advance(task, len(batch))
         if prune and result.changes:
-            answer = _post(client, f"{base}/imports/prune", {
+            answer = _post(http, f"{base}/imports/prune", {
                 "source": result.changes[0].payload.source,
                 "present": [{"kind": k, "id": i} for k, i in sorted(result.present)],
             })

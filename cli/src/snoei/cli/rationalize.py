@@ -7,10 +7,12 @@ import json
 import time
 from typing import Annotated, Any
 
-import httpx
 import typer
 from rich.console import Console, JustifyMethod
+from rich.markup import escape
 from rich.table import Table
+
+from snoei.cli.api import ApiError, bearer, call, client
 
 app = typer.Typer(no_args_is_help=True, pretty_exceptions_enable=False)
 out = Console()
@@ -32,10 +34,6 @@ JsonOpt = Annotated[bool, typer.Option("--json", help="Print the raw JSON answer
 DEFAULT_URL = "http://127.0.0.1:8103"
 
 
-class ApiError(Exception):
-    """The rationalizer could not be reached or refused the request; the message says why."""
-
-
 def _euros(value: float | None) -> str:
     return "-" if value is None else f"€{value:,.0f}"
 
@@ -43,26 +41,9 @@ def _euros(value: float | None) -> str:
 def _call(
     method: str, url: str, token: str, path: str, *, body: Any = None, params: Any = None
 ) -> Any:
-    if not token:
-        raise ApiError("no API token: set SNOEI_API_TOKEN (or pass --token)")
-    try:
-        with httpx.Client(
-            base_url=url, headers={"Authorization": f"Bearer {token}"}, timeout=60
-        ) as client:
-            response = client.request(method, path, json=body, params=params)
-    except httpx.TransportError as exc:
-        raise ApiError(
-            f"cannot reach the rationalizer at {url} ({exc}); "
-            "start it (snoei stack up) or set SNOEI_RATIONALIZER_URL"
-        ) from exc
-    if response.status_code >= 400:
-        try:
-            detail = response.json().get("detail", response.text)
-        except ValueError:
-            detail = response.text
-        hint = " (check SNOEI_API_TOKEN)" if response.status_code in (401, 403) else ""
-        raise ApiError(f"{response.status_code}: {detail}{hint}")
-    return response.json()
+    headers = bearer(token)
+    with client(url, service="rationalizer", headers=headers, timeout=60) as http:
+        return call(http, method, path, service="rationalizer", json=body, params=params)
 
 
 def _guard(action: Any) -> Any:
@@ -70,7 +51,7 @@ def _guard(action: Any) -> Any:
     try:
         return action()
     except ApiError as exc:
-        err.print(f"[red]error:[/red] {exc}")
+        err.print(f"[red]error:[/red] {escape(str(exc))}", soft_wrap=True)
         raise typer.Exit(1) from None
 
 
@@ -130,7 +111,7 @@ def run(
                     detail = _call("GET", url, token, f"{_base(landscape)}/runs/{run_id}")
                     break
                 except ApiError as exc:
-                    if not str(exc).startswith("404") or time.monotonic() > deadline:
+                    if exc.status != 404 or time.monotonic() > deadline:
                         raise
                 time.sleep(0.3)
         summary = detail["run"]
