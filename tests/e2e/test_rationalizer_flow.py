@@ -111,10 +111,16 @@ async def test_an_inventory_change_updates_the_proposals(
             found = {p["id"]: p for p in body["proposals"]}
             return found if set(found) == expected else None
 
+        async def consolidation_with_feed() -> dict[str, Any] | None:
+            # The four changes may reach the rationalizer as two graph versions (the first
+            # change after a quiet spell is published at once): wait for the one with the feed.
+            found = await proposal_ids({"consolidate:zaak-b"})
+            if found and found["consolidate:zaak-b"]["integrations_to_rewire"]:
+                return found
+            return None
+
         found = await wait_for(
-            lambda: proposal_ids({"consolidate:zaak-b"}),
-            timeout=30,
-            message="the consolidation proposal",
+            consolidation_with_feed, timeout=30, message="the consolidation proposal"
         )
         assert found["consolidate:zaak-b"]["survivor"] == "zaak-a"
         assert found["consolidate:zaak-b"]["integrations_to_rewire"] == ["zaken-feed"]
