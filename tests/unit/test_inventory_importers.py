@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 
+from snoei.inventory.domain.changes import event_for, target_of
 from snoei.inventory.domain.validation import InvalidChange, parse_change
 from snoei.inventory.importers import (
     ImportFailed,
@@ -16,6 +17,7 @@ from snoei.inventory.importers import (
     detect_format,
     import_file,
 )
+from snoei.shared.contracts.inventory_events import INVENTORY_EVENTS
 
 pytestmark = pytest.mark.unit
 DATA = Path(__file__).resolve().parent.parent / "data" / "inventory"
@@ -224,3 +226,33 @@ def test_a_key_other_than_the_landscape_is_rejected() -> None:
     raw = b'{"type": "application.delete", "landscape_id": "a", "payload": {"id": "x"}}'
     with pytest.raises(InvalidChange, match=r"application\.delete 'x': landscape_id: message key"):
         parse_change(raw, key="b")
+
+
+@pytest.mark.parametrize(
+    ("golden", "existed", "expected_type"),
+    [
+        ("application.upsert", False, "application.registered"),
+        ("application.upsert", True, "application.updated"),
+        ("integration.upsert", False, "integration.registered"),
+        ("capability.upsert", True, "capability.updated"),
+        ("technology.upsert", False, "technology.registered"),
+    ],
+)
+def test_the_event_of_a_change_is_a_valid_inventory_event_carrying_its_record(
+    golden: str, existed: bool, expected_type: str
+) -> None:
+    # event_for builds the event without validating again; the wire form must still be one
+    # that validates, and carry the change's record, ids and provenance.
+    path = Path(__file__).resolve().parents[2] / "shared" / "golden" / "inventory.changes"
+    change = parse_change((path / f"{golden}.json").read_bytes())
+    target = target_of(change)
+    event = event_for(change, target, existed=existed, sequence=7)
+    assert event is not None
+    decoded = INVENTORY_EVENTS.decode(event.to_bytes())
+    assert decoded.type == expected_type
+    assert decoded.sequence == 7
+    assert decoded.landscape_id == change.landscape_id
+    assert decoded.causation_id == change.event_id
+    payload = decoded.payload.model_dump(mode="json")
+    assert payload.pop(target.kind) == target.data
+    assert payload == {"change_id": str(change.payload.change_id), "source": change.payload.source}

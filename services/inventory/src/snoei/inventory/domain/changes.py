@@ -88,11 +88,17 @@ def event_for(
             return None
         removed = e.ItemRemoved(id=target.id, change_id=meta.change_id, source=meta.source)
         return _REMOVED[target.kind](payload=removed, **common)
-    state = _STATE[target.kind].model_validate(
-        {target.kind: target.data, "change_id": meta.change_id, "source": meta.source}
+    # Built from the change's own, already validated record and ids, without validating them
+    # again: that was two thirds of the inventory's Python time per change on bulk loads.
+    state = _STATE[target.kind].model_construct(
+        **{
+            target.kind: getattr(change.payload, target.kind),
+            "change_id": meta.change_id,
+            "source": meta.source,
+        }
     )
     cls = _UPDATED[target.kind] if existed else _REGISTERED[target.kind]
-    return cls(payload=state, **common)
+    return cls.model_construct(payload=state, **common)
 
 
 def changed_fields(before: dict[str, Any] | None, after: dict[str, Any] | None) -> list[str]:
