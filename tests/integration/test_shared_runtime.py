@@ -11,6 +11,7 @@ import asyncpg
 import pytest
 
 from snoei.cli.embedded import free_port
+from snoei.inventory.adapters.repository import OutboxStore
 from snoei.shared.db import make_pool, migrate
 from tests.harness import Servers, service_env
 
@@ -49,6 +50,50 @@ async def test_a_changed_applied_migration_is_refused(database_url: str) -> None
         )
         with pytest.raises(RuntimeError, match=r"0001_initial\.sql of inventory changed"):
             await migrate(pool, schema="inventory", package="snoei.inventory.migrations")
+    finally:
+        await pool.close()
+
+
+async def test_the_outbox_cursor_migration_starts_after_what_was_published(
+    database_url: str,
+) -> None:
+    # Inventory 0003 replaces per-event `published_at` marks with a cursor per landscape;
+    # an upgraded database must neither publish again nor skip what was still pending.
+    pool = make_pool(database_url, schema="inventory")
+    await pool
+    try:
+        package = "snoei.inventory.migrations"
+        before = "0002_sources_and_queries.sql"
+        await migrate(pool, schema="inventory", package=package, until=before)
+        await pool.execute(
+            "INSERT INTO inventory.landscapes (landscape_id, last_sequence) "
+            "VALUES ('pending', 5), ('caught-up', 2), ('empty', 0)"
+        )
+        for landscape, sequence, published in [
+            *(("pending", n, n <= 3) for n in range(1, 6)),
+            *(("caught-up", n, True) for n in range(1, 3)),
+        ]:
+            await pool.execute(
+                "INSERT INTO inventory.events (landscape_id, sequence, event_id, type, body, "
+                "published_at) VALUES ($1, $2, gen_random_uuid(), 'application.registered', "
+                "'{}', CASE WHEN $3 THEN now() END)",
+                landscape, sequence, published,
+            )
+        assert await migrate(pool, schema="inventory", package=package) == [
+            "0003_outbox_cursor.sql"
+        ]
+        cursors = await pool.fetch(
+            "SELECT landscape_id, published_sequence FROM inventory.outbox_cursor"
+        )
+        assert {r["landscape_id"]: r["published_sequence"] for r in cursors} == {
+            "pending": 3,
+            "caught-up": 2,
+            "empty": 0,
+        }
+        async with pool.acquire() as conn:
+            await conn.execute("SET search_path TO inventory")
+            unsent = await OutboxStore(conn).unsent(100)
+        assert [(e.landscape_id, e.sequence) for e in unsent] == [("pending", 4), ("pending", 5)]
     finally:
         await pool.close()
 

@@ -48,8 +48,11 @@ def _migrations(package: str) -> list[tuple[str, str]]:
     )
 
 
-async def migrate(pool: asyncpg.Pool, *, schema: str, package: str) -> list[str]:
-    """Apply the ``NNNN_name.sql`` files of ``package`` not yet applied to ``schema``.
+async def migrate(
+    pool: asyncpg.Pool, *, schema: str, package: str, until: str | None = None
+) -> list[str]:
+    """Apply the ``NNNN_name.sql`` files of ``package`` not yet applied to ``schema``
+    (only those up to the file named ``until``, when given: upgrade tests start there).
 
     Runs under an advisory lock so several instances starting at once apply each
     migration exactly once. An applied file whose text changed is an error: migrations
@@ -72,6 +75,8 @@ async def migrate(pool: asyncpg.Pool, *, schema: str, package: str) -> list[str]
         done = {r["name"]: r["checksum"] for r in rows}
         await conn.execute(f'SET LOCAL search_path TO "{schema}", public')
         for name, sql in _migrations(package):
+            if until is not None and name > until:
+                break
             checksum = hashlib.sha256(sql.encode()).hexdigest()
             if name in done:
                 if done[name] != checksum:
