@@ -180,7 +180,6 @@ class Rationalizer:
         self._finished_before: Mapping[str, _Finished] = {}
         self._assessed_before: Mapping[str, tuple[str | None, Assessment]] = {}
         self._overlap_before: OverlapGroups | None = None
-        self._overlap: OverlapGroups | None = None
         if memo is not None:
             self._overlap_before = memo.overlap
             changed = landscape.changed_suppliers(memo.landscape)
@@ -225,10 +224,11 @@ class Rationalizer:
             self.assessments[app.id] = assessment
             self._assessed[app.id] = (previous, assessment)
         drafts: dict[str, _Draft] = {}
+        overlap: OverlapGroups | None = None
         if self.config.enabled(FUNCTIONAL_OVERLAP):
-            self._overlap = overlap_groups(self.landscape, self.config, self._overlap_before)
+            overlap = overlap_groups(self.landscape, self.config, self._overlap_before)
             for cluster in consolidation_clusters(
-                self.landscape, self.assessments, self.config, self._overlap
+                self.landscape, self.assessments, self.config, overlap
             ):
                 for member in cluster.members:
                     if member != cluster.survivor:
@@ -275,7 +275,7 @@ class Rationalizer:
                 self.catalogue,
                 self.today,
                 self._assessed,
-                self._overlap,
+                overlap,
             ),
         )
 
