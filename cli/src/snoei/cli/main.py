@@ -38,13 +38,11 @@ def demo(
     timeout: Annotated[
         float, typer.Option(min=1, help="Seconds to wait for each stage (start, evaluation).")
     ] = 90,
-    pg_port: Annotated[int, typer.Option(envvar="SNOEI_PG_PORT", help="PostgreSQL port.")] = 55432,
-    broker_port: Annotated[
-        int, typer.Option(envvar="SNOEI_BROKER_PORT", help="Kafka broker port.")
-    ] = 59092,
-    inventory_port: Annotated[int, typer.Option(envvar="SNOEI_INVENTORY_PORT")] = 8101,
-    dependency_port: Annotated[int, typer.Option(envvar="SNOEI_DEPENDENCY_PORT")] = 8102,
-    rationalizer_port: Annotated[int, typer.Option(envvar="SNOEI_RATIONALIZER_PORT")] = 8103,
+    pg_port: stack.PgPort = stack.PG_PORT,
+    broker_port: stack.BrokerPort = stack.BROKER_PORT,
+    inventory_port: stack.InventoryPort = stack.INVENTORY_PORT,
+    dependency_port: stack.DependencyPort = stack.DEPENDENCY_PORT,
+    rationalizer_port: stack.RationalizerPort = stack.RATIONALIZER_PORT,
 ) -> None:
     """Run the main job: the embedded stack, a sample municipality, proposals and a report."""
     from snoei.cli.demo import DemoError, Ports, Stopped, run_demo

@@ -157,13 +157,23 @@ def running(state: StackState) -> dict[str, bool]:
     return {name: psutil.pid_exists(pid) for name, pid in state.pids.items()}
 
 
+# The stack's ports, and their command-line options (`snoei stack up`, `snoei demo`).
+PG_PORT, BROKER_PORT = 55432, 59092
+INVENTORY_PORT, DEPENDENCY_PORT, RATIONALIZER_PORT = 8101, 8102, 8103
+PgPort = Annotated[int, typer.Option(envvar="SNOEI_PG_PORT", help="PostgreSQL port.")]
+BrokerPort = Annotated[int, typer.Option(envvar="SNOEI_BROKER_PORT", help="Kafka broker port.")]
+InventoryPort = Annotated[int, typer.Option(envvar="SNOEI_INVENTORY_PORT")]
+DependencyPort = Annotated[int, typer.Option(envvar="SNOEI_DEPENDENCY_PORT")]
+RationalizerPort = Annotated[int, typer.Option(envvar="SNOEI_RATIONALIZER_PORT")]
+
+
 def stack_up(
     *,
-    pg_port: int = 55432,
-    broker_port: int = 59092,
-    inventory_port: int = 8101,
-    dependency_port: int = 8102,
-    rationalizer_port: int = 8103,
+    pg_port: int = PG_PORT,
+    broker_port: int = BROKER_PORT,
+    inventory_port: int = INVENTORY_PORT,
+    dependency_port: int = DEPENDENCY_PORT,
+    rationalizer_port: int = RATIONALIZER_PORT,
     session_timeout_ms: int = 3000,
     timeout: float = 60,
 ) -> StackState:
@@ -228,18 +238,13 @@ def stack_down(state: StackState | None = None) -> list[str]:
     return stopped
 
 
-PortOption = Annotated[int, typer.Option(min=1, max=65535)]
-
-
 @app.command("up")
 def up(
-    pg_port: Annotated[int, typer.Option(envvar="SNOEI_PG_PORT", help="PostgreSQL port.")] = 55432,
-    broker_port: Annotated[
-        int, typer.Option(envvar="SNOEI_BROKER_PORT", help="Kafka broker port.")
-    ] = 59092,
-    inventory_port: Annotated[int, typer.Option(envvar="SNOEI_INVENTORY_PORT")] = 8101,
-    dependency_port: Annotated[int, typer.Option(envvar="SNOEI_DEPENDENCY_PORT")] = 8102,
-    rationalizer_port: Annotated[int, typer.Option(envvar="SNOEI_RATIONALIZER_PORT")] = 8103,
+    pg_port: PgPort = PG_PORT,
+    broker_port: BrokerPort = BROKER_PORT,
+    inventory_port: InventoryPort = INVENTORY_PORT,
+    dependency_port: DependencyPort = DEPENDENCY_PORT,
+    rationalizer_port: RationalizerPort = RATIONALIZER_PORT,
 ) -> None:
     """Start PostgreSQL, the broker, the topics and the three services."""
     try:
