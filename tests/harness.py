@@ -12,7 +12,7 @@ import sys
 import tempfile
 import time
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Collection, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -21,6 +21,7 @@ from urllib.parse import urlsplit, urlunsplit
 
 import asyncpg
 import httpx
+import psutil
 
 from snoei.cli.embedded import (
     EMBEDDED_FETCH_MAX_WAIT_MS,
@@ -273,3 +274,20 @@ def auth(token: str = TEST_TOKEN) -> dict[str, str]:
 
 
 Json = dict[str, Any]
+
+
+def surviving_processes(root: Path, pids: Collection[int] = ()) -> list[int]:
+    """Processes still running from a stack directory (named on their command line), or
+    among ``pids``: after a stack is stopped, there must be none."""
+
+    def cmdline(proc: psutil.Process) -> list[str]:
+        try:
+            return proc.cmdline()
+        except (psutil.NoSuchProcess, psutil.AccessDenied, psutil.ZombieProcess):
+            return []
+
+    return [
+        p.pid
+        for p in psutil.process_iter()
+        if p.pid in pids or str(root) in " ".join(cmdline(p))
+    ]

@@ -10,10 +10,10 @@ import sys
 import time
 from pathlib import Path
 
-import psutil
 import pytest
 
 from snoei.cli.embedded import free_port, port_is_free
+from tests.harness import surviving_processes
 
 pytestmark = pytest.mark.e2e
 
@@ -57,8 +57,7 @@ def test_the_demo_prints_the_proposals_writes_the_report_and_stops_the_stack(
     assert "stack stopped" in result.stderr
 
     # Nothing of the stack survives: no process under its directory, every port free again.
-    leftovers = [p.pid for p in psutil.process_iter() if str(root) in " ".join(_cmdline(p))]
-    assert leftovers == []
+    assert surviving_processes(root) == []
     assert all(port_is_free(port) for port in ports.values()), ports
     assert not (root / "stack.json").exists()
     print(f"snoei demo: {elapsed:.1f}s")
@@ -92,9 +91,3 @@ def test_a_demo_stack_left_running_is_reported_clearly(tmp_path: Path) -> None:
     assert "snoei stack down" in result.stderr
     assert "Traceback" not in result.stderr
 
-
-def _cmdline(proc: psutil.Process) -> list[str]:
-    try:
-        return proc.cmdline()
-    except (psutil.NoSuchProcess, psutil.AccessDenied, psutil.ZombieProcess):
-        return []

@@ -9,10 +9,10 @@ import sys
 from pathlib import Path
 
 import httpx
-import psutil
 import pytest
 
 from snoei.cli.embedded import free_port
+from tests.harness import surviving_processes
 
 pytestmark = pytest.mark.e2e
 
@@ -54,12 +54,7 @@ def test_stack_up_and_down_leave_no_process_behind(tmp_path: Path) -> None:
     finally:
         down = _snoei("stack", "down", env=env)
     assert down.returncode == 0, down.stderr
-    survivors = [
-        p.pid
-        for p in psutil.process_iter()
-        if p.pid in pids.values() or str(root) in " ".join(_cmdline(p))
-    ]
-    assert survivors == []
+    assert surviving_processes(root, pids.values()) == []
     assert not (root / "stack.json").exists()
 
 
@@ -77,9 +72,3 @@ def test_port_in_use_is_reported_clearly(tmp_path: Path) -> None:
     assert f"port {port} for the inventory service is already in use" in result.stderr
     assert "Traceback" not in result.stderr
 
-
-def _cmdline(proc: psutil.Process) -> list[str]:
-    try:
-        return proc.cmdline()
-    except (psutil.NoSuchProcess, psutil.AccessDenied, psutil.ZombieProcess):
-        return []
