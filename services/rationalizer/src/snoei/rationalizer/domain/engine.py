@@ -13,15 +13,6 @@ from enum import StrEnum
 from typing import Any
 
 from snoei.rationalizer.domain.assessment import Assessment, Quadrant, assess
-from snoei.rationalizer.domain.config import (
-    COVERAGE,
-    FUNCTIONAL_OVERLAP,
-    REPLACE,
-    RETIRE,
-    TECHNOLOGY_LIFECYCLE,
-    TIME_QUADRANT,
-    RulesConfig,
-)
 from snoei.rationalizer.domain.impact import CRITICALITY_WEIGHT, blast_radius
 from snoei.rationalizer.domain.landscape import Landscape
 from snoei.rationalizer.domain.overlap import (
@@ -30,6 +21,15 @@ from snoei.rationalizer.domain.overlap import (
     consolidation_clusters,
     integrations_to_rewire,
     overlap_groups,
+)
+from snoei.rationalizer.domain.rulebook import (
+    COVERAGE,
+    FUNCTIONAL_OVERLAP,
+    REPLACE,
+    RETIRE,
+    TECHNOLOGY_LIFECYCLE,
+    TIME_QUADRANT,
+    RulesConfig,
 )
 from snoei.rationalizer.domain.technology import (
     LifecycleCatalogue,

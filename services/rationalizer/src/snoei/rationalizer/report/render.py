@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections import Counter
 from html import escape
 
-from snoei.rationalizer.domain.config import COVERAGE
+from snoei.rationalizer.domain.rulebook import COVERAGE
 from snoei.rationalizer.report.charts import (
     cumulative_per_wave,
     eol_timeline,
