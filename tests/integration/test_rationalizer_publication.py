@@ -9,7 +9,7 @@ import pytest
 
 from snoei.rationalizer.adapters.endoflife import packaged_catalogue
 from snoei.rationalizer.adapters.repository import RationalizerRepository
-from snoei.rationalizer.domain.config import RulesConfig
+from snoei.rationalizer.domain.rulebook import RulesConfig
 from snoei.rationalizer.service import RationalizerService
 from snoei.shared.contracts.graph import GraphContent, GraphSnapshot
 from snoei.shared.contracts.landscape import ApplicationRecord

@@ -25,9 +25,9 @@ def measure(n_applications: int, n_integrations: int) -> dict[str, Any]:
     """Generate, build the rationalizer's landscape and run it once; times and memory."""
     from snoei.cli.samples import generate_scale
     from snoei.rationalizer.adapters.endoflife import packaged_catalogue
-    from snoei.rationalizer.domain.config import RulesConfig
     from snoei.rationalizer.domain.engine import rationalise
     from snoei.rationalizer.domain.landscape import Landscape
+    from snoei.rationalizer.domain.rulebook import RulesConfig
 
     sample = generate_scale(n_applications, n_integrations)
     catalogue = packaged_catalogue()

@@ -6,7 +6,7 @@ from croniter import croniter
 from pydantic import AliasChoices, Field, SecretStr, field_validator
 from pydantic_settings import SettingsConfigDict
 
-from snoei.rationalizer.domain.config import RulesConfig
+from snoei.rationalizer.domain.rulebook import RulesConfig
 from snoei.shared.settings import ServiceSettings
 
 

@@ -21,7 +21,6 @@ from snoei.rationalizer.adapters.repository import (
     RunRow,
     StoredRun,
 )
-from snoei.rationalizer.domain.config import RulesConfig
 from snoei.rationalizer.domain.engine import (
     ACTIVE_STATUSES,
     EngineMemo,
@@ -30,6 +29,7 @@ from snoei.rationalizer.domain.engine import (
     rationalise,
 )
 from snoei.rationalizer.domain.landscape import GraphReplica, Landscape
+from snoei.rationalizer.domain.rulebook import RulesConfig
 from snoei.rationalizer.domain.technology import LifecycleCatalogue
 from snoei.rationalizer.domain.waves import WavePlan
 from snoei.rationalizer.domain.whatif import WhatIfResult, what_if
