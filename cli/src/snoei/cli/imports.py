@@ -47,9 +47,10 @@ def _row(problem: dict[str, Any]) -> str:
 
 
 def _show_errors(errors: list[dict[str, Any]], title: str) -> None:
-    console.print(f"[bold red]{escape(title)}[/]")
+    # soft_wrap: one row per line however narrow the terminal, so the rows can be grepped
+    console.print(f"[bold red]{escape(title)}[/]", soft_wrap=True)
     for error in errors[:MAX_ERRORS_SHOWN]:
-        console.print(f"  {_row(error)}", markup=False, highlight=False)
+        console.print(f"  {_row(error)}", markup=False, highlight=False, soft_wrap=True)
     if len(errors) > MAX_ERRORS_SHOWN:
         console.print(f"  ... and {len(errors) - MAX_ERRORS_SHOWN} more")
 
@@ -122,14 +123,15 @@ def _upload(
 def _report(file: Path, landscape: str, answer: dict[str, Any]) -> None:
     items: dict[str, int] = answer.get("items", {})
     counts = ", ".join(f"{n} {kind}" for kind, n in sorted(items.items())) or "nothing"
-    console.print(f"{file.name}: read as {answer['format']}: {counts}", highlight=False)
+    console.print(f"{file.name}: read as {answer['format']}: {counts}", highlight=False,
+                  soft_wrap=True)
     skipped: list[dict[str, Any]] = answer.get("skipped", [])
     if skipped:
         _show_errors(skipped, f"{file.name}: skipped {len(skipped)} bad row(s)")
     console.print(
         f"{landscape}: {answer['applied']} applied, {answer['unchanged']} unchanged, "
         f"{answer['duplicates']} already imported, {answer['deleted']} deleted",
-        highlight=False,
+        highlight=False, soft_wrap=True,
     )
     if skipped:
         raise typer.Exit(3)  # imported, but not everything: scripts must notice
