@@ -9,7 +9,6 @@ from typing import Any
 
 import pytest
 
-from snoei.cli.samples import generate_municipality, generate_scale
 from snoei.rationalizer.adapters.endoflife import packaged_catalogue
 from snoei.rationalizer.domain.engine import (
     Decision,
@@ -20,6 +19,7 @@ from snoei.rationalizer.domain.engine import (
 )
 from snoei.rationalizer.domain.landscape import Landscape
 from snoei.rationalizer.domain.rulebook import RulesConfig
+from snoei.samples import generate_municipality, generate_scale
 from snoei.shared.contracts.landscape import (
     ApplicationRecord,
     Criticality,

@@ -7,10 +7,10 @@ import asyncio
 import time
 import uuid
 
-from snoei.cli.bench.common import Figure, ScenarioResult, percentile, ratio
-from snoei.cli.bench.context import SCALE_LANDSCAPE, BenchContext
-from snoei.cli.bench.environment import BenchError, latest_run, raw_producer
-from snoei.cli.bench.relay import TwoHopRelay
+from snoei.bench.common import Figure, ScenarioResult, percentile, ratio
+from snoei.bench.context import SCALE_LANDSCAPE, BenchContext
+from snoei.bench.environment import BenchError, latest_run, raw_producer
+from snoei.bench.relay import TwoHopRelay
 from snoei.shared.contracts.changes import ApplicationUpsert, UpsertApplication
 
 TITLE = "one change -> updated proposals visible through the rationalizer API"

@@ -16,7 +16,7 @@ from typing import Any
 from rich.console import Console
 from rich.table import Table
 
-from snoei.cli.bench import (
+from snoei.bench import (
     b1_bulk_load,
     b2_freshness,
     b3_rationalise,
@@ -25,9 +25,9 @@ from snoei.cli.bench import (
     b6_framework,
     b7_dependency,
 )
-from snoei.cli.bench.common import Figure, ScenarioResult, machine
-from snoei.cli.bench.context import BenchContext
-from snoei.cli.bench.environment import bench_environment
+from snoei.bench.common import Figure, ScenarioResult, machine
+from snoei.bench.context import BenchContext
+from snoei.bench.environment import bench_environment
 
 
 @dataclass(frozen=True)

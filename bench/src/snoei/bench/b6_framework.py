@@ -11,9 +11,9 @@ from typing import Any
 
 from faststream.kafka import KafkaBroker
 
-from snoei.cli.bench.common import Figure, ScenarioResult, ratio
-from snoei.cli.bench.context import BenchContext
-from snoei.cli.bench.environment import (
+from snoei.bench.common import Figure, ScenarioResult, ratio
+from snoei.bench.context import BenchContext
+from snoei.bench.environment import (
     BenchEnv,
     BenchError,
     change_messages,
@@ -21,7 +21,7 @@ from snoei.cli.bench.environment import (
     publish_all,
     raw_producer,
 )
-from snoei.cli.bench.relay import raw_consumer
+from snoei.bench.relay import raw_consumer
 
 TITLE = "FastStream subscriber vs raw aiokafka consumer loop (no-op handlers)"
 MAX_RECORDS = 2_000

@@ -10,7 +10,7 @@ from functools import cached_property
 import asyncpg
 from rich.console import Console
 
-from snoei.cli.bench.environment import (
+from snoei.bench.environment import (
     BenchEnv,
     BenchError,
     change_messages,
@@ -19,8 +19,8 @@ from snoei.cli.bench.environment import (
     raw_producer,
     wait_for_run,
 )
-from snoei.cli.samples import Landscape, generate_scale
 from snoei.cli.stack import DATABASE
+from snoei.samples import Landscape, generate_scale
 
 SCALE_LANDSCAPE = "bench-scale"
 LOAD_TIMEOUT_S = 900.0

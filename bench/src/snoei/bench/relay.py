@@ -10,7 +10,7 @@ import uuid
 
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
 
-from snoei.cli.bench.environment import BenchEnv, BenchError, create_topics, raw_producer
+from snoei.bench.environment import BenchEnv, BenchError, create_topics, raw_producer
 from snoei.shared.kafka import client_kwargs
 
 

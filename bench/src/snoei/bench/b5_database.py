@@ -10,12 +10,12 @@ from datetime import UTC, datetime
 
 import asyncpg
 
-from snoei.cli.bench.common import Figure, ScenarioResult, ratio
-from snoei.cli.bench.context import BenchContext
-from snoei.cli.samples import generate_scale
+from snoei.bench.common import Figure, ScenarioResult, ratio
+from snoei.bench.context import BenchContext
 from snoei.inventory.adapters.repository import InventoryRepository
 from snoei.inventory.domain.changes import event_for, meta_of, target_of
 from snoei.inventory.service import InventoryService
+from snoei.samples import generate_scale
 from snoei.shared.contracts import changes as c
 from snoei.shared.db import make_pool, migrate
 

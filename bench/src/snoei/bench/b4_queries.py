@@ -9,9 +9,9 @@ from collections.abc import Awaitable, Callable
 
 import httpx
 
-from snoei.cli.bench.common import Figure, ScenarioResult, percentile, ratio
-from snoei.cli.bench.context import SCALE_LANDSCAPE, BenchContext
-from snoei.cli.bench.environment import BenchError
+from snoei.bench.common import Figure, ScenarioResult, percentile, ratio
+from snoei.bench.context import SCALE_LANDSCAPE, BenchContext
+from snoei.bench.environment import BenchError
 
 TITLE = "graph queries over HTTP (dependency service)"
 BLAST_RADIUS_TARGET_MS = 20.0

@@ -17,13 +17,13 @@ from typing import Any
 
 import asyncpg
 
-from snoei.cli.bench.common import Figure, ScenarioResult, percentile, ratio
-from snoei.cli.bench.context import BenchContext
-from snoei.cli.bench.environment import BenchError
-from snoei.cli.samples import Landscape, generate_scale
+from snoei.bench.common import Figure, ScenarioResult, percentile, ratio
+from snoei.bench.context import BenchContext
+from snoei.bench.environment import BenchError
 from snoei.dependency.adapters.repository import GraphRepository
 from snoei.dependency.domain.graph import LandscapeGraph
 from snoei.dependency.service import DependencyService
+from snoei.samples import Landscape, generate_scale
 from snoei.shared.contracts import inventory_events as ev
 from snoei.shared.db import make_pool, migrate
 

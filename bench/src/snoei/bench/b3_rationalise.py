@@ -10,8 +10,8 @@ import time
 from datetime import date
 from typing import Any
 
-from snoei.cli.bench.common import MB, Figure, PeakRss, ScenarioResult, ratio
-from snoei.cli.bench.context import BenchContext
+from snoei.bench.common import MB, Figure, PeakRss, ScenarioResult, ratio
+from snoei.bench.context import BenchContext
 
 TITLE = "full rationalisation run (domain engine, in process)"
 TODAY = date(2026, 11, 23)  # the samples' reference date: the same facts on every run
@@ -23,11 +23,11 @@ GROWTH_TARGET = 15.0
 
 def measure(n_applications: int, n_integrations: int) -> dict[str, Any]:
     """Generate, build the rationalizer's landscape and run it once; times and memory."""
-    from snoei.cli.samples import generate_scale
     from snoei.rationalizer.adapters.endoflife import packaged_catalogue
     from snoei.rationalizer.domain.engine import rationalise
     from snoei.rationalizer.domain.landscape import Landscape
     from snoei.rationalizer.domain.rulebook import RulesConfig
+    from snoei.samples import generate_scale
 
     sample = generate_scale(n_applications, n_integrations)
     catalogue = packaged_catalogue()
@@ -56,7 +56,7 @@ def measure(n_applications: int, n_integrations: int) -> dict[str, Any]:
 
 def _in_child(n: int, m: int) -> dict[str, Any]:
     completed = subprocess.run(
-        [sys.executable, "-m", "snoei.cli.bench.b3_rationalise", str(n), str(m)],
+        [sys.executable, "-m", "snoei.bench.b3_rationalise", str(n), str(m)],
         capture_output=True, text=True, check=False,
     )
     if completed.returncode != 0:

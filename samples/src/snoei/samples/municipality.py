@@ -10,8 +10,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
-from snoei.cli.samples.landscape import Landscape
-from snoei.cli.samples.vocabulary import (
+from snoei.samples.landscape import Landscape
+from snoei.samples.vocabulary import (
     BELASTINGEN,
     BESTUUR,
     BRANDS,

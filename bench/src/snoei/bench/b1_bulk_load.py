@@ -5,10 +5,10 @@ from __future__ import annotations
 
 import time
 
-from snoei.cli.bench.common import Figure, ScenarioResult, ratio
-from snoei.cli.bench.context import LOAD_TIMEOUT_S, SCALE_LANDSCAPE, BenchContext, wait_inventory
-from snoei.cli.bench.environment import change_messages, publish_all, raw_producer, wait_for_run
-from snoei.cli.bench.relay import TwoHopRelay
+from snoei.bench.common import Figure, ScenarioResult, ratio
+from snoei.bench.context import LOAD_TIMEOUT_S, SCALE_LANDSCAPE, BenchContext, wait_inventory
+from snoei.bench.environment import change_messages, publish_all, raw_producer, wait_for_run
+from snoei.bench.relay import TwoHopRelay
 
 TITLE = "bulk load through Kafka until the rationalizer ran on the final graph"
 

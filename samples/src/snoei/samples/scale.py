@@ -9,8 +9,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import date
 
-from snoei.cli.samples.landscape import Landscape
-from snoei.cli.samples.vocabulary import (
+from snoei.samples.landscape import Landscape
+from snoei.samples.vocabulary import (
     DEPARTMENTS,
     DOMAINS,
     END_OF_LIFE_DATABASES,

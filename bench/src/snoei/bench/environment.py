@@ -22,8 +22,8 @@ from snoei.cli.embedded import (
     EmbeddedPostgres,
     free_port,
 )
-from snoei.cli.samples import Landscape
 from snoei.cli.stack import DATABASE, StackState, running, stack_down, stack_up
+from snoei.samples import Landscape
 from snoei.shared.kafka import client_kwargs, ensure_topics
 from snoei.shared.settings import KafkaSettings
 
