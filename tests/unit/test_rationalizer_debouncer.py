@@ -9,7 +9,8 @@ from typing import cast
 
 import pytest
 
-from snoei.rationalizer.service import Debouncer, RationalizerService
+from snoei.rationalizer.runs import RunService
+from snoei.rationalizer.scheduling import Debouncer
 from snoei.shared.contracts.runs import RunRequest
 from tests.harness import wait_for
 
@@ -34,7 +35,7 @@ class FakeClock:
 
 def debouncer(service: RecordingService, clock: FakeClock | None = None) -> Debouncer:
     return Debouncer(
-        cast(RationalizerService, service),
+        cast(RunService, service),
         delay=0.05,
         max_wait=1.0,
         settle=0.3,
