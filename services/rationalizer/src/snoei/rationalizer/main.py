@@ -19,6 +19,7 @@ from snoei.rationalizer.service import (
     relay_unpublished,
     run_schedule,
 )
+from snoei.shared.asyncapi import asyncapi_router
 from snoei.shared.db import make_pool
 from snoei.shared.http import (
     TokenRegistry,
@@ -96,6 +97,7 @@ def create_app(settings: RationalizerSettings) -> FastAPI:
 
     app = FastAPI(title="Snoei rationalizer", version="1", lifespan=runtime.lifespan)
     install_problem_handlers(app)
+    app.include_router(asyncapi_router("rationalizer", settings.kafka))
     app.include_router(
         health_router(
             {
