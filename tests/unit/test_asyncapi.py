@@ -10,6 +10,7 @@ import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from faststream.kafka import KafkaRouter
+from pydantic import SecretStr
 
 from snoei.dependency.config import DependencySettings
 from snoei.dependency.handlers import register_handlers as register_dependency
@@ -143,3 +144,19 @@ def test_service_serves_its_document_with_its_own_topic_names(service: str, app:
     assert page.headers["content-type"].startswith("text/html")
     assert f"Snoei {service}" in page.text
     assert "acme-" in page.text
+
+
+def test_document_names_the_sasl_mechanism_but_never_the_credentials() -> None:
+    kafka = KafkaSettings(
+        bootstrap="kafka:9093",
+        security_protocol="SASL_SSL",
+        sasl_mechanism="SCRAM-SHA-512",
+        sasl_username="snoei-user-name",
+        sasl_password=SecretStr("a-sasl-password"),
+    )
+    doc = document("rationalizer", kafka)
+    text = json.dumps(doc)
+    assert doc["servers"]["development"]["protocol"] == "kafka-secure"
+    assert doc["components"]["securitySchemes"] == {"scram512": {"type": "scramSha512"}}
+    assert "a-sasl-password" not in text
+    assert "snoei-user-name" not in text
