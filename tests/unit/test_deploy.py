@@ -161,6 +161,17 @@ def test_image_is_multi_stage_non_root_and_sets_only_real_settings() -> None:
     assert not unknown_settings(ServiceSettings, image_env())
 
 
+def test_build_context_keeps_what_the_image_copies() -> None:
+    ignore = (DEPLOY / "Dockerfile.dockerignore").read_text(encoding="utf-8").splitlines()
+    kept = {line[1:].rstrip("/") for line in ignore if line.startswith("!")}
+    assert "*" in ignore
+    for line in _dockerfile_lines():
+        if line.startswith("COPY ") and "--from=" not in line:
+            for source in shlex.split(line)[1:-1]:
+                assert source.rstrip("/") in kept, source
+                assert (ROOT / source).exists(), source
+
+
 def test_image_installs_the_services_without_the_embedded_stack() -> None:
     [sync] = [line for line in _dockerfile_lines() if "uv sync" in line]
     args = shlex.split(sync.split("uv sync", 1)[1])
