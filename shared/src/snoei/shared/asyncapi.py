@@ -204,11 +204,11 @@ def asyncapi_router(service: str, settings: KafkaSettings) -> APIRouter:
             built["schema"] = specification(service, settings)
         return built["schema"]
 
-    @router.get("/asyncapi.json", response_class=JSONResponse)
+    @router.get("/asyncapi.json", response_class=JSONResponse, include_in_schema=False)
     async def asyncapi_json() -> JSONResponse:
         return JSONResponse(schema().to_jsonable())
 
-    @router.get("/asyncapi", response_class=HTMLResponse)
+    @router.get("/asyncapi", response_class=HTMLResponse, include_in_schema=False)
     async def asyncapi_html() -> HTMLResponse:
         return HTMLResponse(get_asyncapi_html(schema(), try_it_out_path=None))
 
