@@ -2,7 +2,7 @@
 UV ?= python3 -m uv
 PYTEST_ARGS ?=
 
-.PHONY: setup demo test lint sizes typecheck bench up down
+.PHONY: setup demo test lint sizes typecheck bench up down asyncapi
 
 setup:
 	python3 -m pip install --quiet --disable-pip-version-check uv
@@ -31,3 +31,6 @@ up:
 
 down:
 	$(UV) run snoei stack down
+
+asyncapi:
+	$(UV) run python -m snoei.shared.asyncapi docs/asyncapi

@@ -19,6 +19,7 @@ from snoei.rationalizer.scheduling import (
     run_schedule,
     sweep_due_runs,
 )
+from snoei.shared.asyncapi import asyncapi_router
 from snoei.shared.db import make_pool
 from snoei.shared.http import (
     TokenRegistry,
@@ -70,6 +71,7 @@ def create_app(settings: RationalizerSettings) -> FastAPI:
     )
     app = FastAPI(title="Snoei rationalizer", version="1", lifespan=runtime.lifespan)
     install_problem_handlers(app)
+    app.include_router(asyncapi_router("rationalizer", settings.kafka))
     app.include_router(
         health_router(
             {
