@@ -99,7 +99,8 @@ def test_documented_consumers_are_the_services_subscribers() -> None:
     register_rationalizer(
         rationalizer,
         settings=RationalizerSettings(),
-        service=UNUSED,
+        replicas=UNUSED,
+        runs=UNUSED,
         debouncer=UNUSED,
         graph_tracker=UNUSED,
         runs_tracker=UNUSED,
