@@ -111,6 +111,17 @@ def resolve_jars(pom: Path = POM) -> Path:
     return folder
 
 
+def _controller_port(properties: Path) -> int:
+    """The controller port a previous start wrote into ``properties``, or 0."""
+    if not properties.exists():
+        return 0
+    for line in properties.read_text().splitlines():
+        key, _, value = line.partition("=")
+        if key == "controller.quorum.voters":
+            return int(value.rsplit(":", 1)[1])
+    return 0
+
+
 def _die_with_parent() -> None:
     """Runs in the child before exec: the kernel kills the JVM when its parent dies, so an
     interrupted or crashed test session leaves no broker behind (Linux PR_SET_PDEATHSIG)."""
@@ -233,12 +244,14 @@ class ApacheKafka:
         this process (the stack); otherwise it dies with it (tests)."""
         jars = resolve_jars()
         require_free_port(self.port, "the Kafka broker", "SNOEI_BROKER_PORT / --broker-port")
+        properties = self.data_dir / "server.properties"
+        # A restart on the same log dir keeps its controller address when it can.
+        self.controller_port = self.controller_port or _controller_port(properties)
         if not self.controller_port or not port_is_free(self.controller_port):
             self.controller_port = free_port()
         self.data_dir.mkdir(parents=True, exist_ok=True)
         self.log_file.parent.mkdir(parents=True, exist_ok=True)
         (self.data_dir / "log4j2.properties").write_text(LOG4J2)
-        properties = self.data_dir / "server.properties"
         properties.write_text(self.config())
         self._format(jars, properties)
         with self.log_file.open("ab") as log:
