@@ -15,8 +15,8 @@ import httpx
 import pytest
 
 from snoei.cli.embedded import free_port
-from snoei.cli.samples import generate_municipality
 from snoei.cli.stack import StackState, restart_broker, stack_down, stack_up
+from snoei.samples import generate_municipality
 from snoei.shared.contracts.changes import InventoryChange
 from snoei.shared.kafka import BatchPublisher, OutgoingMessage
 from snoei.shared.settings import KafkaSettings
