@@ -20,12 +20,7 @@ from snoei.rationalizer.service import (
     run_schedule,
 )
 from snoei.shared.db import make_pool
-from snoei.shared.http import (
-    TokenRegistry,
-    health_router,
-    install_problem_handlers,
-    landscape_guard,
-)
+from snoei.shared.http import grant_tokens, health_router, install_problem_handlers
 from snoei.shared.kafka import BatchPublisher, make_broker
 from snoei.shared.lifecycle import ServiceRuntime
 from snoei.shared.runner import AssignmentTracker
@@ -36,16 +31,7 @@ def create_app(settings: RationalizerSettings) -> FastAPI:
     pool = make_pool(settings.database_url, schema=settings.db_schema)
     repository = RationalizerRepository(pool)
     publisher = BatchPublisher(settings.kafka, client_id="snoei-rationalizer")
-    dependency = (
-        DependencyClient(
-            settings.dependency_url,
-            token=settings.dependency_token.get_secret_value()
-            if settings.dependency_token
-            else None,
-        )
-        if settings.dependency_url
-        else None
-    )
+    dependency = _dependency_client(settings)
     service = RationalizerService(
         repository=repository,
         catalogue=packaged_catalogue(),
@@ -94,6 +80,26 @@ def create_app(settings: RationalizerSettings) -> FastAPI:
         on_stop=on_stop,
     )
 
+    return _http(settings, runtime, service, graph_tracker, runs_tracker)
+
+
+def _dependency_client(settings: RationalizerSettings) -> DependencyClient | None:
+    """The dependency service's API, for graph snapshots; None when it is not configured."""
+    if not settings.dependency_url:
+        return None
+    token = settings.dependency_token
+    return DependencyClient(
+        settings.dependency_url, token=token.get_secret_value() if token else None
+    )
+
+
+def _http(
+    settings: RationalizerSettings,
+    runtime: ServiceRuntime,
+    service: RationalizerService,
+    graph_tracker: AssignmentTracker,
+    runs_tracker: AssignmentTracker,
+) -> FastAPI:
     app = FastAPI(title="Snoei rationalizer", version="1", lifespan=runtime.lifespan)
     install_problem_handlers(app)
     app.include_router(
@@ -105,7 +111,7 @@ def create_app(settings: RationalizerSettings) -> FastAPI:
             }
         )
     )
-    app.include_router(
-        api.build_router(service=service, guard=landscape_guard(TokenRegistry(settings.api_tokens)))
-    )
+    grant_tokens(app, settings.api_tokens)
+    api.provide(app, service)
+    app.include_router(api.router())
     return app

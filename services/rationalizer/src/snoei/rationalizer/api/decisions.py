@@ -1,0 +1,64 @@
+"""The architects' decisions: accept or reject a proposal, and the decisions in force; and
+what-if, simulating retirements without changing the inventory."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+
+from snoei.rationalizer.api.dependencies import Service, not_found
+from snoei.rationalizer.api.models import (
+    DecisionRequest,
+    DecisionView,
+    ProposalExplained,
+    WhatIfRequest,
+)
+from snoei.rationalizer.domain.whatif import UnknownApplications, WhatIfResult
+from snoei.rationalizer.service import ProposalNotFound
+from snoei.shared.http import AuthorizedLandscape, Problem
+
+router = APIRouter()
+
+
+@router.post("/what-if", response_model=WhatIfResult)
+async def simulate(
+    landscape_id: AuthorizedLandscape, service: Service, body: WhatIfRequest
+) -> WhatIfResult:
+    """Simulate retiring applications; nothing in the inventory changes."""
+    try:
+        return await service.what_if(landscape_id, body.retire)
+    except UnknownApplications as exc:
+        raise Problem(
+            422,
+            "Unknown application",
+            f"{exc} in landscape {landscape_id!r}",
+            extra={"unknown_applications": list(exc.application_ids)},
+        ) from None
+
+
+@router.post("/decisions", response_model=ProposalExplained, status_code=201)
+async def decide(
+    landscape_id: AuthorizedLandscape, service: Service, body: DecisionRequest
+) -> ProposalExplained:
+    """Accept or reject a proposal; a rejection holds until the proposal's facts change."""
+    try:
+        proposal = await service.decide(
+            landscape_id,
+            body.proposal_id,
+            verdict=body.verdict,
+            reason=body.reason,
+            decided_by=body.decided_by,
+        )
+    except ProposalNotFound as exc:
+        raise not_found(exc) from None
+    decision = next(
+        d for d in await service.decisions(landscape_id) if d.proposal_id == proposal.id
+    )
+    return ProposalExplained(
+        proposal=proposal, decision=DecisionView.of(decision), decision_applies=True
+    )
+
+
+@router.get("/decisions", response_model=list[DecisionView])
+async def decisions(landscape_id: AuthorizedLandscape, service: Service) -> list[DecisionView]:
+    """The decision in force per proposal, newest first."""
+    return [DecisionView.of(d) for d in await service.decisions(landscape_id)]
