@@ -83,5 +83,6 @@ def create_app(settings: DependencySettings) -> FastAPI:
     app.include_router(health_router({"database": runtime.database_ready, "kafka": tracker.ready}))
     grant_tokens(app, settings.api_tokens)
     api.provide(app, service, settings)
+    api.publish_limits(app, settings)
     app.include_router(api.router())
     return app
