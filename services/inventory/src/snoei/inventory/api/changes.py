@@ -6,7 +6,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Body
 
-from snoei.inventory.api.dependencies import Service, apply_response
+from snoei.inventory.api.dependencies import Service
 from snoei.inventory.api.models import ApplyResponse
 from snoei.inventory.domain.validation import InvalidChange, parse_change
 from snoei.shared.contracts.changes import InventoryChange
@@ -25,7 +25,7 @@ async def post_changes(
     """Apply a batch of changes (the `inventory.changes` format) atomically: all or none.
     `landscape_id` may be left out of each change; it defaults to the path's."""
     parsed = [_parse(index, raw, landscape_id) for index, raw in enumerate(changes)]
-    return apply_response(await service.apply(parsed, landscape_id=landscape_id))
+    return ApplyResponse.of(await service.apply(parsed, landscape_id=landscape_id))
 
 
 def _parse(index: int, raw: dict[str, Any], landscape_id: str) -> InventoryChange:

@@ -1,4 +1,5 @@
-"""What the inventory's routes are given: the service, stored on the app by ``create_app``."""
+"""What the inventory's routes are given: the service and the upload limit, stored on the
+app by ``create_app``."""
 
 from __future__ import annotations
 
@@ -6,8 +7,7 @@ from typing import Annotated
 
 from fastapi import Depends, FastAPI, Request
 
-from snoei.inventory.api.models import ApplyResponse
-from snoei.inventory.service import ApplyResult, InventoryService
+from snoei.inventory.service import InventoryService
 
 
 def provide(app: FastAPI, service: InventoryService, *, max_upload_bytes: int) -> None:
@@ -26,11 +26,4 @@ def max_upload_bytes(request: Request) -> int:
 
 
 Service = Annotated[InventoryService, Depends(inventory_service)]
-UploadLimit = Annotated[int, Depends(max_upload_bytes)]
-
-
-def apply_response(result: ApplyResult) -> ApplyResponse:
-    return ApplyResponse(
-        applied=result.applied, duplicates=result.duplicates, unchanged=result.unchanged,
-        last_sequence=result.last_sequence,
-    )
+MaxUploadBytes = Annotated[int, Depends(max_upload_bytes)]

@@ -8,8 +8,8 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, File, Query, UploadFile
 
-from snoei.inventory.api.dependencies import Service, UploadLimit, apply_response
-from snoei.inventory.api.models import ImportResponse, PruneRequest, RowProblem
+from snoei.inventory.api.dependencies import MaxUploadBytes, Service
+from snoei.inventory.api.models import ApplyResponse, ImportResponse, PruneRequest, RowProblem
 from snoei.inventory.importers import (
     FormatChoice,
     ImportFailed,
@@ -28,7 +28,7 @@ router = APIRouter()
 async def import_upload(
     landscape_id: AuthorizedLandscape,
     service: Service,
-    max_upload_bytes: UploadLimit,
+    max_upload_bytes: MaxUploadBytes,
     file: Annotated[UploadFile, File(description="CSV, ArchiMate exchange XML, Archi "
                                                   ".archimate or Backstage YAML.")],
     format: Annotated[FormatChoice, Query(description="File format; auto detects.")] = "auto",
@@ -69,7 +69,7 @@ async def import_upload(
     deletes = await service.prune_changes(landscape_id, recorded, result.present) if prune else []
     applied = await service.apply([*result.changes, *deletes], landscape_id=landscape_id)
     return ImportResponse(
-        **apply_response(applied).model_dump(), format=fmt, source=recorded,
+        **ApplyResponse.of(applied).model_dump(), format=fmt, source=recorded,
         items=result.counts(), deleted=len(deletes),
         skipped=[RowProblem(**_row(e)) for e in result.errors],
     )
@@ -85,7 +85,7 @@ async def prune_import(
     deletes = await service.prune_changes(landscape_id, request.source, present)
     applied = await service.apply(deletes, landscape_id=landscape_id)
     return ImportResponse(
-        **apply_response(applied).model_dump(), format="", source=request.source, items={},
+        **ApplyResponse.of(applied).model_dump(), format="", source=request.source, items={},
         deleted=len(deletes), skipped=[],
     )
 

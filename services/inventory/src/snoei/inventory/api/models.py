@@ -8,6 +8,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, Field
 
 from snoei.inventory.domain.changes import Kind
+from snoei.inventory.service import ApplyResult
 from snoei.shared.identifiers import Text
 
 
@@ -16,6 +17,13 @@ class ApplyResponse(BaseModel):
     duplicates: int = Field(description="Changes whose id was seen before (ignored).")
     unchanged: int = Field(description="Changes that matched the current state (no event).")
     last_sequence: int | None = Field(description="Landscape sequence after this batch.")
+
+    @classmethod
+    def of(cls, result: ApplyResult) -> ApplyResponse:
+        return cls(
+            applied=result.applied, duplicates=result.duplicates, unchanged=result.unchanged,
+            last_sequence=result.last_sequence,
+        )
 
 
 class RowProblem(BaseModel):

@@ -1,38 +1,15 @@
-"""The architects' decisions: accept or reject a proposal, and the decisions in force; and
-what-if, simulating retirements without changing the inventory."""
+"""The architects' decisions: accept or reject a proposal, and the decisions in force."""
 
 from __future__ import annotations
 
 from fastapi import APIRouter
 
 from snoei.rationalizer.api.dependencies import Service, not_found
-from snoei.rationalizer.api.models import (
-    DecisionRequest,
-    DecisionView,
-    ProposalExplained,
-    WhatIfRequest,
-)
-from snoei.rationalizer.domain.whatif import UnknownApplications, WhatIfResult
+from snoei.rationalizer.api.models import DecisionRequest, DecisionView, ProposalExplained
 from snoei.rationalizer.service import ProposalNotFound
-from snoei.shared.http import AuthorizedLandscape, Problem
+from snoei.shared.http import AuthorizedLandscape
 
 router = APIRouter()
-
-
-@router.post("/what-if", response_model=WhatIfResult)
-async def simulate(
-    landscape_id: AuthorizedLandscape, service: Service, body: WhatIfRequest
-) -> WhatIfResult:
-    """Simulate retiring applications; nothing in the inventory changes."""
-    try:
-        return await service.what_if(landscape_id, body.retire)
-    except UnknownApplications as exc:
-        raise Problem(
-            422,
-            "Unknown application",
-            f"{exc} in landscape {landscape_id!r}",
-            extra={"unknown_applications": list(exc.application_ids)},
-        ) from None
 
 
 @router.post("/decisions", response_model=ProposalExplained, status_code=201)
