@@ -75,7 +75,7 @@ async def test_a_change_sent_twice_is_applied_once(client: httpx.AsyncClient) ->
 async def test_each_batch_reports_the_sequence_it_left_even_when_batches_race(
     client: httpx.AsyncClient,
 ) -> None:
-    # read in the transaction that applied the batch: never a later batch's sequence
+    # each answer is read in the transaction that applied its batch
     answers = await asyncio.gather(*(post(client, [app_change(f"app-{i}")]) for i in range(8)))
     assert sorted(a["last_sequence"] for a in answers) == list(range(1, 9))
     assert (await post(client, []))["last_sequence"] == 8

@@ -50,6 +50,10 @@ def publish_limits(app: FastAPI, settings: DependencySettings) -> None:
                         for branch in parameter["schema"].get("anyOf", [parameter["schema"]]):
                             if branch.get("type") == "integer":
                                 branch["maximum"] = maximum
+        impact = schema["paths"]["/v1/landscapes/{landscape_id}/impact"]["post"]
+        for parameter in impact["parameters"]:
+            if parameter["name"] == "limit":
+                parameter["schema"]["default"] = settings.default_impact_listed
         request = schema["components"]["schemas"]["ImpactRequest"]
         request["properties"]["applications"]["maxItems"] = settings.max_impact_applications
         return schema
