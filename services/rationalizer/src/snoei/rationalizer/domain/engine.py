@@ -311,7 +311,7 @@ class Rationalizer:
             action=Action.CONSOLIDATE,
             target=app,
             rules=rules,
-            saving=app.costs.total,
+            saving=(app.yearly_cost or 0.0),
             rewire=rewire,
             flows=blast.flows,
             blast=blast,
@@ -355,7 +355,7 @@ class Rationalizer:
             action=Action.RETIRE,
             target=app,
             rules=rules,
-            saving=app.costs.total,
+            saving=(app.yearly_cost or 0.0),
             rewire=sorted(outgoing),
             flows=blast.flows,
             blast=blast,
@@ -420,7 +420,7 @@ class Rationalizer:
             rules=rules,
             # Moving onto an application the organisation already runs saves its cost;
             # a like-for-like upgrade saves nothing but removes the risk.
-            saving=app.costs.total if candidates else 0.0,
+            saving=(app.yearly_cost or 0.0) if candidates else 0.0,
             rewire=every if candidates else [],
             flows=blast.flows,
             blast=blast,

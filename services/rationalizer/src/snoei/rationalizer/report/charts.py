@@ -253,7 +253,7 @@ def time_scatter(
         )
     )
     action = {p.targets[0]: p for p in data.proposals}
-    costs = [a.application.costs.total for a in data.assessments.values()]
+    costs = [(a.application.yearly_cost or 0.0) for a in data.assessments.values()]
     top_cost = max(costs, default=0) or 1.0
     points = []
     for app_id in sorted(data.assessments):
@@ -263,7 +263,7 @@ def time_scatter(
         if value is None or fitness is None:
             continue
         proposal = action.get(app_id)
-        radius = 2.5 + 6 * math.sqrt(assessment.application.costs.total / top_cost)
+        radius = 2.5 + 6 * math.sqrt((assessment.application.yearly_cost or 0.0) / top_cost)
         fill = _colour(proposal)
         points.append(
             (

@@ -56,7 +56,7 @@ def landscape_graph(data: ReportInput, words: Words) -> tuple[str, str]:
         return MARGIN + x * (WIDTH - 2 * MARGIN), MARGIN + y * (HEIGHT - 2 * MARGIN)
 
     proposal_of = {p.targets[0]: p for p in data.proposals}
-    costs = [a.costs.total for a in landscape.applications.values()]
+    costs = [(a.yearly_cost or 0.0) for a in landscape.applications.values()]
     top_cost = max(costs, default=0) or 1.0
     parts = [open_svg(WIDTH, HEIGHT, words("graph_nodes", count=len(nodes)), id="landscape")]
     edge_parts = []
@@ -87,7 +87,7 @@ def landscape_graph(data: ReportInput, words: Words) -> tuple[str, str]:
         app = landscape.applications[app_id]
         proposal = proposal_of.get(app_id)
         x, y = xy(app_id)
-        radius = 3.5 + 7 * math.sqrt(app.costs.total / top_cost)
+        radius = 3.5 + 7 * math.sqrt((app.yearly_cost or 0.0) / top_cost)
         if proposal is None:
             fill, kind = NEUTRAL_COLOUR, "none"
         elif proposal.status == ProposalStatus.BLOCKED:
