@@ -1,5 +1,6 @@
 """ArchiMate importers: the Open Group exchange format (3.0/3.1 and 2.1 names) and Archi's
-native ``.archimate`` file, both mapped onto applications, integrations and capabilities."""
+native ``.archimate`` file, both mapped onto applications (with ownership and structure),
+integrations and capabilities (the reference components a model holds)."""
 
 from __future__ import annotations
 
@@ -18,6 +19,7 @@ from snoei.inventory.importers.base import (
     ParsedItem,
     RowError,
     normalise,
+    quality,
     set_application_field,
     split_list,
 )
@@ -36,6 +38,34 @@ INTEGRATION_RELATIONS = {"Flow": "message", "Serving": "api", "Triggering": "mes
 OWNING_RELATIONS = {"Assignment", "Composition", "Aggregation", "Realization"}
 REALISING_RELATIONS = {"Realization", "Assignment"}
 TREE_RELATIONS = {"Composition", "Aggregation"}
+WHOLE_PART_RELATIONS = {"Composition", "Aggregation"}
+OWN_PROPERTY_PREFIX = "snoei:"  # e.g. snoei:owned = false, snoei:cost_licence = 1200
+
+
+@dataclass(frozen=True)
+class ArchimateMapping:
+    """Which element types (property values or specialisations) mean what. Compared case-
+    insensitively. The defaults follow GEMMA models: "GEMMA type" (or "Object type") says
+    what an element is, and the element's specialisation (Archi profile) counts the same."""
+
+    type_properties: tuple[str, ...] = ("GEMMA type", "Object type")
+    external_types: tuple[str, ...] = ("Buitengemeentelijke voorziening",
+                                       "Landelijke voorziening")
+    reference_types: tuple[str, ...] = ("Referentiecomponent",)
+
+    def type_names(self, element: ModelElement) -> set[str]:
+        wanted = {normalise(p) for p in self.type_properties}
+        names = {v for k, v in element.properties.items() if normalise(k) in wanted}
+        return {n.strip().casefold() for n in (*names, *element.profiles) if n.strip()}
+
+    def is_external(self, element: ModelElement) -> bool:
+        return bool(self.type_names(element) & {t.casefold() for t in self.external_types})
+
+    def is_reference(self, element: ModelElement) -> bool:
+        return bool(self.type_names(element) & {t.casefold() for t in self.reference_types})
+
+
+DEFAULT_MAPPING = ArchimateMapping()
 
 
 @dataclass
@@ -45,6 +75,9 @@ class ModelElement:
     name: str
     documentation: str | None
     properties: dict[str, str] = field(default_factory=dict)
+    profiles: list[str] = field(default_factory=list)
+    """Names of the element's specialisations (ArchiMate 3.1 profiles, Archi's
+    Specialization Manager)."""
 
 
 @dataclass
@@ -122,6 +155,15 @@ def read_exchange(root: XmlElement) -> tuple[list[ModelElement], list[Relation]]
                     found[definitions.get(ref, ref)] = value
         return found
 
+    profile_names: dict[str, str] = {}
+    for section in root:
+        if _local(section.tag) == "profiles":
+            for profile in section:
+                identifier = profile.get("identifier", "")
+                profile_names[identifier] = (
+                    profile.get("name") or _text(profile, "name") or identifier
+                )
+
     elements: list[ModelElement] = []
     relations: list[Relation] = []
     for section in root:
@@ -132,7 +174,8 @@ def read_exchange(root: XmlElement) -> tuple[list[ModelElement], list[Relation]]
             if _local(section.tag) == "elements" and kind == "element":
                 elements.append(
                     ModelElement(identifier, _type(node.get(XSI_TYPE)), name,
-                                 _text(node, "documentation"), properties(node))
+                                 _text(node, "documentation"), properties(node),
+                                 _profiles(node.get("profiles"), profile_names))
                 )
             elif _local(section.tag) == "relationships" and kind == "relationship":
                 relations.append(
@@ -148,6 +191,9 @@ def read_archi(root: XmlElement) -> tuple[list[ModelElement], list[Relation]]:
             f"not an Archi .archimate file: the root element is {root.tag!r}, expected "
             f"'model' in namespace {ARCHI_NS}"
         )
+    profile_names = {
+        p.get("id", ""): p.get("name", "") for p in root if _local(p.tag) == "profile"
+    }
     elements: list[ModelElement] = []
     relations: list[Relation] = []
     for node in root.iter("element"):
@@ -164,59 +210,69 @@ def read_archi(root: XmlElement) -> tuple[list[ModelElement], list[Relation]]:
         elif not raw_type.endswith("DiagramModel") and not raw_type.endswith("SketchModel"):
             elements.append(
                 ModelElement(node.get("id", ""), _type(raw_type), node.get("name", ""),
-                             _text(node, "documentation"), props)
+                             _text(node, "documentation"), props,
+                             _profiles(node.get("profiles"), profile_names))
             )
     return elements, relations
 
 
+def _profiles(refs: str | None, names: dict[str, str]) -> list[str]:
+    """An element's `profiles="id-1 id-2"` -> the profiles' names."""
+    return [names.get(ref, ref) for ref in (refs or "").split()]
+
+
 def to_items(
-    elements: list[ModelElement], relations: list[Relation]
+    elements: list[ModelElement], relations: list[Relation],
+    mapping: ArchimateMapping = DEFAULT_MAPPING,
 ) -> tuple[list[ParsedItem], list[RowError]]:
-    """Components become applications; Flow/Serving/Triggering between components (directly
-    or through their interfaces, services and functions) become integrations; services and
-    functions a component realises become capabilities, with Composition/Aggregation as the
-    capability tree."""
+    """Components become applications (reference components become capabilities; national
+    or external facilities are not owned); Specialization, Aggregation and Composition
+    between components become structure; Flow/Serving/Triggering between components
+    (directly or through their interfaces, services and functions) become integrations;
+    what a component realises becomes a capability. What cannot be placed is reported."""
     by_id = {e.id: e for e in elements}
     errors: list[RowError] = []
+    references = {e.id for e in elements if e.type == COMPONENT and mapping.is_reference(e)}
+    components = {e.id for e in elements if e.type == COMPONENT} - references
 
     def is_type(element_id: str, types: set[str]) -> bool:
         element = by_id.get(element_id)
         return element is not None and element.type in types
+
+    def is_capability(element_id: str) -> bool:
+        return element_id in references or is_type(element_id, CAPABILITY_TYPES)
+
+    def describe(element_id: str) -> str:
+        element = by_id[element_id]
+        kind = "reference component" if element_id in references else element.type
+        return f"{(element.name or element.id)!r} ({kind})"
+
+    def where(r: Relation) -> str:
+        return f"relationship {r.id!r}"
+
+    def what(r: Relation) -> str:
+        return f"{r.type} from {describe(r.source)} to {describe(r.target)}"
 
     # Who owns each interface / service / function (two passes resolve function -> service).
     owners: dict[str, set[str]] = {}
     for _ in range(2):
         for r in relations:
             if r.type in OWNING_RELATIONS and is_type(r.target, BRIDGES):
-                if is_type(r.source, {COMPONENT}):
+                if r.source in components:
                     owners.setdefault(r.target, set()).add(r.source)
                 elif r.source in owners:
                     owners.setdefault(r.target, set()).update(owners[r.source])
 
     def endpoints(element_id: str) -> list[str]:
-        if is_type(element_id, {COMPONENT}):
+        if element_id in components:
             return [element_id]
         return sorted(owners.get(element_id, ()))
 
     applications: dict[str, ParsedItem] = {}
     for element in elements:
-        if element.type != COMPONENT:
+        if element.id not in components:
             continue
-        location = f"element {element.id!r}"
-        data: dict[str, Any] = {"id": element.id, "name": element.name}
-        fields = {"id": "identifier", "name": "name"}
-        if element.documentation:
-            data["description"] = element.documentation
-            fields["description"] = "documentation"
-        attributes: dict[str, str] = {}
-        for key, value in element.properties.items():
-            if normalise(key) in ("id", "name") or not set_application_field(
-                data, key, value, fields, f"property {key}"
-            ):
-                attributes[key] = value
-        if attributes:
-            data["attributes"] = attributes
-        applications[element.id] = ParsedItem("application", data, location, fields)
+        applications[element.id] = _application(element, mapping)
 
     capabilities: dict[str, ParsedItem] = {}
 
@@ -224,28 +280,57 @@ def to_items(
         if element_id in capabilities:
             return
         element = by_id[element_id]
-        data: dict[str, Any] = {"id": element.id, "name": element.name}
+        data: dict[str, Any] = {"id": element.id, "name": element.name or element.id}
         if element.documentation:
             data["description"] = element.documentation
         capabilities[element_id] = ParsedItem(
             "capability", data, f"element {element.id!r}", {"id": "identifier", "name": "name"}
         )
 
+    def add_to(app_id: str, field_name: str, value: str) -> None:
+        values = applications[app_id].data.setdefault(field_name, [])
+        if value not in values:
+            values.append(value)
+
+    for reference in sorted(references):
+        add_capability(reference)  # the capability map, realised or not
+    relation_ids = {r.id for r in relations}
     for r in relations:
-        if r.type in REALISING_RELATIONS and r.source in applications and is_type(
-            r.target, CAPABILITY_TYPES
-        ):
-            app = applications[r.source].data
-            if r.target not in app.setdefault("capabilities", []):
-                app["capabilities"].append(r.target)
+        if r.source not in by_id or r.target not in by_id:
+            missing = r.source if r.source not in by_id else r.target
+            if missing not in relation_ids:  # a relationship to a relationship is no matter
+                errors.append(quality(where(r), f"{r.type} names element {missing!r}, which "
+                                                "is not in the model; left out"))
+            continue
+        if r.source == r.target and (r.source in components or r.source in references):
+            errors.append(quality(where(r), f"{what(r)}: connects the element to itself; "
+                                            "left out"))
+            continue
+        if r.source not in applications:
+            if r.type == "Specialization" and r.target in applications:
+                errors.append(quality(where(r), f"{what(r)}: a specialisation of an "
+                                                "application must be an application; left out"))
+            continue
+        if r.type in REALISING_RELATIONS | {"Specialization"} and is_capability(r.target):
+            add_to(r.source, "capabilities", r.target)
             add_capability(r.target)
-    # parents of realised capabilities, up the Composition/Aggregation tree
+        elif r.type == "Specialization" and r.target in applications:
+            add_to(r.source, "specialises", r.target)
+        elif r.type == "Specialization":
+            errors.append(quality(where(r), f"{what(r)}: an application can only specialise "
+                                            "an application or a reference component; "
+                                            "left out"))
+        elif r.type in WHOLE_PART_RELATIONS and r.target in applications:
+            add_to(r.target, "part_of", r.source)
+    # parents of capabilities, up the Composition/Aggregation/Specialization tree
     parent_of: dict[str, str] = {}
     for r in relations:
-        if r.type in TREE_RELATIONS and is_type(r.source, CAPABILITY_TYPES) and is_type(
-            r.target, CAPABILITY_TYPES
-        ):
+        if r.source == r.target or not (is_capability(r.source) and is_capability(r.target)):
+            continue
+        if r.type in TREE_RELATIONS:
             parent_of.setdefault(r.target, r.source)
+        elif r.type == "Specialization":
+            parent_of.setdefault(r.source, r.target)
     pending = list(capabilities)
     while pending:
         child = pending.pop()
@@ -260,16 +345,42 @@ def to_items(
     integrations: list[ParsedItem] = []
     for r in relations:
         default_kind = INTEGRATION_RELATIONS.get(r.type)
-        if default_kind is None:
+        if default_kind is None or r.source not in by_id or r.target not in by_id:
             continue
-        pairs = [
-            (s, t) for s, t in itertools.product(endpoints(r.source), endpoints(r.target))
-            if s != t
-        ]
-        direct = is_type(r.source, {COMPONENT}) and is_type(r.target, {COMPONENT})
+        if r.source == r.target and r.source in components | references:
+            continue  # reported above
+        if r.source in references or r.target in references:
+            errors.append(quality(where(r), f"{what(r)}: a reference component is not an "
+                                            "application, so this is no integration; "
+                                            "left out"))
+            continue
+        ends = (endpoints(r.source), endpoints(r.target))
+        bridged = [e for e, found in zip((r.source, r.target), ends, strict=True)
+                   if not found and is_type(e, BRIDGES)]
+        if bridged:
+            errors.append(quality(where(r), f"{what(r)}: no application component owns "
+                                            f"{describe(bridged[0])} (by Assignment, "
+                                            "Realization or Composition); left out"))
+            continue
+        junction = next((e for e in (r.source, r.target) if is_type(e, {"Junction"})), None)
+        if junction is not None and (ends[0] or ends[1]):
+            errors.append(quality(where(r), f"{what(r)}: flows through a junction are not "
+                                            "followed; model the integration directly; "
+                                            "left out"))
+            continue
+        if not ends[0] or not ends[1]:
+            continue  # not between applications (e.g. serving a business actor)
+        pairs = [(s, t) for s, t in itertools.product(*ends) if s != t]
+        if not pairs:
+            errors.append(quality(where(r), f"{what(r)}: both ends belong to the same "
+                                            f"application {describe(ends[0][0])}; left out"))
+            continue
+        direct = r.source in components and r.target in components
         for source, target in pairs:
-            data = {"id": r.id if direct else f"{r.id}/{source}->{target}", "source": source,
-                    "target": target, "kind": default_kind}
+            data: dict[str, Any] = {
+                "id": r.id if direct else f"{r.id}/{source}->{target}", "source": source,
+                "target": target, "kind": default_kind,
+            }
             fields = {"id": "identifier", "source": "source", "target": "target"}
             if r.name:
                 data["name"] = r.name
@@ -278,17 +389,52 @@ def to_items(
                 if column in INTEGRATION_FIELDS:
                     data[column] = split_list(value) if column == "data_objects" else value
                     fields[column] = f"property {key}"
-            integrations.append(
-                ParsedItem("integration", data, f"relationship {r.id!r}", fields)
-            )
+            integrations.append(ParsedItem("integration", data, where(r), fields))
     if not applications:
-        errors.append(RowError("model", "the model has no ApplicationComponent elements"))
+        errors.append(RowError("model", "the model has no ApplicationComponent elements"
+                                        + (" other than reference components" if references
+                                           else "")))
     return [*applications.values(), *capabilities.values(), *integrations], errors
 
 
-def parse_exchange(data: bytes) -> tuple[list[ParsedItem], list[RowError]]:
-    return to_items(*read_exchange(parse_xml(data)))
+def _application(element: ModelElement, mapping: ArchimateMapping) -> ParsedItem:
+    data: dict[str, Any] = {"id": element.id, "name": element.name}
+    fields = {"id": "identifier", "name": "name"}
+    if element.documentation:
+        data["description"] = element.documentation
+        fields["description"] = "documentation"
+    attributes: dict[str, str] = {}
+    for key, value in element.properties.items():
+        name = key[len(OWN_PROPERTY_PREFIX):] if key.lower().startswith(
+            OWN_PROPERTY_PREFIX) else key
+        if normalise(name) in ("id", "name") or not set_application_field(
+            data, name, value, fields, f"property {key}"
+        ):
+            attributes[key] = value
+    if element.profiles:
+        attributes["archimate.specialization"] = ", ".join(element.profiles)
+    if attributes:
+        data["attributes"] = attributes
+    if "owned" not in data and mapping.is_external(element):
+        data["owned"] = False
+        fields["owned"] = _type_source(element, mapping)
+    return ParsedItem("application", data, f"element {element.id!r}", fields)
 
 
-def parse_archi(data: bytes) -> tuple[list[ParsedItem], list[RowError]]:
-    return to_items(*read_archi(parse_xml(data)))
+def _type_source(element: ModelElement, mapping: ArchimateMapping) -> str:
+    """The file's words for where an element's type came from: a property or its profile."""
+    wanted = {normalise(p) for p in mapping.type_properties}
+    return next((f"property {k}" for k in element.properties if normalise(k) in wanted),
+                "specialization")
+
+
+def parse_exchange(
+    data: bytes, mapping: ArchimateMapping = DEFAULT_MAPPING
+) -> tuple[list[ParsedItem], list[RowError]]:
+    return to_items(*read_exchange(parse_xml(data)), mapping)
+
+
+def parse_archi(
+    data: bytes, mapping: ArchimateMapping = DEFAULT_MAPPING
+) -> tuple[list[ParsedItem], list[RowError]]:
+    return to_items(*read_archi(parse_xml(data)), mapping)

@@ -1,5 +1,6 @@
-"""Backstage importer: ``catalog-info.yaml`` (multi-document) -> applications, integrations
-and capabilities."""
+"""Backstage importer: ``catalog-info.yaml`` (multi-document) -> applications (components and
+resources, with their system, domain and structure) and integrations. Systems and domains are
+context, not capabilities: capabilities come only from an explicit annotation or tags."""
 
 from __future__ import annotations
 
@@ -11,11 +12,14 @@ from snoei.inventory.importers.base import (
     ImportFailed,
     ParsedItem,
     RowError,
+    quality,
     set_application_field,
+    split_list,
 )
 
 LIFECYCLES = {"production": "active", "experimental": "plan", "deprecated": "phase-out"}
-ANNOTATION_PREFIX = "snoei.io/"  # e.g. snoei.io/supplier: Centric
+ANNOTATION_PREFIX = "snoei.io/"  # e.g. snoei.io/supplier: Centric, snoei.io/owned: "false"
+CAPABILITY_TAG = "capability:"  # a tag `capability:zaakregistratie` names a capability
 KNOWN_KINDS = {"Component", "API", "System", "Resource", "Domain", "Group", "User", "Location",
                "Template"}
 
@@ -65,9 +69,12 @@ def parse_backstage(content: bytes) -> tuple[list[ParsedItem], list[RowError]]:
     errors: list[RowError] = []
     apis: dict[str, dict[str, Any]] = {}
     providers: dict[str, list[str]] = {}
-    consumers: dict[str, list[str]] = {}
+    consumers: dict[str, list[tuple[str, str]]] = {}  # api -> (consumer, location)
     depends: list[tuple[str, str, str]] = []  # dependent, dependency, location
+    consumed_components: list[tuple[str, str, str]] = []  # consumer, component, location
     resource_types: dict[str, str] = {}
+    applications: dict[str, ParsedItem] = {}
+    system_domain: dict[str, str] = {}
     for number, doc in _documents(content):
         kind = str(doc.get("kind", ""))
         metadata: dict[str, Any] = doc["metadata"] if isinstance(doc.get("metadata"), dict) else {}
@@ -84,32 +91,46 @@ def parse_backstage(content: bytes) -> tuple[list[ParsedItem], list[RowError]]:
         _, ref_name = _ref(name, kind, namespace)
         if kind in ("Component", "Resource"):
             app_id = application_id(kind.lower(), ref_name)
-            items.append(_application(app_id, kind, metadata, spec, location, namespace))
+            item = _application(app_id, kind, metadata, spec, location, namespace)
+            items.append(item)
+            applications[app_id] = item
             for dep in _strings(spec.get("dependsOn")):
                 dep_kind, dep_name = _ref(dep, "component", namespace)
+                if dep_kind not in ("component", "resource"):
+                    errors.append(quality(location, f"dependsOn {dep!r} is a {dep_kind}, not a "
+                                                    "component or resource; left out",
+                                          f"application {app_id!r}", "spec.dependsOn"))
+                    continue
                 depends.append((app_id, application_id(dep_kind, dep_name), location))
             for api in _strings(spec.get("providesApis")):
-                providers.setdefault(_ref(api, "api", namespace)[1], []).append(app_id)
+                api_kind, api_name = _ref(api, "api", namespace)
+                if api_kind != "api":
+                    errors.append(quality(location, f"providesApis {api!r} is a {api_kind}, "
+                                                    "not an API; left out",
+                                          f"application {app_id!r}", "spec.providesApis"))
+                    continue
+                providers.setdefault(api_name, []).append(app_id)
             for api in _strings(spec.get("consumesApis")):
-                consumers.setdefault(_ref(api, "api", namespace)[1], []).append(app_id)
+                api_kind, api_name = _ref(api, "api", namespace)
+                if api_kind == "component":
+                    consumed_components.append((app_id, api_name, location))
+                elif api_kind != "api":
+                    errors.append(quality(location, f"consumesApis {api!r} is a {api_kind}, "
+                                                    "not an API; left out",
+                                          f"application {app_id!r}", "spec.consumesApis"))
+                else:
+                    consumers.setdefault(api_name, []).append((app_id, location))
             if kind == "Resource":
                 resource_types[app_id] = str(spec.get("type") or "")
         elif kind == "API":
             apis[ref_name] = {"type": str(spec.get("type") or ""), "location": location}
-        elif kind in ("System", "Domain"):
-            data: dict[str, Any] = {
-                "id": f"{kind.lower()}:{ref_name}",
-                "name": str(metadata.get("title") or name),
-            }
-            if metadata.get("description"):
-                data["description"] = str(metadata["description"])
-            if kind == "System" and spec.get("domain"):
-                data["parent_id"] = f"domain:{_ref(str(spec['domain']), 'domain', namespace)[1]}"
-            items.append(
-                ParsedItem("capability", data, location,
-                           {"id": "metadata.name", "name": "metadata.title",
-                            "parent_id": "spec.domain"})
-            )
+        elif kind == "System" and spec.get("domain"):
+            system_domain[ref_name] = _ref(str(spec["domain"]), "domain", namespace)[1]
+    for item in applications.values():
+        attributes = item.data["attributes"]
+        domain = system_domain.get(attributes.get("backstage.system", ""))
+        if domain:
+            attributes["backstage.domain"] = domain
     for dependent, dependency, location in depends:
         database = resource_types.get(dependency, "") == "database"
         items.append(
@@ -120,10 +141,33 @@ def parse_backstage(content: bytes) -> tuple[list[ParsedItem], list[RowError]]:
                 location, {"id": "spec.dependsOn", "source": "spec.dependsOn"},
             )
         )
+    for consumer, component, location in consumed_components:
+        label = f"application {consumer!r}"
+        if component not in applications:
+            errors.append(quality(location, f"consumesApis names component:{component}, which "
+                                            "is a component (not an API) and not in this file; "
+                                            "left out", label, "spec.consumesApis"))
+            continue
+        errors.append(quality(location, f"consumesApis names component:{component}, a "
+                                        "component where an API is expected; read as an API "
+                                        f"integration from {component!r}", label,
+                              "spec.consumesApis"))
+        items.append(
+            ParsedItem("integration",
+                       {"id": f"consumes:{component}->{consumer}", "source": component,
+                        "target": consumer, "kind": "api"},
+                       location, {"source": "spec.consumesApis", "target": "metadata.name"})
+        )
+    for api, consumed_by in sorted(consumers.items()):
+        if api not in providers:
+            for consumer, location in consumed_by:
+                errors.append(quality(location, f"consumes API {api!r}, which no component in "
+                                                "this file provides; no integration",
+                                      f"application {consumer!r}", "spec.consumesApis"))
     for api, provided_by in sorted(providers.items()):
         api_type = apis.get(api, {}).get("type", "")
         for provider in provided_by:
-            for consumer in consumers.get(api, []):
+            for consumer, _ in consumers.get(api, []):
                 if consumer == provider:
                     continue
                 data = {"id": f"api:{api}:{provider}->{consumer}", "source": provider,
@@ -158,18 +202,37 @@ def _application(
             data["lifecycle"] = LIFECYCLES[str(lifecycle)]
     if spec.get("type"):
         attributes["backstage.type"] = str(spec["type"])
+    if kind == "Resource":
+        data["kind"] = "infrastructure"
+        fields["kind"] = "kind"
     if spec.get("system"):
-        data["capabilities"] = [f"system:{_ref(str(spec['system']), 'system', namespace)[1]}"]
-        fields["capabilities"] = "spec.system"
+        # context (which system it belongs to), not a capability: the members of one system
+        # are rarely each other's duplicates
+        attributes["backstage.system"] = _ref(str(spec["system"]), "system", namespace)[1]
+    if spec.get("subcomponentOf"):
+        whole_kind, whole = _ref(str(spec["subcomponentOf"]), "component", namespace)
+        data["part_of"] = [application_id(whole_kind, whole)]
+        fields["part_of"] = "spec.subcomponentOf"
     tags = _strings(metadata.get("tags"))
     if tags:
         attributes["backstage.tags"] = ", ".join(tags)
+    tagged = [t[len(CAPABILITY_TAG):].strip() for t in tags
+              if t.startswith(CAPABILITY_TAG) and t[len(CAPABILITY_TAG):].strip()]
+    if tagged:
+        data["capabilities"] = tagged
+        fields["capabilities"] = "metadata.tags"
     annotations = metadata.get("annotations")
     if isinstance(annotations, dict):
         for key, value in annotations.items():
             key = str(key)
             if key.startswith(ANNOTATION_PREFIX):
                 field_name = key[len(ANNOTATION_PREFIX):]
+                if field_name == "capabilities":  # added to those the tags name
+                    tagged = data.get("capabilities", [])
+                    data["capabilities"] = [*tagged, *(c for c in split_list(str(value))
+                                                       if c not in tagged)]
+                    fields["capabilities"] = f"metadata.annotations.{key}"
+                    continue
                 if set_application_field(data, field_name, str(value), fields,
                                          f"metadata.annotations.{key}"):
                     continue
