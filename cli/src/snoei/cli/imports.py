@@ -14,7 +14,13 @@ from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from snoei.cli.api import ApiError, bearer, call, client
-from snoei.inventory.importers import ImportFailed, ImportRejected, RowError, import_file
+from snoei.inventory.importers import (
+    ImportFailed,
+    ImportRejected,
+    RowError,
+    bad_rows,
+    import_file,
+)
 
 app = typer.Typer(no_args_is_help=True, pretty_exceptions_enable=False)
 console = Console(stderr=True)
@@ -99,11 +105,14 @@ def _run(
     except ImportFailed as exc:
         raise ImportCommandError(f"{file.name}: {exc}") from None
     except ImportRejected as exc:
-        _show_errors(exc.errors, f"{file.name}: {len(exc.errors)} bad row(s); nothing imported "
-                                 "(use --on-error skip to import the rest)")
+        _show_errors(exc.errors, f"{file.name}: {bad_rows(exc.errors)} bad row(s); nothing "
+                                 "imported (use --on-error skip to import the rest)")
         raise typer.Exit(1) from None
-    if result.errors:
-        _show_errors(result.errors, f"{file.name}: skipping {len(result.errors)} bad row(s)")
+    if result.bad:
+        _show_errors(result.bad, f"{file.name}: skipping {bad_rows(result.bad)} bad row(s)")
+    if result.data_quality:
+        _show_errors(result.data_quality, f"{file.name}: {len(result.data_quality)} "
+                                          "data-quality problem(s), imported as described")
     counts = ", ".join(f"{n} {kind}" for kind, n in sorted(result.counts().items())) or "nothing"
     console.print(f"{file.name}: read as {chosen}: {counts}")
     totals = {"applied": 0, "duplicates": 0, "unchanged": 0, "deleted": 0}
@@ -130,5 +139,5 @@ def _run(
         f"{landscape}: {totals['applied']} applied, {totals['unchanged']} unchanged, "
         f"{totals['duplicates']} already imported, {totals['deleted']} deleted"
     )
-    if result.errors:
-        raise typer.Exit(3)  # imported, but not everything: scripts must notice
+    if result.bad:
+        raise typer.Exit(3)  # imported, but not every row: scripts must notice

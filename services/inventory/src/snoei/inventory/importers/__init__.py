@@ -21,6 +21,7 @@ from snoei.inventory.importers.base import (
     OnError,
     ParsedItem,
     RowError,
+    bad_rows,
     build_changes,
     enforce,
 )
@@ -36,6 +37,7 @@ __all__ = [
     "ImportResult",
     "OnError",
     "RowError",
+    "bad_rows",
     "detect_format",
     "import_file",
     "source_for",
