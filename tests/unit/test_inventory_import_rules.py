@@ -121,6 +121,17 @@ def test_the_type_mapping_is_configurable() -> None:
     assert "ref-zrc" in apps  # no reference types: an application like any other
 
 
+def test_a_plain_kind_property_is_an_attribute_and_snoei_kind_sets_the_kind() -> None:
+    model = (DATA / "specialisations.archimate").read_text().replace(
+        '<property key="cost hosting" value="6000"/>',
+        '<property key="Kind" value="portal"/><property key="snoei:kind" '
+        'value="infrastructure"/>')
+    _, result = import_file(model.encode(), filename="m.archimate", landscape_id="gem")
+    portal = records(result, "application")["id-portaal"]
+    assert portal["attributes"]["Kind"] == "portal"
+    assert portal["kind"] == "infrastructure"
+
+
 # Archi native, with specialisations (profiles)
 
 

@@ -405,9 +405,11 @@ def _application(element: ModelElement, mapping: ArchimateMapping) -> ParsedItem
         fields["description"] = "documentation"
     attributes: dict[str, str] = {}
     for key, value in element.properties.items():
-        name = key[len(OWN_PROPERTY_PREFIX):] if key.lower().startswith(
-            OWN_PROPERTY_PREFIX) else key
-        if normalise(name) in ("id", "name") or not set_application_field(
+        own = key.lower().startswith(OWN_PROPERTY_PREFIX)
+        name = key[len(OWN_PROPERTY_PREFIX):] if own else key
+        # "kind" is too common a property name to read as Snoei's element kind unprefixed
+        reserved = ("id", "name") if own else ("id", "name", "kind")
+        if normalise(name) in reserved or not set_application_field(
             data, name, value, fields, f"property {key}"
         ):
             attributes[key] = value
