@@ -2,7 +2,7 @@
 UV ?= python3 -m uv
 PYTEST_ARGS ?=
 
-.PHONY: setup demo test lint typecheck bench up down
+.PHONY: setup demo test lint sizes typecheck bench up down asyncapi
 
 setup:
 	python3 -m pip install --quiet --disable-pip-version-check uv
@@ -14,8 +14,11 @@ demo:
 test:
 	$(UV) run pytest $(PYTEST_ARGS); rc=$$?; if [ $$rc -eq 5 ]; then echo "no tests collected"; exit 0; fi; exit $$rc
 
-lint:
+lint: sizes
 	$(UV) run ruff check .
+
+sizes:
+	$(UV) run python scripts/check_sizes.py
 
 typecheck:
 	$(UV) run mypy
@@ -28,3 +31,6 @@ up:
 
 down:
 	$(UV) run snoei stack down
+
+asyncapi:
+	$(UV) run python -m snoei.shared.asyncapi docs/asyncapi

@@ -12,12 +12,12 @@ from pathlib import Path
 import networkx as nx
 import pytest
 
-from snoei.cli.samples import generate_municipality
 from snoei.rationalizer.adapters.endoflife import packaged_catalogue
-from snoei.rationalizer.domain.config import RulesConfig
 from snoei.rationalizer.domain.engine import rationalise
 from snoei.rationalizer.domain.landscape import Landscape
+from snoei.rationalizer.domain.rulebook import RulesConfig
 from snoei.rationalizer.report import ReportInput, build_report_input, render_report
+from snoei.samples import generate_municipality
 from tests.harness import REPO
 
 pytestmark = pytest.mark.e2e

@@ -22,7 +22,7 @@ FIGURE_KEYS = {
 
 def test_quick_bench_of_b3_b5_b6_b7_writes_every_figure_with_its_baseline(tmp_path: Path) -> None:
     script = (
-        "import sys; from pathlib import Path; from snoei.cli.bench.runner import run_bench; "
+        "import sys; from pathlib import Path; from snoei.bench.runner import run_bench; "
         "run_bench('B3,B5,B6,B7', quick=True, out_dir=Path(sys.argv[1]), root=Path(sys.argv[2]))"
     )
     completed = subprocess.run(

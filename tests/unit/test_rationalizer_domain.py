@@ -10,9 +10,9 @@ from pydantic import ValidationError
 
 from snoei.rationalizer.adapters.endoflife import packaged_catalogue
 from snoei.rationalizer.domain.assessment import Quadrant, quadrant_for
-from snoei.rationalizer.domain.config import RulesConfig
 from snoei.rationalizer.domain.engine import Decision, Evaluation, Verdict, rationalise
 from snoei.rationalizer.domain.landscape import GraphReplica, Landscape, VersionGap
+from snoei.rationalizer.domain.rulebook import RulesConfig
 from snoei.rationalizer.domain.technology import technology_risk
 from snoei.rationalizer.domain.waves import plan_waves
 from snoei.rationalizer.domain.whatif import UnknownApplications, what_if

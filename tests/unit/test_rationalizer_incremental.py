@@ -9,9 +9,7 @@ from typing import Any
 
 import pytest
 
-from snoei.cli.samples import generate_municipality, generate_scale
 from snoei.rationalizer.adapters.endoflife import packaged_catalogue
-from snoei.rationalizer.domain.config import RulesConfig
 from snoei.rationalizer.domain.engine import (
     Decision,
     EngineMemo,
@@ -20,6 +18,8 @@ from snoei.rationalizer.domain.engine import (
     rationalise,
 )
 from snoei.rationalizer.domain.landscape import Landscape
+from snoei.rationalizer.domain.rulebook import RulesConfig
+from snoei.samples import generate_municipality, generate_scale
 from snoei.shared.contracts.landscape import (
     ApplicationRecord,
     Criticality,

@@ -11,9 +11,9 @@ from typing import Any
 
 import pytest
 
-from snoei.rationalizer.domain.config import RulesConfig
 from snoei.rationalizer.domain.engine import Evaluation, rationalise
 from snoei.rationalizer.domain.landscape import Landscape
+from snoei.rationalizer.domain.rulebook import RulesConfig
 from snoei.rationalizer.domain.technology import LifecycleCatalogue, ReleaseCycle
 from snoei.rationalizer.domain.waves import WavePlan
 from snoei.rationalizer.report import ReportInput, build_report_input, render_report

@@ -12,9 +12,9 @@ from pathlib import Path
 import networkx as nx
 import pytest
 
-from snoei.cli.samples import STORIES, Landscape, generate_municipality
-from snoei.cli.samples.municipality import HUBS, ISOLATED, PLANTED_OVERLAPS
-from snoei.cli.samples.scale import generate_scale
+from snoei.samples import STORIES, Landscape, generate_municipality
+from snoei.samples.municipality import HUBS, ISOLATED, PLANTED_OVERLAPS
+from snoei.samples.scale import generate_scale
 from snoei.shared.contracts.changes import (
     CHANGES,
     ApplicationUpsert,

@@ -12,11 +12,15 @@ TOKEN_HINT = " (check SNOEI_API_TOKEN)"
 
 class ApiError(Exception):
     """A Snoei service was not reachable or refused a request; ``str()`` says why and what
-    to do. ``status`` is the HTTP status, None when no answer came."""
+    to do. ``status`` is the HTTP status, None when no answer came; ``problem`` the refusal's
+    problem details, e.g. the bad rows of a rejected import."""
 
-    def __init__(self, message: str, status: int | None = None) -> None:
+    def __init__(
+        self, message: str, status: int | None = None, problem: dict[str, Any] | None = None
+    ) -> None:
         super().__init__(message)
         self.status = status
+        self.problem = problem or {}
 
 
 def bearer(token: str) -> dict[str, str]:
@@ -44,13 +48,14 @@ def call(
     service: str,
     json: Any = None,
     params: Any = None,
+    files: Any = None,
     text: bool = False,
     unreachable: str | None = None,
 ) -> Any:
     """Send one request to ``service`` ("inventory", "rationalizer") and return the answer's
     JSON, or its text when ``text``. ``unreachable`` says what to do when the service does not
     answer; by default: start the stack or set SNOEI_<SERVICE>_URL."""
-    request = http.build_request(method, url, json=json, params=params)
+    request = http.build_request(method, url, json=json, params=params, files=files)
     try:
         response = http.send(request)
     except httpx.RequestError as exc:
@@ -60,7 +65,7 @@ def call(
         reason = str(exc) or type(exc).__name__
         raise ApiError(f"cannot reach the {service} at {where} ({reason}); {todo}") from None
     if not response.is_success:
-        raise ApiError(_refusal(service, response), response.status_code)
+        raise ApiError(_refusal(service, response), response.status_code, _problem(response))
     if text:
         return response.text
     try:
@@ -73,15 +78,21 @@ def call(
         ) from None
 
 
+def _problem(response: httpx.Response) -> dict[str, Any] | None:
+    """The body of a refusal when it is a JSON object (RFC 9457 problem details)."""
+    try:
+        problem = response.json()
+    except ValueError:
+        return None
+    return problem if isinstance(problem, dict) else None
+
+
 def _refusal(service: str, response: httpx.Response) -> str:
     """``the <service> answered <status> <title>: <detail>``, from problem details when the
     body has them, else from the status line and the start of the body."""
     title, detail = response.reason_phrase, _excerpt(response.text)
-    try:
-        problem = response.json()
-    except ValueError:
-        problem = None
-    if isinstance(problem, dict):
+    problem = _problem(response)
+    if problem is not None:
         title = str(problem.get("title") or title)
         detail = str(problem.get("detail") or detail)
     line = f"the {service} answered {response.status_code} {title}".rstrip()

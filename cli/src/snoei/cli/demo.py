@@ -21,8 +21,8 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from snoei.cli.api import ApiError, call
-from snoei.cli.samples import Landscape, generate_municipality
 from snoei.cli.stack import StackState, running, stack_down, stack_up
+from snoei.samples import Landscape, generate_municipality
 from snoei.shared.kafka import BatchPublisher, OutgoingMessage
 from snoei.shared.settings import KafkaSettings
 

@@ -1,30 +1,22 @@
-"""``snoei import FILE --landscape ID``: parse a file locally and send its changes to the
-inventory in batches."""
+"""``snoei import FILE --landscape ID``: upload a file to the inventory's import API, which
+parses, validates and applies it in one transaction, and show what it made of it."""
 
 from __future__ import annotations
 
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, NoReturn
 
-import httpx
 import typer
 from rich.console import Console
 from rich.markup import escape
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from snoei.cli.api import ApiError, bearer, call, client
-from snoei.inventory.importers import (
-    ImportFailed,
-    ImportRejected,
-    RowError,
-    bad_rows,
-    import_file,
-)
 
 app = typer.Typer(no_args_is_help=True, pretty_exceptions_enable=False)
 console = Console(stderr=True)
 MAX_ERRORS_SHOWN = 25
+UPLOAD_TIMEOUT_S = 300  # a large file is parsed and applied before the answer comes
 
 
 class FormatOption(StrEnum):
@@ -44,17 +36,23 @@ class ImportCommandError(Exception):
     """A failure the user can act on; printed as one message, exit code 1."""
 
 
-def _show_errors(errors: list[RowError], title: str) -> None:
-    console.print(f"[bold red]{title}[/]")
+def _row(problem: dict[str, Any]) -> str:
+    """One bad row as the inventory reports it: ``line 3, application 'x', field 'y': why``."""
+    parts = [str(problem.get("location", "?"))]
+    if problem.get("item"):
+        parts.append(str(problem["item"]))
+    if problem.get("field"):
+        parts.append(f"field {problem['field']!r}")
+    return f"{', '.join(parts)}: {problem.get('message', '')}"
+
+
+def _show_errors(errors: list[dict[str, Any]], title: str) -> None:
+    # soft_wrap: one row per line however narrow the terminal, so the rows can be grepped
+    console.print(f"[bold red]{escape(title)}[/]", soft_wrap=True)
     for error in errors[:MAX_ERRORS_SHOWN]:
-        console.print(f"  {error}", markup=False, highlight=False)
+        console.print(f"  {_row(error)}", markup=False, highlight=False, soft_wrap=True)
     if len(errors) > MAX_ERRORS_SHOWN:
         console.print(f"  ... and {len(errors) - MAX_ERRORS_SHOWN} more")
-
-
-def _post(http: httpx.Client, path: str, body: Any) -> dict[str, Any]:
-    answer: dict[str, Any] = call(http, "POST", path, service="inventory", json=body)
-    return answer
 
 
 @app.command("import")
@@ -71,73 +69,69 @@ def import_command(
     ] = False,
     source: Annotated[str | None, typer.Option(
         help="Source recorded in history; default import:<format>:<file name>.")] = None,
-    batch_size: Annotated[int, typer.Option(min=1, max=10_000, help="Changes per request.")
-                          ] = 1000,
+    revision: Annotated[str, typer.Option(
+        help="Salt for change ids: re-applies content imported before (e.g. a revert).")
+    ] = "",
     inventory_url: Annotated[str, typer.Option(envvar="SNOEI_INVENTORY_URL",
                                                help="Inventory base URL.")
                              ] = "http://127.0.0.1:8101",
     token: Annotated[str, typer.Option(envvar="SNOEI_API_TOKEN", help="Bearer token.",
                                        show_default=False)] = "",
 ) -> None:
-    """Import a file into a landscape: parsed and validated here, sent in batches."""
+    """Import a file into a landscape: the inventory parses and validates it as a whole and
+    applies it in one transaction (all or nothing, unless --on-error skip)."""
+    params: dict[str, str] = {"format": format.value, "on_error": on_error.value,
+                              "prune": str(prune).lower(), "revision": revision}
+    if source is not None:
+        params["source"] = source
     try:
-        _run(file, landscape, format.value, on_error.value, prune, source, batch_size,
-             inventory_url, token)
-    except (ImportCommandError, ApiError) as exc:
-        console.print(f"[bold red]error:[/] {escape(str(exc))}", highlight=False, soft_wrap=True)
-        raise typer.Exit(1) from None
+        answer = _upload(file, landscape, params, inventory_url, token)
+    except ImportCommandError as exc:
+        _fail(str(exc))
+    except ApiError as exc:
+        errors = exc.problem.get("errors")
+        if exc.status == 422 and isinstance(errors, list) and errors:
+            _show_errors(errors, f"{file.name}: {len(errors)} bad row(s); nothing imported "
+                                 "(use --on-error skip to import the rest)")
+            raise typer.Exit(1) from None
+        _fail(str(exc))
+    _report(file, landscape, answer)
 
 
-def _run(
-    file: Path, landscape: str, fmt: Any, on_error: Any, prune: bool, source: str | None,
-    batch_size: int, inventory_url: str, token: str,
-) -> None:
+def _fail(message: str) -> NoReturn:
+    console.print(f"[bold red]error:[/] {escape(message)}", highlight=False, soft_wrap=True)
+    raise typer.Exit(1)
+
+
+def _upload(
+    file: Path, landscape: str, params: dict[str, str], inventory_url: str, token: str
+) -> dict[str, Any]:
     headers = bearer(token)
     try:
         data = file.read_bytes()
     except OSError as exc:
         raise ImportCommandError(f"cannot read {file}: {exc.strerror}") from None
-    try:
-        chosen, result = import_file(
-            data, filename=file.name, landscape_id=landscape, fmt=fmt, on_error=on_error,
-            source=source,
+    with client(inventory_url, service="inventory", headers=headers,
+                timeout=UPLOAD_TIMEOUT_S) as http, console.status(f"importing {file.name}"):
+        answer: dict[str, Any] = call(
+            http, "POST", f"/v1/landscapes/{landscape}/imports", service="inventory",
+            params=params, files={"file": (file.name, data)},
         )
-    except ImportFailed as exc:
-        raise ImportCommandError(f"{file.name}: {exc}") from None
-    except ImportRejected as exc:
-        _show_errors(exc.errors, f"{file.name}: {bad_rows(exc.errors)} bad row(s); nothing "
-                                 "imported (use --on-error skip to import the rest)")
-        raise typer.Exit(1) from None
-    if result.bad:
-        _show_errors(result.bad, f"{file.name}: skipping {bad_rows(result.bad)} bad row(s)")
-    if result.data_quality:
-        _show_errors(result.data_quality, f"{file.name}: {len(result.data_quality)} "
-                                          "data-quality problem(s), imported as described")
-    counts = ", ".join(f"{n} {kind}" for kind, n in sorted(result.counts().items())) or "nothing"
-    console.print(f"{file.name}: read as {chosen}: {counts}")
-    totals = {"applied": 0, "duplicates": 0, "unchanged": 0, "deleted": 0}
-    base = f"/v1/landscapes/{landscape}"
-    with client(inventory_url, service="inventory", headers=headers, timeout=120) as http, Progress(
-        TextColumn("[bold]sending"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-        console=console, transient=True,
-    ) as progress:
-        task = progress.add_task("changes", total=len(result.changes))
-        for start in range(0, len(result.changes), batch_size):
-            batch = result.changes[start:start + batch_size]
-            answer = _post(http, f"{base}/changes", [c.model_dump(mode="json") for c in batch])
-            for key in ("applied", "duplicates", "unchanged"):
-                totals[key] += int(answer[key])
-            progress.advance(task, len(batch))
-        if prune and result.changes:
-            answer = _post(http, f"{base}/imports/prune", {
-                "source": result.changes[0].payload.source,
-                "present": [{"kind": k, "id": i} for k, i in sorted(result.present)],
-            })
-            totals["applied"] += int(answer["applied"])
-            totals["deleted"] = int(answer["deleted"])
+    return answer
+
+
+def _report(file: Path, landscape: str, answer: dict[str, Any]) -> None:
+    items: dict[str, int] = answer.get("items", {})
+    counts = ", ".join(f"{n} {kind}" for kind, n in sorted(items.items())) or "nothing"
+    console.print(f"{file.name}: read as {answer['format']}: {counts}", highlight=False,
+                  soft_wrap=True)
+    skipped: list[dict[str, Any]] = answer.get("skipped", [])
+    if skipped:
+        _show_errors(skipped, f"{file.name}: skipped {len(skipped)} bad row(s)")
     console.print(
-        f"{landscape}: {totals['applied']} applied, {totals['unchanged']} unchanged, "
-        f"{totals['duplicates']} already imported, {totals['deleted']} deleted"
+        f"{landscape}: {answer['applied']} applied, {answer['unchanged']} unchanged, "
+        f"{answer['duplicates']} already imported, {answer['deleted']} deleted",
+        highlight=False, soft_wrap=True,
     )
-    if result.bad:
-        raise typer.Exit(3)  # imported, but not every row: scripts must notice
+    if skipped:
+        raise typer.Exit(3)  # imported, but not everything: scripts must notice

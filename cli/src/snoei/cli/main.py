@@ -65,8 +65,16 @@ def bench(
     quick: bool = typer.Option(False, "--quick", help="CI smoke size."),
 ) -> None:
     """Run the benchmarks and write bench/results/latest.json."""
-    from snoei.cli.bench.environment import BenchError
-    from snoei.cli.bench.runner import UnknownScenario, run_bench
+    # The bench is its own workspace member that depends on this CLI, not the other way round.
+    try:
+        from snoei.bench.environment import BenchError
+        from snoei.bench.runner import UnknownScenario, run_bench
+    except ModuleNotFoundError as exc:
+        if exc.name is None or not exc.name.startswith("snoei.bench"):
+            raise
+        typer.echo("snoei bench: the snoei-bench package is not installed; run it from the "
+                   "repository after `make setup`", err=True)
+        raise typer.Exit(2) from None
     from snoei.cli.embedded import EmbeddedServerError
 
     try:

@@ -17,6 +17,7 @@ from snoei.dependency.config import DependencySettings
 from snoei.dependency.domain.errors import UnknownApplication, UnknownLandscape
 from snoei.dependency.handlers import register_handlers
 from snoei.dependency.service import DependencyService, GraphNotifier
+from snoei.shared.asyncapi import asyncapi_router
 from snoei.shared.db import make_pool
 from snoei.shared.http import (
     TokenRegistry,
@@ -75,6 +76,7 @@ def create_app(settings: DependencySettings) -> FastAPI:
 
     app = FastAPI(title="Snoei dependency", version="1", lifespan=runtime.lifespan)
     install_problem_handlers(app)
+    app.include_router(asyncapi_router("dependency", settings.kafka))
 
     async def not_found(request: Request, exc: Exception) -> JSONResponse:
         return problem_response(404, "Not found", str(exc), instance=str(request.url.path))

@@ -12,6 +12,7 @@ from snoei.inventory.adapters.repository import InventoryRepository
 from snoei.inventory.config import InventorySettings
 from snoei.inventory.handlers import register_handlers
 from snoei.inventory.service import InventoryService, OutboxRelay
+from snoei.shared.asyncapi import asyncapi_router
 from snoei.shared.db import make_pool
 from snoei.shared.http import (
     TokenRegistry,
@@ -57,6 +58,7 @@ def create_app(settings: InventorySettings) -> FastAPI:
 
     app = FastAPI(title="Snoei inventory", version="1", lifespan=runtime.lifespan)
     install_problem_handlers(app)
+    app.include_router(asyncapi_router("inventory", settings.kafka))
     app.add_middleware(api.UploadLimit, max_bytes=settings.max_upload_bytes)
     app.include_router(health_router({"database": runtime.database_ready, "kafka": tracker.ready}))
     app.include_router(

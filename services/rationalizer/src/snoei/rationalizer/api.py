@@ -11,17 +11,15 @@ from fastapi import APIRouter, Depends, Query, status
 from fastapi.responses import HTMLResponse
 from pydantic import BaseModel, Field
 
-from snoei.rationalizer.adapters.repository import DecisionRow, RunRow, StoredRun
+from snoei.rationalizer.adapters.decisions import DecisionRow
+from snoei.rationalizer.adapters.runs import RunRow, StoredRun
+from snoei.rationalizer.decisions import DecisionService
 from snoei.rationalizer.domain.engine import Verdict
 from snoei.rationalizer.domain.waves import WavePlan
 from snoei.rationalizer.domain.whatif import UnknownApplications, WhatIfResult
+from snoei.rationalizer.queries import NoRunYet, ProposalNotFound, QueryService, RunNotFound
 from snoei.rationalizer.report import Language
-from snoei.rationalizer.service import (
-    NoRunYet,
-    ProposalNotFound,
-    RationalizerService,
-    RunNotFound,
-)
+from snoei.rationalizer.runs import RunService
 from snoei.shared.contracts.proposals import Action, Proposal, ProposalStatus
 from snoei.shared.contracts.runs import RunTrigger
 from snoei.shared.http import Problem
@@ -127,7 +125,13 @@ def _not_found(exc: LookupError) -> Problem:
     return Problem(404, "Not found", str(exc))
 
 
-def build_router(*, service: RationalizerService, guard: Any) -> APIRouter:
+def build_router(
+    *,
+    queries: QueryService,
+    decision_service: DecisionService,
+    run_service: RunService,
+    guard: Any,
+) -> APIRouter:
     router = APIRouter(prefix="/v1/landscapes/{landscape_id}", tags=["rationalizer"])
     Landscape = Annotated[str, Depends(guard)]  # noqa: N806  (a type alias)
 
@@ -141,7 +145,7 @@ def build_router(*, service: RationalizerService, guard: Any) -> APIRouter:
         min_saving: Annotated[float | None, Query(ge=0, description="Yearly euros.")] = None,
     ) -> ProposalList:
         """Proposals of the latest run, with decisions taken since applied."""
-        run, proposals = await service.proposals(
+        run, proposals = await queries.proposals(
             landscape_id,
             action=action.value if action else None,
             status=status_.value if status_ else None,
@@ -165,7 +169,7 @@ def build_router(*, service: RationalizerService, guard: Any) -> APIRouter:
     async def explain(landscape_id: Landscape, proposal_id: str) -> ProposalExplained:
         """One proposal with its evidence, economics, blast radius and decision."""
         try:
-            proposal, decision = await service.proposal(landscape_id, proposal_id)
+            proposal, decision = await queries.proposal(landscape_id, proposal_id)
         except ProposalNotFound as exc:
             raise _not_found(exc) from None
         return ProposalExplained(
@@ -177,7 +181,7 @@ def build_router(*, service: RationalizerService, guard: Any) -> APIRouter:
     @router.get("/waves", response_model=WavePlan)
     async def waves(landscape_id: Landscape) -> WavePlan:
         """Decommission waves of the latest run: consumers go before their suppliers."""
-        run: StoredRun | None = await service.latest(landscape_id)
+        run: StoredRun | None = await queries.latest(landscape_id)
         return run.waves if run is not None else WavePlan()
 
     @router.get("/report", response_class=HTMLResponse)
@@ -187,7 +191,7 @@ def build_router(*, service: RationalizerService, guard: Any) -> APIRouter:
     ) -> HTMLResponse:
         """The latest run as a self-contained HTML report a board can read."""
         try:
-            return HTMLResponse(await service.report(landscape_id, lang))
+            return HTMLResponse(await queries.report(landscape_id, lang))
         except NoRunYet as exc:
             raise _not_found(exc) from None
 
@@ -195,7 +199,7 @@ def build_router(*, service: RationalizerService, guard: Any) -> APIRouter:
     async def simulate(landscape_id: Landscape, body: WhatIfRequest) -> WhatIfResult:
         """Simulate retiring applications; nothing in the inventory changes."""
         try:
-            return await service.what_if(landscape_id, body.retire)
+            return await queries.what_if(landscape_id, body.retire)
         except UnknownApplications as exc:
             raise Problem(
                 422,
@@ -208,7 +212,7 @@ def build_router(*, service: RationalizerService, guard: Any) -> APIRouter:
     async def decide(landscape_id: Landscape, body: DecisionRequest) -> ProposalExplained:
         """Accept or reject a proposal; a rejection holds until the proposal's facts change."""
         try:
-            proposal = await service.decide(
+            proposal = await decision_service.decide(
                 landscape_id,
                 body.proposal_id,
                 verdict=body.verdict,
@@ -218,7 +222,7 @@ def build_router(*, service: RationalizerService, guard: Any) -> APIRouter:
         except ProposalNotFound as exc:
             raise _not_found(exc) from None
         decision = next(
-            d for d in await service.decisions(landscape_id) if d.proposal_id == proposal.id
+            d for d in await queries.decisions(landscape_id) if d.proposal_id == proposal.id
         )
         return ProposalExplained(
             proposal=proposal, decision=DecisionView.of(decision), decision_applies=True
@@ -227,14 +231,14 @@ def build_router(*, service: RationalizerService, guard: Any) -> APIRouter:
     @router.get("/decisions", response_model=list[DecisionView])
     async def decisions(landscape_id: Landscape) -> list[DecisionView]:
         """The decision in force per proposal, newest first."""
-        return [DecisionView.of(d) for d in await service.decisions(landscape_id)]
+        return [DecisionView.of(d) for d in await queries.decisions(landscape_id)]
 
     @router.get("/runs", response_model=list[RunSummary])
     async def runs(
         landscape_id: Landscape, limit: Annotated[int, Query(ge=1, le=1000)] = 50
     ) -> list[RunSummary]:
         """Run history, newest first."""
-        return [RunSummary.of(r) for r in await service.runs(landscape_id, limit)]
+        return [RunSummary.of(r) for r in await queries.runs(landscape_id, limit)]
 
     @router.post("/runs", response_model=RunAccepted, status_code=status.HTTP_202_ACCEPTED)
     async def request_run(
@@ -242,7 +246,7 @@ def build_router(*, service: RationalizerService, guard: Any) -> APIRouter:
     ) -> RunAccepted:
         """Ask for a run; it is evaluated asynchronously by the instance owning the landscape."""
         body = body or RunRequestBody()
-        run_id = await service.request_run(
+        run_id = await run_service.request_run(
             landscape_id, trigger=RunTrigger(body.trigger), requested_by=body.requested_by
         )
         return RunAccepted(run_id=run_id)
@@ -250,7 +254,7 @@ def build_router(*, service: RationalizerService, guard: Any) -> APIRouter:
     @router.get("/runs/{run_id}", response_model=RunDetail)
     async def run_detail(landscape_id: Landscape, run_id: uuid.UUID) -> RunDetail:
         try:
-            run, proposals = await service.run_detail(landscape_id, run_id)
+            run, proposals = await queries.run_detail(landscape_id, run_id)
         except RunNotFound as exc:
             raise _not_found(exc) from None
         return RunDetail(run=RunSummary.of(run.row), proposals=proposals, waves=run.waves)
@@ -265,7 +269,7 @@ def build_router(*, service: RationalizerService, guard: Any) -> APIRouter:
     ) -> RunDiffView:
         """What changed between two runs: added, removed and changed proposals."""
         try:
-            result = await service.diff(landscape_id, run_id, against)
+            result = await queries.diff(landscape_id, run_id, against)
         except RunNotFound as exc:
             raise _not_found(exc) from None
         return RunDiffView(

@@ -6,7 +6,7 @@ from croniter import croniter
 from pydantic import AliasChoices, Field, SecretStr, field_validator
 from pydantic_settings import SettingsConfigDict
 
-from snoei.rationalizer.domain.config import RulesConfig
+from snoei.rationalizer.domain.rulebook import RulesConfig
 from snoei.shared.settings import ServiceSettings
 
 
@@ -62,6 +62,14 @@ class RationalizerSettings(ServiceSettings):
         le=3600,
         description="How often runs that were stored but not published (a failed publish, a "
         "crash in between) are looked for and published.",
+    )
+    due_sweep_s: float = Field(
+        default=5.0,
+        gt=0,
+        le=3600,
+        description="How often the landscapes whose stored graph is ahead of their latest run "
+        "(a debounced run lost with its process) are looked for and evaluated; also once at "
+        "start-up.",
     )
     schedule: str = Field(
         default="0 2 * * *",

@@ -174,6 +174,25 @@ all zeros, so it could not tell unknown costs from a free application. Version 2
 fields and makes ``costs`` None when unknown."""
 
 
+_V2_FIELDS_AS_V1_MEANT = {"owned": True, "specialises": [], "part_of": [],
+                          "kind": "application"}
+
+
+def facts_as_in_v1(record: ApplicationRecord, *, exclude: set[str]) -> dict[str, Any]:
+    """The record as JSON the way version 1 would have written the same facts: the fields
+    version 2 added are left out while they say what every version-1 record meant, and
+    unknown costs read as the zeros version 1 wrote for them. For fingerprints that must
+    not change with the upgrade (the rationalizer's facts hash, which the architects'
+    decisions are stored with); a fact version 1 could not say changes the fingerprint."""
+    facts = record.model_dump(mode="json", exclude=exclude)
+    for name, meant in _V2_FIELDS_AS_V1_MEANT.items():
+        if facts.get(name, meant) == meant:
+            facts.pop(name, None)
+    if "costs" in facts and facts["costs"] is None:
+        facts["costs"] = AnnualCosts().model_dump(mode="json")
+    return facts
+
+
 def upcast_application_v1(record: Any) -> Any:
     """An application record of schema version 1 -> version 2.
 

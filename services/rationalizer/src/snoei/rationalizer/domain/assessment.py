@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
 
-from snoei.rationalizer.domain.config import TECHNOLOGY_LIFECYCLE, RulesConfig
+from snoei.rationalizer.domain.rulebook import TECHNOLOGY_LIFECYCLE, RulesConfig
 from snoei.rationalizer.domain.technology import (
     LifecycleCatalogue,
     TechnologyRisk,

@@ -8,8 +8,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from snoei.rationalizer.domain.assessment import Assessment
-from snoei.rationalizer.domain.config import RulesConfig
 from snoei.rationalizer.domain.landscape import Landscape
+from snoei.rationalizer.domain.rulebook import RulesConfig
 from snoei.shared.contracts.landscape import Lifecycle
 
 

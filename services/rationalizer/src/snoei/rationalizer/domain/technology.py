@@ -8,7 +8,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
 
-from snoei.rationalizer.domain.config import RulesConfig
+from snoei.rationalizer.domain.rulebook import RulesConfig
 from snoei.shared.contracts.landscape import TechnologyRecord, TechnologyUse
 
 # A date, True (already ended, date unknown), False (not ended) or None (unknown).

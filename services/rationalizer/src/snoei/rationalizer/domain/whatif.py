@@ -7,10 +7,10 @@ from datetime import date
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from snoei.rationalizer.domain.config import RulesConfig
 from snoei.rationalizer.domain.engine import Decision, rationalise
 from snoei.rationalizer.domain.impact import blast_radius, uncovered_capabilities
 from snoei.rationalizer.domain.landscape import Landscape
+from snoei.rationalizer.domain.rulebook import RulesConfig
 from snoei.rationalizer.domain.technology import LifecycleCatalogue
 from snoei.rationalizer.domain.waves import WavePlan, plan_waves
 from snoei.shared.contracts.proposals import LostFlow, Proposal

@@ -6,8 +6,8 @@ from collections import Counter
 from dataclasses import dataclass
 
 from snoei.rationalizer.domain.landscape import LIVE
-from snoei.rationalizer.report.charts import wave_savings
 from snoei.rationalizer.report.model import ReportInput
+from snoei.rationalizer.report.savings_charts import wave_savings
 from snoei.shared.contracts.proposals import Action, Proposal, ProposalStatus, RiskLevel
 
 UNSUPPORTED = frozenset({"end of life", "unsupported"})

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import math
+from collections.abc import Callable
 from typing import Any
 
 import networkx as nx
@@ -25,6 +26,7 @@ from snoei.rationalizer.report.svg import (
 from snoei.shared.contracts.proposals import ProposalStatus
 
 WIDTH, HEIGHT, MARGIN = 1000, 680, 36
+Point = tuple[float, float]
 HUB_LABELS = 8
 """The best-connected applications are labelled; the rest show their name on hover."""
 
@@ -51,39 +53,57 @@ def landscape_graph(data: ReportInput, words: Words) -> tuple[str, str]:
     index = {app_id: i for i, app_id in enumerate(nodes)}
     positions = spring_layout(nx.Graph(landscape.graph), iterations=_iterations(len(nodes)))
 
-    def xy(app_id: str) -> tuple[float, float]:
+    def xy(app_id: str) -> Point:
         x, y = positions[app_id]
         return MARGIN + x * (WIDTH - 2 * MARGIN), MARGIN + y * (HEIGHT - 2 * MARGIN)
 
+    # One line per supplier and consumer, however many integrations they share.
+    flows = sorted({(s, c) for s, c in landscape.graph.edges() if s != c})
+    edge_parts = [_edge(xy(s), xy(c), index[s], index[c]) for s, c in flows]
+    parts = [
+        open_svg(WIDTH, HEIGHT, words("graph_nodes", count=len(nodes)), id="landscape"),
+        element("g", *edge_parts, class_="edges") if edge_parts else "",
+        element("g", *_nodes(data, index, xy, words), class_="nodes"),
+        "</svg>",
+    ]
+    consumers: list[list[int]] = [[] for _ in nodes]
+    for supplier, consumer in flows:
+        consumers[index[supplier]].append(index[consumer])
+    payload = {
+        "names": [landscape.applications[a].name for a in nodes],
+        "consumers": [sorted(c) for c in consumers],
+        "selected": words("graph_selected", name="{name}", count="{count}"),
+        "prompt": words("graph_select"),
+    }
+    return "".join(parts), script_json(payload)
+
+
+def _edge(start: Point, end: Point, source: int, target: int) -> str:
+    return element(
+        "line",
+        x1=start[0],
+        y1=start[1],
+        x2=end[0],
+        y2=end[1],
+        class_="edge",
+        data_s=source,
+        data_t=target,
+    )
+
+
+def _nodes(
+    data: ReportInput, index: dict[str, int], xy: Callable[[str], Point], words: Words
+) -> list[str]:
+    """One circle per application, sized by cost and coloured by its proposal; the best
+    connected are labelled, and applications with a proposal are drawn last (on top)."""
+    landscape = data.landscape
     proposal_of = {p.targets[0]: p for p in data.proposals}
     costs = [(a.yearly_cost or 0.0) for a in landscape.applications.values()]
     top_cost = max(costs, default=0) or 1.0
-    parts = [open_svg(WIDTH, HEIGHT, words("graph_nodes", count=len(nodes)), id="landscape")]
-    edge_parts = []
-    seen: set[tuple[str, str]] = set()
-    for supplier, consumer in sorted(landscape.graph.edges()):
-        if supplier == consumer or (supplier, consumer) in seen:
-            continue
-        seen.add((supplier, consumer))
-        (x1, y1), (x2, y2) = xy(supplier), xy(consumer)
-        edge_parts.append(
-            element(
-                "line",
-                x1=x1,
-                y1=y1,
-                x2=x2,
-                y2=y2,
-                class_="edge",
-                data_s=index[supplier],
-                data_t=index[consumer],
-            )
-        )
-    parts.append(element("g", *edge_parts, class_="edges") if edge_parts else "")
     degree = dict(landscape.graph.degree())
-    hubs = set(sorted(nodes, key=lambda a: (-degree.get(a, 0), a))[:HUB_LABELS])
+    hubs = set(sorted(index, key=lambda a: (-degree.get(a, 0), a))[:HUB_LABELS])
     node_parts = []
-    # Applications with a proposal are drawn last, so they sit on top.
-    for app_id in sorted(nodes, key=lambda a: (a in proposal_of, a)):
+    for app_id in sorted(index, key=lambda a: (a in proposal_of, a)):
         app = landscape.applications[app_id]
         proposal = proposal_of.get(app_id)
         x, y = xy(app_id)
@@ -97,10 +117,7 @@ def landscape_graph(data: ReportInput, words: Words) -> tuple[str, str]:
         label = app.name
         if proposal is not None:
             label = f"{app.name} — {words(proposal.action.value)} ({words(proposal.status.value)})"
-        children = [
-            title(label),
-            element("circle", cx=x, cy=y, r=radius, fill=fill),
-        ]
+        children = [title(label), element("circle", cx=x, cy=y, r=radius, fill=fill)]
         if app_id in hubs:
             children.append(text(x, y - radius - 4, shorten(app.name, 28), class_="hub"))
         node_parts.append(
@@ -115,15 +132,4 @@ def landscape_graph(data: ReportInput, words: Words) -> tuple[str, str]:
                 aria_label=label,
             )
         )
-    parts.append(element("g", *node_parts, class_="nodes"))
-    parts.append("</svg>")
-    consumers: list[list[int]] = [[] for _ in nodes]
-    for supplier, consumer in seen:
-        consumers[index[supplier]].append(index[consumer])
-    payload = {
-        "names": [landscape.applications[a].name for a in nodes],
-        "consumers": [sorted(c) for c in consumers],
-        "selected": words("graph_selected", name="{name}", count="{count}"),
-        "prompt": words("graph_select"),
-    }
-    return "".join(parts), script_json(payload)
+    return node_parts

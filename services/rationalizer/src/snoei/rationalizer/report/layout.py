@@ -31,58 +31,82 @@ def spring_layout(graph: nx.Graph, *, seed: int = 7, iterations: int = 80) -> di
     xs = [rng.random() for _ in nodes]
     ys = [rng.random() for _ in nodes]
     k = math.sqrt(1.0 / n)  # ideal distance between nodes
-    reach = 2 * k  # repulsion is ignored beyond this (the grid variant of the algorithm)
     temperature = 0.1
     cooling = temperature / (iterations + 1)
     for _ in range(iterations):
-        dx = [0.0] * n
-        dy = [0.0] * n
-        cells: dict[tuple[int, int], list[int]] = defaultdict(list)
-        for i in range(n):
-            cells[(int(xs[i] / reach), int(ys[i] / reach))].append(i)
-        for (cx, cy), members in cells.items():
-            neighbours = [
-                j
-                for ox in (-1, 0, 1)
-                for oy in (-1, 0, 1)
-                for j in cells.get((cx + ox, cy + oy), ())
-            ]
-            for i in members:
-                xi, yi = xs[i], ys[i]
-                fx = fy = 0.0
-                for j in neighbours:
-                    if j == i:
-                        continue
-                    ddx, ddy = xi - xs[j], yi - ys[j]
-                    dist2 = ddx * ddx + ddy * ddy
-                    if dist2 > reach * reach:
-                        continue
-                    if dist2 < 1e-12:  # same spot: push apart deterministically
-                        ddx, ddy, dist2 = (i - j) * 1e-4, 1e-4, 2e-8
-                    force = k * k / dist2
-                    fx += ddx * force
-                    fy += ddy * force
-                dx[i] += fx
-                dy[i] += fy
-        for a, b in edges:
-            ddx, ddy = xs[a] - xs[b], ys[a] - ys[b]
-            dist = math.sqrt(ddx * ddx + ddy * ddy) or 1e-6
-            force = dist / k
-            dx[a] -= ddx * force
-            dy[a] -= ddy * force
-            dx[b] += ddx * force
-            dy[b] += ddy * force
-        for i in range(n):
-            # A gentle pull to the centre keeps loose components from drifting off.
-            dx[i] += (0.5 - xs[i]) * 0.5 / k
-            dy[i] += (0.5 - ys[i]) * 0.5 / k
-            length = math.sqrt(dx[i] * dx[i] + dy[i] * dy[i])
-            if length > 0:
-                step = min(length, temperature) / length
-                xs[i] += dx[i] * step
-                ys[i] += dy[i] * step
+        dx, dy = _repulsion(xs, ys, k)
+        _attract(edges, xs, ys, k, dx, dy)
+        _move(xs, ys, dx, dy, k, temperature)
         temperature -= cooling
     return _normalise(nodes, xs, ys)
+
+
+def _repulsion(xs: list[float], ys: list[float], k: float) -> tuple[list[float], list[float]]:
+    """Every node pushed away from the nodes near it; repulsion is ignored beyond twice the
+    ideal distance, so only the neighbouring cells of a grid of that size are compared."""
+    n = len(xs)
+    reach = 2 * k
+    dx = [0.0] * n
+    dy = [0.0] * n
+    cells: dict[tuple[int, int], list[int]] = defaultdict(list)
+    for i in range(n):
+        cells[(int(xs[i] / reach), int(ys[i] / reach))].append(i)
+    for (cx, cy), members in cells.items():
+        neighbours = [
+            j for ox in (-1, 0, 1) for oy in (-1, 0, 1) for j in cells.get((cx + ox, cy + oy), ())
+        ]
+        for i in members:
+            xi, yi = xs[i], ys[i]
+            fx = fy = 0.0
+            for j in neighbours:
+                if j == i:
+                    continue
+                ddx, ddy = xi - xs[j], yi - ys[j]
+                dist2 = ddx * ddx + ddy * ddy
+                if dist2 > reach * reach:
+                    continue
+                if dist2 < 1e-12:  # same spot: push apart deterministically
+                    ddx, ddy, dist2 = (i - j) * 1e-4, 1e-4, 2e-8
+                force = k * k / dist2
+                fx += ddx * force
+                fy += ddy * force
+            dx[i] += fx
+            dy[i] += fy
+    return dx, dy
+
+
+def _attract(
+    edges: list[tuple[int, int]],
+    xs: list[float],
+    ys: list[float],
+    k: float,
+    dx: list[float],
+    dy: list[float],
+) -> None:
+    """Adds the pull of every integration between its two ends to ``dx`` and ``dy``."""
+    for a, b in edges:
+        ddx, ddy = xs[a] - xs[b], ys[a] - ys[b]
+        dist = math.sqrt(ddx * ddx + ddy * ddy) or 1e-6
+        force = dist / k
+        dx[a] -= ddx * force
+        dy[a] -= ddy * force
+        dx[b] += ddx * force
+        dy[b] += ddy * force
+
+
+def _move(
+    xs: list[float], ys: list[float], dx: list[float], dy: list[float], k: float, temperature: float
+) -> None:
+    """Moves every node along its force, no further than ``temperature``."""
+    for i in range(len(xs)):
+        # A gentle pull to the centre keeps loose components from drifting off.
+        dx[i] += (0.5 - xs[i]) * 0.5 / k
+        dy[i] += (0.5 - ys[i]) * 0.5 / k
+        length = math.sqrt(dx[i] * dx[i] + dy[i] * dy[i])
+        if length > 0:
+            step = min(length, temperature) / length
+            xs[i] += dx[i] * step
+            ys[i] += dy[i] * step
 
 
 def _normalise(nodes: list[str], xs: list[float], ys: list[float]) -> dict[str, Position]:

@@ -8,9 +8,9 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from snoei.rationalizer.domain.assessment import Assessment, Quadrant, assess
-from snoei.rationalizer.domain.config import RulesConfig
 from snoei.rationalizer.domain.engine import ACTIVE_STATUSES
 from snoei.rationalizer.domain.landscape import Landscape
+from snoei.rationalizer.domain.rulebook import RulesConfig
 from snoei.rationalizer.domain.technology import LifecycleCatalogue
 from snoei.rationalizer.domain.waves import WavePlan
 from snoei.shared.contracts.proposals import Proposal

@@ -1,7 +1,0 @@
-"""Seeded sample landscapes: a Dutch municipality for demos and a scale generator for benchmarks."""
-
-from snoei.cli.samples.landscape import Landscape
-from snoei.cli.samples.municipality import STORIES, generate_municipality
-from snoei.cli.samples.scale import generate_scale
-
-__all__ = ["STORIES", "Landscape", "generate_municipality", "generate_scale"]

@@ -1,0 +1,150 @@
+"""Finishing a draft into a proposal: data quality, facts hash, the architects' decision,
+economics and summary; the previous run's proposal is re-used when all of its inputs are
+the same, which gives the same result as finishing it again."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from snoei.rationalizer.domain.assessment import Assessment
+from snoei.rationalizer.domain.blasts import Blast
+from snoei.rationalizer.domain.decisions import Decision, decided_status
+from snoei.rationalizer.domain.drafts import Draft, RunFacts
+from snoei.rationalizer.domain.economics import economics
+from snoei.rationalizer.domain.summary import summarise
+from snoei.shared.contracts.landscape import ApplicationRecord, facts_as_in_v1
+from snoei.shared.contracts.proposals import Proposal, RuleFired
+
+
+@dataclass(frozen=True, slots=True)
+class Finished:
+    """A finished proposal with everything it was finished from (``Finisher`` reads
+    nothing else): the same inputs give the same proposal."""
+
+    target: ApplicationRecord  # compared by identity: records are immutable
+    blast: Blast  # likewise
+    inputs: tuple[Any, ...]  # compared by equality
+    proposal: Proposal
+
+
+def facts_hash(draft: Draft) -> str:
+    """Fingerprint of what the proposal rests on: the records and graph facts, not the
+    date-dependent numbers, so a rejection holds until the landscape itself changes."""
+    basis = {
+        "action": draft.action.value,
+        "target": facts_as_in_v1(
+            draft.target, exclude={"name", "description", "attributes", "owner"}
+        ),
+        "survivor": draft.survivor,
+        "candidates": draft.candidates,
+        "rewire": draft.rewire,
+        "flows": [(f.integration_id, f.consumer, f.depth) for f in draft.flows],
+        "rules": sorted({r.rule for r in draft.rules}),
+        **draft.basis,
+    }
+    text = json.dumps(basis, sort_keys=True, default=str)
+    return hashlib.sha256(text.encode()).hexdigest()[:20]
+
+
+class Finisher:
+    """Finishes the drafts of one run; ``finished`` is what it leaves for the next run."""
+
+    def __init__(
+        self,
+        run: RunFacts,
+        decisions: Mapping[str, Decision],
+        before: Mapping[str, Finished],
+    ) -> None:
+        self.run = run
+        self.decisions = decisions
+        self._before = before
+        self.finished: dict[str, Finished] = {}
+
+    def finish(self, draft: Draft) -> Proposal:
+        """``finish_new``, or the previous run's proposal when its inputs are the same."""
+        inputs = self._inputs(draft)
+        before = self._before.get(draft.id)
+        if (
+            before is not None
+            and before.target is draft.target
+            and before.blast is draft.blast
+            and before.inputs == inputs
+        ):
+            proposal = before.proposal
+        else:
+            proposal = self.finish_new(draft)
+        self.finished[draft.id] = Finished(draft.target, draft.blast, inputs, proposal)
+        return proposal
+
+    def _inputs(self, draft: Draft) -> tuple[Any, ...]:
+        """What ``finish_new`` reads besides the target record and the blast radius."""
+        assessment = self.run.assessments[draft.target.id]
+        apps = self.run.landscape.applications
+        named = [draft.survivor, *draft.candidates]
+        named.extend(sorted({f.consumer for f in draft.flows if f.depth == 1})[:5])
+        return (
+            draft.action,
+            draft.rules,
+            draft.saving,
+            draft.rewire,
+            draft.survivor,
+            draft.candidates,
+            draft.reasons,
+            draft.basis,
+            assessment.missing,
+            assessment.stale,
+            self.decisions.get(draft.id),
+            [apps[a].name if a in apps else None for a in named if a is not None],
+        )
+
+    def finish_new(self, draft: Draft) -> Proposal:
+        app = draft.target
+        assessment = self.run.assessments[app.id]
+        money = economics(draft, assessment, self.run.config)
+        rules = list(draft.rules)
+        quality = _data_quality(assessment)
+        if quality is not None:
+            rules.append(quality)
+        hashed = facts_hash(draft)
+        status, outdated = decided_status(self.decisions.get(draft.id), hashed)
+        if outdated is not None:
+            rules.append(outdated)
+        proposal = Proposal(
+            id=draft.id,
+            action=draft.action,
+            targets=(app.id,),
+            survivor=draft.survivor,
+            replacement_candidates=draft.candidates,
+            capabilities=tuple(sorted(app.capabilities)),
+            rules=tuple(rules),
+            yearly_saving=money.yearly_saving,
+            migration_cost=money.migration_cost,
+            payback_months=money.payback_months,
+            risk=money.risk,
+            risk_score=money.risk_score,
+            confidence=money.confidence,
+            blast_radius=tuple(draft.flows),
+            integrations_to_rewire=tuple(draft.rewire),
+            status=status,
+            facts_hash=hashed,
+            summary="",
+        )
+        summary = summarise(proposal, draft.reasons, self.run.landscape)
+        return proposal.model_copy(update={"summary": summary})
+
+
+def _data_quality(assessment: Assessment) -> RuleFired | None:
+    if not (assessment.missing or assessment.stale):
+        return None
+    return RuleFired(
+        rule="data_quality",
+        message="Some inputs are missing or stale, which lowers confidence.",
+        facts={
+            "missing": ", ".join(assessment.missing) or None,
+            "stale": assessment.stale,
+        },
+    )
