@@ -14,7 +14,7 @@ from snoei.shared.contracts.changes import CHANGES
 from snoei.shared.contracts.dlq import DEAD_LETTERS
 from snoei.shared.contracts.graph import GRAPH_EVENTS
 from snoei.shared.contracts.inventory_events import INVENTORY_EVENTS
-from snoei.shared.contracts.landscape import ElementKind
+from snoei.shared.contracts.landscape import ApplicationRecord, ElementKind, facts_as_in_v1
 from snoei.shared.contracts.proposals import PROPOSAL_EVENTS, ProposalsPublished, split_run
 from snoei.shared.contracts.runs import RUN_COMMANDS, RunCommand, RunRequested
 from snoei.shared.envelope import (
@@ -251,3 +251,16 @@ def test_a_large_run_is_split_into_parts_that_fit_a_kafka_message() -> None:
         empty_reason="no applications",
     )
     assert (empty.payload.parts, empty.payload.empty_reason) == (1, "no applications")
+
+
+def test_facts_of_a_record_that_says_nothing_new_are_as_version_1_wrote_them() -> None:
+    # the rationalizer's facts hash (stored with every decision) must survive the upgrade
+    record = ApplicationRecord(id="a", name="A")
+    v1_json = {"id": "a", "version": None, "costs": {"licence": 0.0, "hosting": 0.0,
+                                                     "support": 0.0, "staff": 0.0}}
+    facts = facts_as_in_v1(record, exclude={"name"})
+    assert {k: facts[k] for k in v1_json} == v1_json
+    assert not {"owned", "specialises", "part_of", "kind"} & set(facts)
+    external = record.model_copy(update={"owned": False, "part_of": ("b",)})
+    assert facts_as_in_v1(external, exclude={"name"})["owned"] is False
+    assert facts_as_in_v1(external, exclude={"name"})["part_of"] == ["b"]
