@@ -121,6 +121,39 @@ def test_types_carrying_an_application_record_are_at_version_2_and_others_at_1()
     assert GRAPH_EVENTS.current_version("graph.snapshot") == 2
 
 
+V1_GOLDEN = [
+    ("inventory.changes", "application.upsert", "application"),
+    ("inventory.events", "application.registered", "application"),
+    ("inventory.events", "application.updated", "application"),
+    ("dependency.graph", "graph.changed", "applications_upserted"),
+    ("dependency.graph", "graph.snapshot", "applications"),
+]
+
+
+@pytest.mark.parametrize(("topic", "message_type", "field"), V1_GOLDEN,
+                         ids=[t for _, t, _ in V1_GOLDEN])
+@pytest.mark.parametrize("as_bytes", [False, True], ids=["dict", "bytes"])
+def test_version_1_golden_file_is_upcast_to_the_current_message(
+    topic: str, message_type: str, field: str, as_bytes: bool
+) -> None:
+    # the wire format of version 1, as it was shipped: the upcaster's input
+    path = GOLDEN / topic / f"{message_type}.v1.json"
+    old = json.loads(path.read_text())
+    assert old["schema_version"] == 1
+    decoded = CODECS[topic].decode(path.read_bytes() if as_bytes else old)
+    assert decoded.schema_version == 2
+    records = getattr(decoded.payload, field)
+    for record in records if isinstance(records, tuple) else (records,):
+        assert (record.owned, record.specialises, record.part_of) == (True, (), ())
+        assert record.kind == ElementKind.APPLICATION
+        # the v1 examples carry real costs: kept, not read as unknown
+        assert record.yearly_cost == 141000.0
+    # everything else is the message as it was
+    current = json.loads(decoded.model_dump_json())
+    assert {k: v for k, v in current.items() if k not in ("schema_version", "payload")} == {
+        k: v for k, v in old.items() if k not in ("schema_version", "payload")}
+
+
 V2_ONLY = ("owned", "specialises", "part_of", "kind")
 
 
