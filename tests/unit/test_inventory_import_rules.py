@@ -132,6 +132,22 @@ def test_a_plain_kind_property_is_an_attribute_and_snoei_kind_sets_the_kind() ->
     assert portal["kind"] == "infrastructure"
 
 
+def test_an_exchange_file_profile_is_read_as_the_element_type() -> None:
+    model = (DATA / "gemma.xml").read_text().replace(
+        '<element identifier="app-dms" xsi:type="ApplicationComponent">',
+        '<element identifier="app-dms" xsi:type="ApplicationComponent" profiles="p-lv">',
+    ).replace(
+        "<propertyDefinitions>",
+        '<profiles><profile identifier="p-lv" conceptType="ApplicationComponent">'
+        '<name xml:lang="nl">Landelijke voorziening</name></profile></profiles>'
+        "<propertyDefinitions>",
+    )
+    _, result = import_file(model.encode(), filename="m.xml", landscape_id="gem")
+    dms = records(result, "application")["app-dms"]
+    assert dms["owned"] is False
+    assert dms["attributes"]["archimate.specialization"] == "Landelijke voorziening"
+
+
 # Archi native, with specialisations (profiles)
 
 
