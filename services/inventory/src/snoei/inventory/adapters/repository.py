@@ -305,7 +305,8 @@ class InventoryRepository:
 
     async def dangling_references(self, landscape_id: str) -> list[DanglingReference]:
         """Integrations naming unknown applications, applications naming unknown
-        capabilities, and capabilities whose parent is unknown."""
+        capabilities or unknown applications they specialise or are part of, and
+        capabilities whose parent is unknown."""
         rows = await self._pool.fetch(
             """SELECT i.kind, i.id, r.field, r.missing_kind, r.ref
                FROM items i
@@ -319,6 +320,13 @@ class InventoryRepository:
                    FROM jsonb_array_elements_text(
                        CASE WHEN i.kind = 'application' THEN i.data->'capabilities'
                             ELSE '[]'::jsonb END) AS c
+                   UNION ALL
+                   SELECT s.field, 'application', a
+                   FROM (VALUES ('specialises'), ('part_of')) AS s(field)
+                   CROSS JOIN LATERAL jsonb_array_elements_text(
+                       CASE WHEN i.kind = 'application'
+                            THEN COALESCE(i.data->s.field, '[]'::jsonb)
+                            ELSE '[]'::jsonb END) AS a
                    UNION ALL
                    SELECT 'parent_id', 'capability', i.data->>'parent_id'
                    WHERE i.kind = 'capability' AND i.data->>'parent_id' IS NOT NULL

@@ -70,7 +70,7 @@ def figures(data: ReportInput) -> Figures:
         yearly_saving=saving,
         one_off=one_off,
         payback_months=round(one_off / (saving / 12), 1) if saving > 0 else None,
-        landscape_cost=round(sum(a.costs.total for a in live), 2),
+        landscape_cost=round(sum((a.yearly_cost or 0.0) for a in live), 2),
         high_risk=sum(1 for p in active if p.risk == RiskLevel.HIGH),
         affected=len(affected),
         rewire=len(rewire),

@@ -98,7 +98,7 @@ def _nodes(
     connected are labelled, and applications with a proposal are drawn last (on top)."""
     landscape = data.landscape
     proposal_of = {p.targets[0]: p for p in data.proposals}
-    costs = [a.costs.total for a in landscape.applications.values()]
+    costs = [(a.yearly_cost or 0.0) for a in landscape.applications.values()]
     top_cost = max(costs, default=0) or 1.0
     degree = dict(landscape.graph.degree())
     hubs = set(sorted(index, key=lambda a: (-degree.get(a, 0), a))[:HUB_LABELS])
@@ -107,7 +107,7 @@ def _nodes(
         app = landscape.applications[app_id]
         proposal = proposal_of.get(app_id)
         x, y = xy(app_id)
-        radius = 3.5 + 7 * math.sqrt(app.costs.total / top_cost)
+        radius = 3.5 + 7 * math.sqrt((app.yearly_cost or 0.0) / top_cost)
         if proposal is None:
             fill, kind = NEUTRAL_COLOUR, "none"
         elif proposal.status == ProposalStatus.BLOCKED:
