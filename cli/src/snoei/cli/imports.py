@@ -26,6 +26,7 @@ class FormatOption(StrEnum):
     ARCHIMATE = "archimate"
     ARCHI = "archi"
     BACKSTAGE = "backstage"
+    SOFTWARECATALOGUS = "softwarecatalogus"
 
 
 class OnErrorOption(StrEnum):
