@@ -74,6 +74,8 @@ def test_products_for_match_by_uuid_or_name_skip_ended_and_keep_one_version() ->
     assert labels == [("Zaakwijs", "5.1"), ("Zaakhuis Online", "2025")]
     by_name = market().products_for(["landscape-own-id"], ["zaakregistratiecomponent"])
     assert [p.product for p, _ in by_name] == ["Zaakwijs", "Zaakhuis Online"]
+    by_archimate_id = market().products_for(["id-c001"], ["Zaakregistratie (renamed)"])
+    assert [p.product for p, _ in by_archimate_id] == ["Zaakwijs", "Zaakhuis Online"]
 
 
 def test_products_realising_more_of_the_capabilities_come_first() -> None:

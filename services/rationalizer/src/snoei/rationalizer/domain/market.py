@@ -52,7 +52,8 @@ def _version_key(version: str | None) -> tuple[int, ...]:
 
 
 class MarketCatalogue:
-    """Products by the reference components they realise (UUID or case-insensitive name)."""
+    """Products by the reference components they realise: by UUID (also as an ArchiMate
+    identifier `id-<UUID>`) or by name, case-insensitively."""
 
     def __init__(self, products: Iterable[MarketProduct]) -> None:
         self.products = tuple(products)
@@ -72,7 +73,9 @@ class MarketCatalogue:
         newest), most capabilities first, then by status, supplier and package."""
         realised: dict[int, list[str]] = {}
         for capability_id, name in zip(capability_ids, capability_names, strict=True):
+            # ArchiMate identifiers start with a letter: GEMMA's are `id-<UUID>`
             hits = {*self._by_capability.get(capability_id, ()),
+                    *self._by_capability.get(capability_id.removeprefix("id-"), ()),
                     *self._by_capability.get(name.casefold(), ())}
             for index in hits:
                 names = realised.setdefault(index, [])
