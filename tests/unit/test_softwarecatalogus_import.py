@@ -129,6 +129,7 @@ def test_koppelingen_become_integrations_with_their_standard_as_protocol(
     assert integrations["k-103"]["target"] == "pv-zaakwijs-42"
     assert integrations["k-101"]["protocol"] == "StUF-BG 3.10"  # the standard wins
     assert integrations["k-105"]["protocol"] == "WMS"  # else the transport protocol
+    assert integrations["k-107"]["protocol"] == "ZGW Zaken API 1.5"  # a standard drawn apart
     assert integrations["k-106"]["source"] == "lv-digid"
 
 

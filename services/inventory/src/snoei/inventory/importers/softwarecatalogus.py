@@ -23,7 +23,6 @@ USAGE_LIFECYCLE = {
     "uitgefaseerd": "retired",
 }
 END_OF_SUPPORT = "einde ondersteuning"
-KOPPELING_PROTOCOL = ("standaardversie", "standaard", "transportprotocol")
 
 
 def key(name: str) -> str:
@@ -131,6 +130,7 @@ def swc_to_items(
         _with_swc_type(mapping),
     )
     relation_by_id = {r.id: r for r in relations}
+    standards = _standards(elements, relations, relation_by_id)
     records: dict[str, ParsedItem] = {}
     kept: list[ParsedItem] = []
     for item in items:
@@ -143,7 +143,7 @@ def swc_to_items(
         elif item.kind == "integration":
             relation = relation_by_id.get(str(item.data["id"]).partition("/")[0])
             if relation is not None:
-                _read_koppeling(item, relation)
+                _read_koppeling(item, relation, standards.get(relation.id))
         kept.append(item)
     return [*kept, *records.values()], errors
 
@@ -224,16 +224,37 @@ def _end_of_support(
     return []
 
 
-def _read_koppeling(item: ParsedItem, relation: Relation) -> None:
-    """A koppeling's standard (or else its transport protocol) is its protocol."""
+def _standards(
+    elements: list[ModelElement], relations: list[Relation], relation_by_id: dict[str, Relation]
+) -> dict[str, ModelElement]:
+    """The standard a koppeling follows when drawn as a relationship from the koppeling (a
+    relationship) to a standard (a Constraint, or an element typed Standaard/Standaardversie)."""
+    standards = {e.id: e for e in elements if e.type == "Constraint" or (swc_type(e) or "")
+                 .startswith("standaard")}
+    found: dict[str, ModelElement] = {}
+    for r in sorted(relations, key=lambda r: r.id):
+        for koppeling, other in ((r.source, r.target), (r.target, r.source)):
+            if koppeling in relation_by_id and other in standards:
+                found.setdefault(koppeling, standards[other])
+    return found
+
+
+def _read_koppeling(item: ParsedItem, relation: Relation, standard: ModelElement | None) -> None:
+    """A koppeling's standard (a property, or a standard it is related to), or else its
+    transport protocol, is its protocol."""
     if "protocol" in item.data:
         return
-    for name in KOPPELING_PROTOCOL:
-        found = prop(relation, name)
-        if found is not None:
-            item.data["protocol"] = found[1][:100]
-            item.fields["protocol"] = f"property {found[0]}"
-            return
+    stated = prop(relation, "Standaardversie") or prop(relation, "Standaard")
+    transport = prop(relation, "Transportprotocol")
+    if stated is not None:
+        protocol, where = stated[1], f"property {stated[0]}"
+    elif standard is not None:
+        protocol, where = standard.name or standard.id, f"standard {standard.id!r}"
+    elif transport is not None:
+        protocol, where = transport[1], f"property {transport[0]}"
+    else:
+        return
+    item.data["protocol"], item.fields["protocol"] = protocol[:100], where
 
 
 def model_items(
