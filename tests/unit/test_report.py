@@ -17,7 +17,9 @@ from snoei.rationalizer.domain.rulebook import RulesConfig
 from snoei.rationalizer.domain.technology import LifecycleCatalogue, ReleaseCycle
 from snoei.rationalizer.domain.waves import WavePlan
 from snoei.rationalizer.report import ReportInput, build_report_input, render_report
-from snoei.rationalizer.report.i18n import Words, same_keys
+from snoei.rationalizer.report.figures import figures
+from snoei.rationalizer.report.graph import neighbourhoods
+from snoei.rationalizer.report.i18n import Words, catalogue_problems
 from snoei.shared.contracts.landscape import (
     AnnualCosts,
     ApplicationRecord,
@@ -164,12 +166,13 @@ def test_the_sample_fires_every_kind_of_proposal(evaluated: tuple[ReportInput, E
 
 
 def test_the_summary_carries_the_figures(evaluated: tuple[ReportInput, Evaluation]) -> None:
-    data, evaluation = evaluated
+    data, _ = evaluated
     html = render_report(data)
     words = Words("en")
-    assert words.euros(evaluation.total_yearly_saving) in html
-    one_off = sum(p.migration_cost for p in data.active)
-    assert words.euros(one_off) in html
+    numbers = figures(data)
+    assert numbers.yearly_saving > 0
+    assert words.euros(numbers.yearly_saving) in html
+    assert words.euros(numbers.one_off) in html
     assert "What to prune" in html
     assert "What it risks" in html
     assert "What to do first" in html
@@ -189,21 +192,29 @@ def test_every_proposal_is_listed_with_its_evidence(
             assert f"<code>{rule.rule}</code>" in html
 
 
-def test_the_graph_has_one_node_per_application_and_the_consumers_for_the_script(
+def test_the_graph_draws_the_proposals_neighbourhoods_and_counts_the_rest_per_domain(
     evaluated: tuple[ReportInput, Evaluation],
 ) -> None:
     data, _ = evaluated
     elements = parse(render_report(data))
     assert len(elements.having("svg", id="landscape")) == 1
     nodes = elements.having("g", **{"class": "node"})
-    assert sorted(n["data-app"] or "" for n in nodes) == sorted(data.landscape.applications)
-    assert len(elements.having("line", **{"class": "edge"})) == 4
+    drawn = neighbourhoods(data.landscape, data.proposals)
+    assert sorted(n["data-app"] or "" for n in nodes) == sorted(drawn)
+    # "portaal" only receives data from proposals' targets; "archief" from the replaced one
+    assert {"portaal", "archief"} <= drawn
+    assert len(elements.having("path", **{"class": "edge"})) == 4
     graph = json.loads(next(s for s in elements.scripts if '"consumers"' in s))
+    assert len(graph["names"]) == len(data.landscape.applications)  # search and radius: all
     index = {n["data-app"]: int(n["data-i"] or -1) for n in nodes}
     assert [graph["names"][index["zaak-b"]]] == ["Zaak B"]
     assert graph["consumers"][index["zaak-b"]] == [index["portaal"]]
+    # one box per capability domain, each application counted in exactly one
+    boxes = elements.having("g", **{"class": "group"})
+    assert len(boxes) == len(set(graph["group"]))
     # a proposal's colour class on its node
     assert "consolidate" in (next(n for n in nodes if n["data-app"] == "zaak-b")["class"] or "")
+    assert elements.having("input", id="graph-search")
 
 
 def test_the_charts_are_rendered_inline(evaluated: tuple[ReportInput, Evaluation]) -> None:
@@ -211,9 +222,8 @@ def test_the_charts_are_rendered_inline(evaluated: tuple[ReportInput, Evaluation
     elements = parse(render_report(data))
     for chart in ("chart-proposals", "chart-waves", "chart-time", "chart-eol"):
         assert elements.having("svg", id=chart), chart
-    active_with_saving = [p for p in data.active if p.yearly_saving > 0]
     bars = [a for t, a in elements.tags if t == "g" and a.get("data-proposal")]
-    assert len(bars) == len(active_with_saving)
+    assert len(bars) == len(figures(data).book.recommended)
     dots = elements.having("circle", **{"class": "dot"})
     assert len(dots) == len(data.landscape.applications)
     states = {a.get("data-state") for a in elements.having("g", **{"class": "tech"})}
@@ -236,7 +246,7 @@ def test_dutch_translates_the_interface(evaluated: tuple[ReportInput, Evaluation
         assert dutch in html, dutch
     for english in ("Executive summary", "What to do first", "Decommission waves"):
         assert english not in html
-    assert same_keys()
+    assert catalogue_problems() == []
 
 
 def test_nothing_is_loaded_from_the_network(evaluated: tuple[ReportInput, Evaluation]) -> None:

@@ -1,12 +1,14 @@
-"""Savings charts: yearly saving per proposal, and per decommission wave with the running
-total."""
+"""Savings charts: yearly saving per recommended proposal, and per decommission wave (its
+recommended proposals only) with the running total."""
 
 from __future__ import annotations
 
 import math
 
+from snoei.rationalizer.domain.recommendation import yearly_saving
 from snoei.rationalizer.report.i18n import Words
 from snoei.rationalizer.report.model import ReportInput
+from snoei.rationalizer.report.standing import Ledger, WaveRow, known
 from snoei.rationalizer.report.svg import (
     ACTION_COLOURS,
     GRID,
@@ -35,16 +37,14 @@ def _nice_max(value: float) -> float:
     return 10 * power
 
 
-def savings_per_proposal(data: ReportInput, words: Words, limit: int = 12) -> str:
-    """Horizontal bars of the largest yearly savings among the open/accepted proposals."""
-    chosen = sorted(
-        (p for p in data.active if p.yearly_saving > 0), key=lambda p: (-p.yearly_saving, p.id)
-    )[:limit]
+def savings_per_proposal(data: ReportInput, book: Ledger, words: Words, limit: int = 12) -> str:
+    """Horizontal bars of the largest yearly savings among the recommended proposals."""
+    chosen = [(p, known(yearly_saving(p))) for p in book.recommended[:limit]]
     width, row, left, right, top = 720, 28, 250, 90, 8
     height = top + row * max(1, len(chosen)) + 28
-    peak = _nice_max(max((p.yearly_saving for p in chosen), default=0))
+    peak = _nice_max(max((saving for _, saving in chosen), default=0))
     scale = (width - left - right) / peak
-    label = words("savings_per_proposal", count=len(chosen))
+    label = words.plural("savings_per_proposal", len(chosen), total=len(book.recommended))
     parts = [open_svg(width, height, label, class_="chart", id="chart-proposals")]
     for tick in range(5):
         x = left + (width - left - right) * tick / 4
@@ -58,15 +58,15 @@ def savings_per_proposal(data: ReportInput, words: Words, limit: int = 12) -> st
                 text_anchor="middle",
             )
         )
-    for n, proposal in enumerate(chosen):
+    for n, (proposal, saving) in enumerate(chosen):
         y = top + n * row
         name = data.name(proposal.targets[0])
-        bar = max(1.0, proposal.yearly_saving * scale)
+        bar = max(1.0, saving * scale)
         colour = ACTION_COLOURS[proposal.action.value]
         parts.append(
             element(
                 "g",
-                title(f"{name}: {words.euros(proposal.yearly_saving)}"),
+                title(f"{name}: {words.euros(saving)}"),
                 text(
                     left - 10, y + row / 2 + 4, shorten(name, 34), class_="label", text_anchor="end"
                 ),
@@ -74,7 +74,7 @@ def savings_per_proposal(data: ReportInput, words: Words, limit: int = 12) -> st
                 text(
                     left + bar + 6,
                     y + row / 2 + 4,
-                    words.short_euros(proposal.yearly_saving),
+                    words.short_euros(saving),
                     class_="value",
                 ),
                 class_="bar",
@@ -85,23 +85,11 @@ def savings_per_proposal(data: ReportInput, words: Words, limit: int = 12) -> st
     return "".join(parts)
 
 
-def wave_savings(data: ReportInput) -> list[tuple[int, int, float]]:
-    """(wave number, applications, yearly saving of its proposals) per wave."""
-    saving = {p.id: p.yearly_saving for p in data.active}
-    rows = []
-    for wave in data.waves.waves:
-        ids = {pid for unit in wave.units for pid in unit.proposal_ids}
-        apps = sum(len(unit.applications) for unit in wave.units)
-        rows.append((wave.number, apps, round(sum(saving.get(i, 0.0) for i in ids), 2)))
-    return rows
-
-
-def cumulative_per_wave(data: ReportInput, words: Words) -> str:
-    """Bars of each wave's saving with the running total as a line above them."""
-    rows = wave_savings(data)
+def cumulative_per_wave(rows: list[WaveRow], words: Words) -> str:
+    """Bars of each wave's recommended saving with the running total as a line above them."""
     width, height, left, bottom, top = 720, 280, 70, 44, 24
     plot_w, plot_h = width - left - 20, height - top - bottom
-    total = sum(s for _, _, s in rows)
+    total = sum(r.saving for r in rows)
     peak = _nice_max(total * 1.12)  # room for the labels above the line
     parts = [open_svg(width, height, words("savings_per_wave"), class_="chart", id="chart-waves")]
     for tick in range(5):
@@ -119,7 +107,8 @@ def cumulative_per_wave(data: ReportInput, words: Words) -> str:
     slot = plot_w / max(1, len(rows))
     running = 0.0
     points: list[Point] = []
-    for n, (number, apps, saving) in enumerate(rows):
+    for n, wave in enumerate(rows):
+        number, apps, saving = wave.number, wave.applications, wave.saving
         x = left + slot * n + slot * 0.2
         bar_h = plot_h * saving / peak
         running += saving
@@ -147,13 +136,13 @@ def _wave_bar(
     label = words("wave", number=number)
     return element(
         "g",
-        title(f"{label}: {words('apps_count', count=apps)} · {words.euros(saving)}"),
+        title(f"{label}: {words.plural('n_applications', apps)} · {words.euros(saving)}"),
         bar,
         text(cx, baseline + 18, label, class_="label", text_anchor="middle"),
         text(
             cx,
             baseline + 32,
-            words("apps_count", count=apps),
+            words.plural("n_applications", apps),
             class_="axis",
             text_anchor="middle",
         ),
