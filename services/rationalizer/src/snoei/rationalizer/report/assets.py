@@ -47,7 +47,7 @@ svg .hub { font-size:11px; fill:#374151; text-anchor:middle; paint-order:stroke;
 #landscape .others { font-size:11.5px; fill:var(--muted); font-style:italic; }
 #landscape .hit { font-size:11.5px; fill:var(--radius); font-weight:650; }
 #landscape .name { font-size:11.5px; fill:#374151; paint-order:stroke; stroke:#fff;
-  stroke-width:3px; pointer-events:none; }
+  stroke-width:3px; }
 #landscape .node.none .name { fill:var(--muted); }
 #landscape .edge { fill:none; stroke:#64748b; stroke-opacity:.22; stroke-width:.9; }
 #landscape .node { cursor:pointer; outline:none; }
@@ -90,9 +90,9 @@ dl.method dd { margin:0; }
   border-radius:50%; margin-right:6px; vertical-align:-1px; background:var(--c); }
 .legend span.ring::before { background:#fff; border:2.5px solid var(--c); width:8px; height:8px; }
 .waves ol { margin:0; padding:0; list-style:none; }
-.waves li { display:grid; grid-template-columns:170px 1fr; gap:14px; padding:12px 0;
+.waves ol > li { display:grid; grid-template-columns:170px 1fr; gap:14px; padding:12px 0;
   border-top:1px solid var(--line); }
-.waves li:first-child { border-top:0; }
+.waves ol > li:first-child { border-top:0; }
 .waves .head strong { display:block; font-size:16px; }
 .waves .head span { font-size:13px; color:var(--muted); }
 .chip { display:inline-block; padding:2px 9px; margin:2px 4px 2px 0; border-radius:999px;
@@ -111,6 +111,7 @@ tr.blocked td { background:#f8fafc; }
 .what { font-weight:600; }
 .summary-text { color:#374151; margin:4px 0 0; font-size:13.5px; }
 .reason { color:#b91c1c; font-size:13.5px; margin:4px 0 0; }
+.reason.doubt { color:#92400e; }
 details { margin-top:6px; font-size:13px; }
 summary { cursor:pointer; color:var(--accent); }
 .rule { margin:8px 0 0; padding-left:10px; border-left:3px solid var(--line); }

@@ -87,7 +87,9 @@ def _proposal_row(proposal: Proposal, verdict: Verdict, data: ReportInput, words
         words("months", months=words.number(payback)) if payback is not None else words("never")
     )
     reason = why_not(proposal, verdict, data, words)
-    reason_html = f'<p class="reason">{escape(reason)}</p>' if reason else ""
+    held = verdict.standing in (Standing.BLOCKED, Standing.REJECTED)
+    reason_css = "reason" if held else "reason doubt"
+    reason_html = f'<p class="{reason_css}">{escape(reason)}</p>' if reason else ""
     counted = "num" if verdict.standing == Standing.RECOMMENDED else "num uncounted"
     saving = yearly_saving(proposal)
     status_css = "status blocked" if blocked else "status"

@@ -25,16 +25,21 @@ Point = tuple[float, float, float]
 """x, y and the running total it marks"""
 
 
-def _nice_max(value: float) -> float:
-    """A round axis maximum at or above ``value`` (1, 1.5, 2, 2.5, 3, 4, 5, 6 or 8 times a
-    power of ten), so the longest bar fills most of the axis."""
+NICE_STEPS = {1: 4, 1.5: 3, 2: 4, 2.5: 5, 3: 3, 4: 4, 5: 5, 6: 3, 8: 4, 10: 5}
+"""Round axis maxima (times a power of ten) and the number of intervals that gives round
+ticks: 1.5 in three steps of 0.5, 2.5 in five of 0.5, and so on."""
+
+
+def _nice_axis(value: float) -> tuple[float, int]:
+    """A round axis maximum at or above ``value``, so the longest bar fills most of the
+    axis, and the number of intervals between its ticks."""
     if value <= 0:
-        return 1.0
+        return 1.0, 4
     power = 10.0 ** math.floor(math.log10(value))
-    for step in (1, 1.5, 2, 2.5, 3, 4, 5, 6, 8, 10):
-        if value <= step * power:
-            return step * power
-    return 10 * power
+    for step, intervals in NICE_STEPS.items():
+        if value <= step * power * (1 + 1e-9):
+            return step * power, intervals
+    return 10 * power, 5
 
 
 def savings_per_proposal(data: ReportInput, book: Ledger, words: Words, limit: int = 12) -> str:
@@ -42,18 +47,18 @@ def savings_per_proposal(data: ReportInput, book: Ledger, words: Words, limit: i
     chosen = [(p, known(yearly_saving(p))) for p in book.recommended[:limit]]
     width, row, left, right, top = 720, 28, 250, 90, 8
     height = top + row * max(1, len(chosen)) + 28
-    peak = _nice_max(max((saving for _, saving in chosen), default=0))
+    peak, intervals = _nice_axis(max((saving for _, saving in chosen), default=0))
     scale = (width - left - right) / peak
     label = words.plural("savings_per_proposal", len(chosen), total=len(book.recommended))
     parts = [open_svg(width, height, label, class_="chart", id="chart-proposals")]
-    for tick in range(5):
-        x = left + (width - left - right) * tick / 4
+    for tick in range(intervals + 1):
+        x = left + (width - left - right) * tick / intervals
         parts.append(element("line", x1=x, x2=x, y1=top, y2=height - 22, stroke=GRID))
         parts.append(
             text(
                 x,
                 height - 6,
-                words.short_euros(peak * tick / 4),
+                words.short_euros(peak * tick / intervals),
                 class_="axis",
                 text_anchor="middle",
             )
@@ -90,16 +95,16 @@ def cumulative_per_wave(rows: list[WaveRow], words: Words) -> str:
     width, height, left, bottom, top = 720, 280, 70, 44, 24
     plot_w, plot_h = width - left - 20, height - top - bottom
     total = sum(r.saving for r in rows)
-    peak = _nice_max(total * 1.12)  # room for the labels above the line
+    peak, intervals = _nice_axis(total * 1.12)  # room for the labels above the line
     parts = [open_svg(width, height, words("savings_per_wave"), class_="chart", id="chart-waves")]
-    for tick in range(5):
-        y = top + plot_h - plot_h * tick / 4
+    for tick in range(intervals + 1):
+        y = top + plot_h - plot_h * tick / intervals
         parts.append(element("line", x1=left, x2=width - 20, y1=y, y2=y, stroke=GRID))
         parts.append(
             text(
                 left - 8,
                 y + 4,
-                words.short_euros(peak * tick / 4),
+                words.short_euros(peak * tick / intervals),
                 class_="axis",
                 text_anchor="end",
             )
@@ -157,7 +162,8 @@ def _running_total(points: list[Point], words: Words) -> list[str]:
     parts = [element("polyline", points=path, fill="none", stroke=WAVE_LINE, stroke_width=2.5)]
     for x, y, value in points:
         parts.append(element("circle", cx=x, cy=y, r=4.5, fill=WAVE_LINE))
-        parts.append(text(x, y - 9, words.short_euros(value), class_="value", text_anchor="middle"))
+        # The running total in whole euros: the last one is the figure the notes reconcile.
+        parts.append(text(x, y - 9, words.euros(value), class_="value", text_anchor="middle"))
     return parts
 
 
