@@ -49,7 +49,7 @@ svg .hub { font-size:11px; fill:#374151; text-anchor:middle; paint-order:stroke;
 #landscape .name { font-size:11.5px; fill:#374151; paint-order:stroke; stroke:#fff;
   stroke-width:3px; }
 #landscape .node.none .name { fill:var(--muted); }
-#landscape .edge { fill:none; stroke:#64748b; stroke-opacity:.22; stroke-width:.9; }
+#landscape .edge { fill:none; stroke:#64748b; stroke-opacity:.16; stroke-width:.9; }
 #landscape .node { cursor:pointer; outline:none; }
 #landscape .node circle { stroke:#fff; stroke-width:1; transition:opacity .15s; }
 #landscape .node:focus circle, #landscape .node:hover circle { stroke:#111827; stroke-width:2; }
