@@ -8,7 +8,6 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from snoei.rationalizer.domain.assessment import Assessment, Quadrant, assess
-from snoei.rationalizer.domain.engine import ACTIVE_STATUSES
 from snoei.rationalizer.domain.landscape import LIVE, Landscape
 from snoei.rationalizer.domain.portfolio import known_cost
 from snoei.rationalizer.domain.rulebook import RulesConfig
@@ -34,11 +33,6 @@ class ReportInput:
     what counts as recommended."""
     stale_inputs: bool = False
     """The run evaluated a replica known to be behind the inventory."""
-
-    @property
-    def active(self) -> list[Proposal]:
-        """Open and accepted proposals: the ones that still stand."""
-        return [p for p in self.proposals if p.status in ACTIVE_STATUSES]
 
     def name(self, app_id: str) -> str:
         app = self.landscape.applications.get(app_id)
