@@ -332,6 +332,7 @@ def mixed(evaluated: tuple[ReportInput, Evaluation]) -> ReportInput:
             "id": "retire:portaal",
             "targets": ("portaal",),
             "yearly_saving": None,
+            "migration_cost": None,
             "payback_months": None,
         }
     )
