@@ -136,17 +136,18 @@ def test_backstage_catalog_components_apis_systems_resources() -> None:
     apps = records(result, "application")
     assert apps["zaak-api"]["lifecycle"] == "active"
     assert apps["zaak-api"]["supplier"] == "Eigen ontwikkeling"
-    assert apps["zaak-api"]["capabilities"] == ["system:zaakgericht-werken"]
+    assert apps["zaak-api"]["capabilities"] == []  # a system is context, not a capability
+    assert apps["zaak-api"]["attributes"]["backstage.system"] == "zaakgericht-werken"
+    assert apps["zaak-api"]["attributes"]["backstage.domain"] == "publiekszaken"
     assert apps["balie-frontend"]["lifecycle"] == "plan"
     assert apps["resource:zaken-db"]["attributes"]["backstage.kind"] == "Resource"
+    assert apps["resource:zaken-db"]["kind"] == "infrastructure"
     integrations = {(i["source"], i["target"], i["kind"])
                     for i in records(result, "integration").values()}
     assert integrations == {("resource:zaken-db", "zaak-api", "database-link"),
                             ("brp-koppeling", "zaak-api", "api"),
                             ("zaak-api", "balie-frontend", "api")}
-    assert records(result, "capability")["system:zaakgericht-werken"]["parent_id"] == (
-        "domain:publiekszaken"
-    )
+    assert records(result, "capability") == {}
 
 
 @pytest.mark.parametrize("name", ["xxe.xml", "billion_laughs.xml"])

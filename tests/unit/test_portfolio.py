@@ -21,10 +21,9 @@ from snoei.shared.contracts.proposals import Action, Proposal, ProposalStatus, R
 pytestmark = pytest.mark.unit
 
 
-def app(app_id: str, cost: float, **fields: Any) -> ApplicationRecord:
-    return ApplicationRecord(
-        id=app_id, name=app_id.title(), costs=AnnualCosts(licence=cost), **fields
-    )
+def app(app_id: str, cost: float | None, **fields: Any) -> ApplicationRecord:
+    costs = None if cost is None else AnnualCosts(licence=cost)
+    return ApplicationRecord(id=app_id, name=app_id.title(), costs=costs, **fields)
 
 
 def proposal(
@@ -64,7 +63,7 @@ def landscape() -> Landscape:
             app(
                 "zaaksysteem", 100_000, owner="Dienstverlening", capabilities=("zaak-intake", "brp")
             ),
-            app("portaal", 0, owner="Dienstverlening", capabilities=("zaak",)),
+            app("portaal", None, owner="Dienstverlening", capabilities=("zaak",)),
             app("brp-app", 50_000, owner="Publiekszaken", capabilities=("brp", "zaak")),
             app("losse-tool", 5_000, capabilities=()),
             app("oud", 70_000, owner="Publiekszaken", lifecycle=Lifecycle.RETIRED),

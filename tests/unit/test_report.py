@@ -477,11 +477,11 @@ def test_the_data_section_shows_completeness_per_input_and_stale_inputs() -> Non
     landscape = Landscape(
         applications=[
             app("compleet", owner="Publiekszaken", capabilities=("zaak",)),
-            app("zonder-kosten", owner="Belastingen", costs=AnnualCosts()),
+            app("zonder-kosten", owner="Belastingen", costs=None),
             app("zonder-scores", owner="Belastingen", business_value=None),
             app("onbekende-techniek", technologies=(TechnologyUse(product="cobol-runtime"),)),
             app("zonder-techniek", technologies=()),
-            app("weg", lifecycle=Lifecycle.RETIRED, costs=AnnualCosts()),
+            app("weg", lifecycle=Lifecycle.RETIRED, costs=None),
         ],
         integrations=[],
         version=3,

@@ -20,10 +20,9 @@ from snoei.dependency.service import DependencyService, GraphNotifier
 from snoei.shared.asyncapi import asyncapi_router
 from snoei.shared.db import make_pool
 from snoei.shared.http import (
-    TokenRegistry,
+    grant_tokens,
     health_router,
     install_problem_handlers,
-    landscape_guard,
     problem_response,
 )
 from snoei.shared.kafka import BatchPublisher, make_broker
@@ -84,11 +83,8 @@ def create_app(settings: DependencySettings) -> FastAPI:
     app.add_exception_handler(UnknownLandscape, not_found)
     app.add_exception_handler(UnknownApplication, not_found)
     app.include_router(health_router({"database": runtime.database_ready, "kafka": tracker.ready}))
-    app.include_router(
-        api.build_router(
-            service=service,
-            settings=settings,
-            guard=landscape_guard(TokenRegistry(settings.api_tokens)),
-        )
-    )
+    grant_tokens(app, settings.api_tokens)
+    api.provide(app, service, settings)
+    api.publish_limits(app, settings)
+    app.include_router(api.router())
     return app

@@ -21,12 +21,7 @@ from snoei.rationalizer.scheduling import (
 )
 from snoei.shared.asyncapi import asyncapi_router
 from snoei.shared.db import make_pool
-from snoei.shared.http import (
-    TokenRegistry,
-    health_router,
-    install_problem_handlers,
-    landscape_guard,
-)
+from snoei.shared.http import grant_tokens, health_router, install_problem_handlers
 from snoei.shared.kafka import BatchPublisher, make_broker
 from snoei.shared.lifecycle import Background, ServiceRuntime
 from snoei.shared.runner import AssignmentTracker
@@ -69,6 +64,16 @@ def create_app(settings: RationalizerSettings) -> FastAPI:
         background=_background(settings, services, debouncer, graph_tracker),
         on_stop=[debouncer.close] + ([dependency.aclose] if dependency is not None else []),
     )
+    return _http(settings, runtime, services, graph_tracker, runs_tracker)
+
+
+def _http(
+    settings: RationalizerSettings,
+    runtime: ServiceRuntime,
+    services: Services,
+    graph_tracker: AssignmentTracker,
+    runs_tracker: AssignmentTracker,
+) -> FastAPI:
     app = FastAPI(title="Snoei rationalizer", version="1", lifespan=runtime.lifespan)
     install_problem_handlers(app)
     app.include_router(asyncapi_router("rationalizer", settings.kafka))
@@ -81,14 +86,9 @@ def create_app(settings: RationalizerSettings) -> FastAPI:
             }
         )
     )
-    app.include_router(
-        api.build_router(
-            queries=services.queries,
-            decision_service=services.decisions,
-            run_service=services.runs,
-            guard=landscape_guard(TokenRegistry(settings.api_tokens)),
-        )
-    )
+    grant_tokens(app, settings.api_tokens)
+    api.provide(app, services)
+    app.include_router(api.router())
     return app
 
 

@@ -2,8 +2,8 @@
 applications, yearly cost, the proposals on them and the decisions pending; per capability
 domain (the top of the capability tree) what its applications cost a year.
 
-Only live applications (plan, active, phase-out) count. A cost of zero means the inventory
-has no cost for the application: it is counted as unknown, never as €0. Each application
+Only live applications (plan, active, phase-out) count. An application whose costs the
+inventory does not know is counted as such, never as €0. Each application
 belongs to one domain, that of its first-listed capability (its main function), so the
 domains' costs add up to the landscape's."""
 
@@ -58,8 +58,7 @@ class Portfolio:
 
 def known_cost(app: ApplicationRecord) -> float | None:
     """The application's yearly cost; ``None`` when the inventory has none for it."""
-    total = app.costs.total
-    return total if total > 0 else None
+    return app.yearly_cost
 
 
 def costs_of(apps: Iterable[ApplicationRecord]) -> Costs:
