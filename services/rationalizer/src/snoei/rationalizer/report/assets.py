@@ -74,6 +74,11 @@ ul.notes li { margin:3px 0; }
 td.uncounted { color:var(--muted); text-decoration:line-through; }
 tfoot td { font-weight:700; border-top:2px solid var(--line); border-bottom:0; }
 h3.table-title { margin-top:22px; }
+#proposals table { table-layout:fixed; }
+#proposals th:nth-child(1) { width:39%; } #proposals th:nth-child(2) { width:12%; }
+#proposals th:nth-child(3), #proposals th:nth-child(4) { width:11%; }
+#proposals th:nth-child(5) { width:9%; } #proposals th:nth-child(6) { width:7%; }
+#proposals th:nth-child(7) { width:11%; overflow-wrap:anywhere; }
 .chip.muted { color:var(--muted); border-style:dashed; }
 dl.method { display:grid; grid-template-columns:210px 1fr; gap:8px 18px; margin:0;
   font-size:14.5px; }
