@@ -71,6 +71,8 @@ def create_app(settings: DependencySettings) -> FastAPI:
         publisher=publisher,
         background=[("graph-notifier", notifier.run)],
         on_stop=[flush_notifications, inventory.aclose],
+        # The topics it consumes and produces: re-created by it after a broker restart.
+        topics=(topics.inventory_events, topics.dependency_graph),
     )
 
     app = FastAPI(title="Snoei dependency", version="1", lifespan=runtime.lifespan)
@@ -81,7 +83,15 @@ def create_app(settings: DependencySettings) -> FastAPI:
 
     app.add_exception_handler(UnknownLandscape, not_found)
     app.add_exception_handler(UnknownApplication, not_found)
-    app.include_router(health_router({"database": runtime.database_ready, "kafka": tracker.ready}))
+    app.include_router(
+        health_router(
+            {
+                "database": runtime.database_ready,
+                "broker": runtime.broker_ready,
+                "kafka": tracker.ready,
+            }
+        )
+    )
     app.include_router(
         api.build_router(
             service=service,

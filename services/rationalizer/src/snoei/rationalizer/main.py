@@ -92,6 +92,8 @@ def create_app(settings: RationalizerSettings) -> FastAPI:
             ),
         ],
         on_stop=on_stop,
+        # The topics it consumes and produces: re-created by it after a broker restart.
+        topics=(topics.dependency_graph, topics.rationalizer_runs, topics.rationalizer_proposals),
     )
 
     app = FastAPI(title="Snoei rationalizer", version="1", lifespan=runtime.lifespan)
@@ -100,6 +102,7 @@ def create_app(settings: RationalizerSettings) -> FastAPI:
         health_router(
             {
                 "database": runtime.database_ready,
+                "broker": runtime.broker_ready,
                 "graph consumer": graph_tracker.ready,
                 "runs consumer": runs_tracker.ready,
             }

@@ -1,0 +1,153 @@
+"""A broker that dies and comes back empty (Tansu keeps nothing): the inventory says so on
+``/ready``, logs a bounded number of lines, re-creates its topics and resumes consuming and
+producing by itself."""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import AsyncIterator, Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+from aiokafka.admin import AIOKafkaAdminClient
+
+from snoei.cli.embedded import EmbeddedKafka, free_port
+from snoei.inventory.config import InventorySettings
+from snoei.inventory.main import create_app
+from snoei.shared.broker_watch import RepeatLimiter
+from snoei.shared.kafka import client_kwargs, ensure_topics
+from snoei.shared.settings import KafkaSettings
+from tests.harness import TEST_TOKEN, Servers, auth, wait_for
+from tests.integration.test_inventory_kafka import produce, read_all, upsert
+
+pytestmark = pytest.mark.integration
+L = "gemeente-o"
+
+
+class Lines(logging.Handler):
+    """Counts the lines the service would write (what passes its loggers' filters)."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.records: list[logging.LogRecord] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.records.append(record)
+
+
+@pytest.fixture
+def broker(tmp_path: Path) -> Iterator[EmbeddedKafka]:
+    """A Tansu of this test alone: it is killed and restarted."""
+    tansu = EmbeddedKafka(free_port(), tmp_path / "tansu.log")
+    tansu.start()
+    try:
+        yield tansu
+    finally:
+        tansu.stop()
+
+
+@pytest.fixture
+async def own_kafka(servers: Servers, broker: EmbeddedKafka) -> KafkaSettings:
+    settings = servers.kafka_settings("o.").model_copy(update={"bootstrap": broker.bootstrap})
+    await ensure_topics(settings, settings.topics.all())
+    return settings
+
+
+@pytest.fixture
+async def inventory(
+    database_url: str, own_kafka: KafkaSettings
+) -> AsyncIterator[httpx.AsyncClient]:
+    settings = InventorySettings(
+        database_url=database_url,
+        kafka=own_kafka,
+        api_tokens={TEST_TOKEN: ["*"]},
+        relay_idle_interval_s=0.05,
+    )
+    app = create_app(settings)
+    async with app.router.lifespan_context(app):
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(
+            transport=transport, base_url="http://inventory", headers=auth()
+        ) as http:
+            await wait_for(lambda: _status(http, 200), message="inventory ready")
+            yield http
+
+
+async def _status(http: httpx.AsyncClient, status: int) -> httpx.Response | None:
+    response = await http.get("/ready")
+    return response if response.status_code == status else None
+
+
+async def _stored(http: httpx.AsyncClient, ids: list[str]) -> bool:
+    listed = (await http.get(f"/v1/landscapes/{L}/applications")).json()
+    return sorted(a["id"] for a in listed) == ids
+
+
+def _limiter() -> RepeatLimiter:
+    found = [f for f in logging.getLogger("aiokafka").filters if isinstance(f, RepeatLimiter)]
+    assert found, "the service limits the Kafka client's repeated lines"
+    return found[-1]
+
+
+async def test_inventory_survives_a_broker_restart_that_lost_every_topic(
+    inventory: httpx.AsyncClient, broker: EmbeddedKafka, own_kafka: KafkaSettings
+) -> None:
+    await produce(
+        own_kafka, [(L.encode(), upsert("before", "00000000-0000-0000-0000-00000000b001", L))]
+    )
+    await wait_for(lambda: _stored(inventory, ["before"]), message="change before the outage")
+
+    lines = Lines()
+    logging.getLogger().addHandler(lines)
+    try:
+        assert broker.process is not None
+        broker.process.kill()
+        broker.process.wait()
+
+        down = await wait_for(lambda: _status(inventory, 503), message="/ready to say 503")
+        checks = down.json()["checks"]
+        assert "unreachable" in checks["broker"]
+        assert broker.bootstrap in checks["broker"]
+
+        # The outage lasts until the client has retried (and been kept quiet) many times.
+        limiter = _limiter()
+        await wait_for(
+            lambda: limiter.suppressed_total >= 200,
+            timeout=60,
+            message="the Kafka client to retry 200 times",
+        )
+
+        restarted = time.monotonic()
+        broker.start()
+        await wait_for(lambda: _status(inventory, 200), timeout=60, message="/ready back to 200")
+        recovery_s = time.monotonic() - restarted
+
+        admin = AIOKafkaAdminClient(**client_kwargs(own_kafka))
+        await admin.start()
+        try:
+            present = set(await admin.list_topics())
+        finally:
+            await admin.close()
+        topics = own_kafka.topics
+        owned = {topics.inventory_changes, topics.inventory_changes_dlq, topics.inventory_events}
+        assert owned <= present, "the inventory re-created the topics it consumes and produces"
+
+        await produce(
+            own_kafka, [(L.encode(), upsert("after", "00000000-0000-0000-0000-00000000a001", L))]
+        )
+        await wait_for(
+            lambda: _stored(inventory, ["after", "before"]),
+            timeout=60,
+            message="a change published after the restart is applied",
+        )
+        # ... and its event reaches the re-created inventory.events (the relay produces again).
+        events = await read_all(own_kafka, topics.inventory_events, 1)
+        assert any(b'"after"' in (r.value or b"") for r in events)
+    finally:
+        logging.getLogger().removeHandler(lines)
+
+    outage_lines = len(lines.records)
+    print(f"outage: {outage_lines} log lines, ready {recovery_s:.1f} s after the restart")
+    assert outage_lines < 50, [r.getMessage()[:120] for r in lines.records]
