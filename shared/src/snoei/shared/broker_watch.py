@@ -8,7 +8,7 @@ import asyncio
 import contextlib
 import logging
 import time
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 
 from aiokafka.admin import AIOKafkaAdminClient, NewTopic
@@ -42,11 +42,20 @@ class Backoff:
 
 class RepeatLimiter(logging.Filter):
     """Lets one line per distinct condition (logger, level, message template, exception type)
-    through per ``interval_s``; the next line that passes says how many were suppressed."""
+    through per ``interval_s``; the next line that passes says how many were suppressed.
+    With ``only_failures`` it limits only lines carrying an exception (retry loops)."""
 
-    def __init__(self, interval_s: float = 30.0) -> None:
+    def __init__(
+        self,
+        interval_s: float = 30.0,
+        *,
+        only_failures: bool = False,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
         super().__init__()
         self.interval_s = interval_s
+        self.only_failures = only_failures
+        self._clock = clock
         self._last: dict[tuple[str, int, str, str], float] = {}
         self._suppressed: dict[tuple[str, int, str, str], int] = {}
         self.suppressed_total = 0
@@ -57,8 +66,10 @@ class RepeatLimiter(logging.Filter):
         return record.name, record.levelno, str(record.msg), exc
 
     def filter(self, record: logging.LogRecord) -> bool:
+        if self.only_failures and not record.exc_info:
+            return True
         key = self._condition(record)
-        now = time.monotonic()
+        now = self._clock()
         last = self._last.get(key)
         if last is not None and now - last < self.interval_s:
             self._suppressed[key] = self._suppressed.get(key, 0) + 1
@@ -77,27 +88,27 @@ class RepeatLimiter(logging.Filter):
 
 
 @contextlib.contextmanager
-def repeats_limited(
-    interval_s: float = 30.0, prefixes: Iterable[str] = KAFKA_LOGGERS
-) -> Iterator[RepeatLimiter]:
-    """Attach a ``RepeatLimiter`` to the Kafka client's loggers (and their children known so
-    far) for the lifetime of a service; a logger's filters do not apply to its children."""
+def repeats_limited(interval_s: float = 30.0) -> Iterator[RepeatLimiter]:
+    """For the lifetime of a service: every line of the Kafka client's loggers, and the
+    failures Snoei's own retry loops log (a publisher retrying against a missing topic), at
+    most once per condition per ``interval_s``. A logger's filters do not apply to its
+    children's lines, so each logger known so far gets them."""
     limiter = RepeatLimiter(interval_s)
-    prefixes = tuple(prefixes)
-    names = {*prefixes}
-    names.update(
-        name
-        for name in logging.root.manager.loggerDict
-        if any(name.startswith(f"{p}.") for p in prefixes)
-    )
-    loggers = [logging.getLogger(name) for name in sorted(names)]
-    for logger in loggers:
-        logger.addFilter(limiter)
+    failures = RepeatLimiter(interval_s, only_failures=True)
+    known = sorted(logging.root.manager.loggerDict)
+    attached: list[tuple[logging.Logger, RepeatLimiter]] = []
+    for name in {*KAFKA_LOGGERS, *known}:
+        if any(name == p or name.startswith(f"{p}.") for p in KAFKA_LOGGERS):
+            attached.append((logging.getLogger(name), limiter))
+        elif name.startswith("snoei."):
+            attached.append((logging.getLogger(name), failures))
+    for logger, chosen in attached:
+        logger.addFilter(chosen)
     try:
         yield limiter
     finally:
-        for logger in loggers:
-            logger.removeFilter(limiter)
+        for logger, chosen in attached:
+            logger.removeFilter(chosen)
 
 
 class BrokerWatch:
