@@ -1,6 +1,6 @@
-"""A broker that dies and comes back empty (Tansu keeps nothing): the inventory says so on
-``/ready``, logs a bounded number of lines, re-creates its topics and resumes consuming and
-producing by itself."""
+"""A broker that dies and comes back empty (Tansu keeps nothing): the services say so on
+``/ready``, log a bounded number of lines, re-create their topics and resume consuming and
+producing by themselves."""
 
 from __future__ import annotations
 
@@ -19,7 +19,9 @@ from snoei.inventory.main import create_app
 from snoei.shared.broker_watch import RepeatLimiter
 from snoei.shared.kafka import client_kwargs, ensure_topics
 from snoei.shared.settings import KafkaSettings
-from tests.harness import TEST_TOKEN, Servers, auth, wait_for
+from tests.harness import TEST_TOKEN, Servers, auth, running_services, wait_for
+from tests.integration.test_dependency_process import graph_at, publish, relabel
+from tests.integration.test_dependency_streams import stream
 from tests.integration.test_inventory_kafka import produce, read_all, upsert
 
 pytestmark = pytest.mark.integration
@@ -159,3 +161,47 @@ async def test_inventory_survives_a_broker_restart_that_lost_every_topic(
     outage_lines = len(lines.records)
     print(f"outage: {outage_lines} log lines, ready {recovery_s:.1f} s after the restart")
     assert outage_lines < 50, [r.getMessage()[:120] for r in lines.records]
+
+
+async def test_the_dependency_process_reports_the_outage_and_resumes_after_the_restart(
+    database_url: str, own_kafka: KafkaSettings, broker: EmbeddedKafka, tmp_path: Path
+) -> None:
+    events = relabel(stream(120), "gemeente-outage")
+    with running_services(
+        ["dependency"], database_url=database_url, kafka=own_kafka, log_dir=tmp_path
+    ) as procs:
+        proc = procs["dependency"]
+        await proc.wait_ready()
+        await publish(own_kafka, events[:60])
+        await graph_at(proc, "gemeente-outage", 60)
+
+        assert broker.process is not None
+        broker.process.kill()
+        broker.process.wait()
+        lines_before = len(proc.log_file.read_text().splitlines())
+
+        async with httpx.AsyncClient(base_url=proc.url, timeout=5) as http:
+            down_since: list[float] = []
+
+            async def down_for(seconds: float) -> bool:
+                # 503 on every poll for ``seconds`` in a row: a 200 meanwhile starts over.
+                response = await http.get("/ready")
+                if response.status_code != 503:
+                    down_since.clear()
+                    return False
+                assert own_kafka.bootstrap in response.json()["checks"]["broker"]
+                down_since[:] = down_since or [time.monotonic()]
+                return time.monotonic() - down_since[0] >= seconds
+
+            await wait_for(lambda: down_for(10), timeout=40, message="/ready 503 for 10 s")
+            broker.start()
+            restarted = time.monotonic()
+            await wait_for(lambda: _status(http, 200), timeout=60, message="dependency ready again")
+            recovery_s = time.monotonic() - restarted
+
+        await publish(own_kafka, events[60:])
+        await graph_at(proc, "gemeente-outage", len(events), timeout=60)
+        outage = proc.log_file.read_text().splitlines()[lines_before:]
+
+    print(f"dependency: {len(outage)} log lines over the outage, ready {recovery_s:.1f} s after")
+    assert len(outage) < 50, "\n".join(line[:160] for line in outage)

@@ -29,7 +29,7 @@ class Backoff:
     """Capped exponential pause: ``base_s``, twice that, … up to ``max_s``."""
 
     base_s: float = 0.5
-    max_s: float = 10.0
+    max_s: float = 5.0
     failures: int = 0
 
     def next_delay(self) -> float:
@@ -179,6 +179,8 @@ class BrokerWatch:
             ]
             if failed:
                 return f"topics missing on {where}: {', '.join(failed)} could not be re-created"
+            # The broker is back: look again soon, not after the outage's long backoff.
+            self._backoff.reset()
             return f"topics missing on {where}: {', '.join(missing)}; re-created"
         finally:
             with contextlib.suppress(Exception):
