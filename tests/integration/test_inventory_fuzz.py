@@ -37,7 +37,9 @@ CHANGE_ID = "change-id-of-this-message"
 any_text = st.one_of(
     st.text(max_size=40),
     st.text(st.characters(codec="utf-8", categories=["Cc", "Cf", "So", "Mn", "Lo"]), max_size=40),
-    st.sampled_from(["\u202eevil", "\ufeff", "nul\x00here", "😀" * 50, "ß" * 200, "0"]),
+    st.sampled_from(
+        ["\u202eevil", "\ufeff", "nul\x00here", "😀" * 50, "ß" * 200, "0", "y" * 50_000]
+    ),
 )
 item_id = st.one_of(
     st.from_regex(r"app-[a-z0-9]{1,6}", fullmatch=True),
