@@ -16,7 +16,7 @@ from aiokafka.admin import AIOKafkaAdminClient
 from snoei.cli.embedded import EmbeddedKafka, free_port
 from snoei.inventory.config import InventorySettings
 from snoei.inventory.main import create_app
-from snoei.shared.broker_watch import RepeatLimiter
+from snoei.shared.broker_watch import BrokerWatch, RepeatLimiter
 from snoei.shared.kafka import client_kwargs, ensure_topics
 from snoei.shared.settings import KafkaSettings
 from tests.harness import TEST_TOKEN, Servers, auth, running_services, wait_for
@@ -205,3 +205,37 @@ async def test_the_dependency_process_reports_the_outage_and_resumes_after_the_r
 
     print(f"dependency: {len(outage)} log lines over the outage, ready {recovery_s:.1f} s after")
     assert len(outage) < 50, "\n".join(line[:160] for line in outage)
+
+
+async def test_the_watch_names_a_missing_topic_and_re_creates_it(
+    own_kafka: KafkaSettings, broker: EmbeddedKafka
+) -> None:
+    topics = own_kafka.topics
+    owned = (topics.inventory_events, topics.dependency_graph)
+    watch = BrokerWatch(own_kafka, owned)
+    assert await watch.check() is None
+
+    admin = AIOKafkaAdminClient(**client_kwargs(own_kafka))
+    await admin.start()
+    try:
+        await admin.delete_topics([topics.dependency_graph])
+        await wait_for(lambda: _absent(admin, topics.dependency_graph), message="topic deleted")
+        problem = await watch.check()
+        assert problem == (
+            f"topics missing on {own_kafka.bootstrap}: {topics.dependency_graph}; re-created"
+        )
+        assert topics.dependency_graph in await admin.list_topics()
+        assert await watch.check() is None
+    finally:
+        await admin.close()
+
+    assert broker.process is not None
+    broker.process.kill()
+    broker.process.wait()
+    assert await watch.check() == (
+        f"Kafka broker at {own_kafka.bootstrap} unreachable (KafkaConnectionError)"
+    )
+
+
+async def _absent(admin: AIOKafkaAdminClient, topic: str) -> bool:
+    return topic not in await admin.list_topics()
