@@ -8,11 +8,13 @@ import asyncio
 import contextlib
 import logging
 import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from aiokafka.admin import AIOKafkaAdminClient, NewTopic
 from aiokafka.errors import KafkaError
+from aiokafka.structs import TopicPartition
 
 from snoei.shared.kafka import TOPIC_ALREADY_EXISTS, client_kwargs
 from snoei.shared.settings import KafkaSettings
@@ -129,8 +131,10 @@ class BrokerWatch:
         backoff: Backoff | None = None,
         timeout_s: float = 5.0,
         log_every_s: float = 30.0,
+        consumers: Callable[[], Iterable[Any]] = tuple,
     ) -> None:
         self._settings = settings
+        self._consumers = consumers
         self._topics = tuple(topics)
         self._interval_s = interval_s
         self._backoff = backoff or Backoff()
@@ -160,6 +164,7 @@ class BrokerWatch:
                 return f"Kafka broker at {where} unreachable ({type(exc).__name__})"
             missing = [t for t in self._topics if t not in existing]
             if not missing:
+                await self.rewind_past_the_end()
                 return None
             new = [
                 NewTopic(t, self._settings.partitions, self._settings.replication_factor)
@@ -185,6 +190,45 @@ class BrokerWatch:
         finally:
             with contextlib.suppress(Exception):
                 await admin.close()
+
+    async def rewind_past_the_end(self) -> list[TopicPartition]:
+        """Read from the start every assigned partition whose consumer stands past its end.
+
+        That happens when a topic was re-created (a restarted Tansu; a deleted topic): the
+        consumer keeps its old position, or the group gets an old offset committed again by
+        a batch that was in flight, and Tansu answers a fetch past the end with nothing
+        rather than "out of range" — the new topic's first messages would be skipped for
+        good. Going back only ever re-reads (consumers are idempotent), never skips."""
+        rewound: list[TopicPartition] = []
+        for consumer in self._consumers():
+            assigned = list(consumer.assignment())
+            if not assigned:
+                continue
+            try:
+                ends = await asyncio.wait_for(consumer.end_offsets(assigned), self._timeout_s)
+            except (KafkaError, TimeoutError):
+                continue  # looked at again on the next check
+            behind = []
+            for tp in assigned:
+                try:
+                    position = await asyncio.wait_for(consumer.position(tp), 1.0)
+                except (KafkaError, TimeoutError):
+                    continue  # unassigned meanwhile, or no position yet: nothing to rewind
+                if tp in ends and position > ends[tp]:
+                    behind.append((tp, position, ends[tp]))
+            if behind:
+                await consumer.seek_to_beginning(*(tp for tp, _, _ in behind))
+                rewound.extend(tp for tp, _, _ in behind)
+                log.warning(
+                    "consumer stood past the end of a re-created topic; reading it from the start",
+                    extra={
+                        "partitions": [
+                            f"{tp.topic}[{tp.partition}] at {pos}, end {end}"
+                            for tp, pos, end in behind
+                        ]
+                    },
+                )
+        return rewound
 
     def _report(self, problem: str | None) -> None:
         """One line when a condition starts, at most one per ``log_every_s`` while it lasts,

@@ -46,7 +46,12 @@ class ServiceRuntime:
 
     def __post_init__(self) -> None:
         self.topics = tuple(self.topics) or self.settings.kafka.topics.all()
-        self.watch = BrokerWatch(self.settings.kafka, self.topics)
+        self.watch = BrokerWatch(self.settings.kafka, self.topics, consumers=self._consumers)
+
+    def _consumers(self) -> list[Any]:
+        """The aiokafka consumers of the service's subscribers that are running."""
+        running = (getattr(s, "consumer", None) for s in self.broker.subscribers)
+        return [c for c in running if c is not None]
 
     async def broker_ready(self) -> str | None:
         return await self.watch.ready()
