@@ -7,7 +7,7 @@ import functools
 import logging
 import ssl
 from collections.abc import Awaitable, Callable, Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
 from aiokafka import AIOKafkaProducer, ConsumerRebalanceListener
@@ -20,6 +20,7 @@ from snoei.shared.heap import PROCESS_HEAP
 from snoei.shared.settings import KafkaSettings
 
 TOPIC_ALREADY_EXISTS = 36
+_log = logging.getLogger(__name__)
 
 
 def ssl_context(settings: KafkaSettings) -> ssl.SSLContext | None:
@@ -202,3 +203,35 @@ def batch_subscriber(
         return handler
 
     return register
+
+
+def key_problem(key: bytes | None, landscape_id: str) -> str | None:
+    """Why a record's key is not the landscape id of the message it carries, or None. Snoei
+    keys every message by its landscape: that keeps one landscape ordered on one partition."""
+    if not key:
+        return f"message has no key; expected the landscape id {landscape_id!r}"
+    if key != landscape_id.encode():
+        shown = key.decode(errors="backslashreplace")
+        return f"message key {shown!r} differs from landscape_id {landscape_id!r}"
+    return None
+
+
+@dataclass
+class Rejections:
+    """Messages a consumer refused (malformed, or keyed other than by their landscape): each
+    is logged with its reason, its place and the running count per topic."""
+
+    counts: dict[str, int] = field(default_factory=dict)
+
+    def reject(self, record: Any, reason: str) -> None:
+        total = self.counts[record.topic] = self.counts.get(record.topic, 0) + 1
+        _log.warning(
+            "rejected message",
+            extra={
+                "topic": record.topic,
+                "partition": record.partition,
+                "offset": record.offset,
+                "reason": reason,
+                "rejected_total": total,
+            },
+        )

@@ -71,20 +71,40 @@ def create_app(settings: DependencySettings) -> FastAPI:
         publisher=publisher,
         background=[("graph-notifier", notifier.run)],
         on_stop=[flush_notifications, inventory.aclose],
+        # The topics it consumes and produces: re-created by it after a broker restart.
+        topics=(topics.inventory_events, topics.dependency_graph),
     )
 
+    return _http(settings, runtime, service, tracker)
+
+
+def _http(
+    settings: DependencySettings,
+    runtime: ServiceRuntime,
+    service: DependencyService,
+    tracker: AssignmentTracker,
+) -> FastAPI:
     app = FastAPI(title="Snoei dependency", version="1", lifespan=runtime.lifespan)
     install_problem_handlers(app)
     app.include_router(asyncapi_router("dependency", settings.kafka))
 
-    async def not_found(request: Request, exc: Exception) -> JSONResponse:
-        return problem_response(404, "Not found", str(exc), instance=str(request.url.path))
-
-    app.add_exception_handler(UnknownLandscape, not_found)
-    app.add_exception_handler(UnknownApplication, not_found)
-    app.include_router(health_router({"database": runtime.database_ready, "kafka": tracker.ready}))
+    app.add_exception_handler(UnknownLandscape, _not_found)
+    app.add_exception_handler(UnknownApplication, _not_found)
+    app.include_router(
+        health_router(
+            {
+                "database": runtime.database_ready,
+                "broker": runtime.broker_ready,
+                "kafka": tracker.ready,
+            }
+        )
+    )
     grant_tokens(app, settings.api_tokens)
     api.provide(app, service, settings)
     api.publish_limits(app, settings)
     app.include_router(api.router())
     return app
+
+
+async def _not_found(request: Request, exc: Exception) -> JSONResponse:
+    return problem_response(404, "Not found", str(exc), instance=str(request.url.path))

@@ -50,6 +50,8 @@ def create_app(settings: InventorySettings) -> FastAPI:
         broker=broker,
         publisher=publisher,
         background=[("outbox-relay", relay.run)] if settings.relay_enabled else [],
+        # The topics it consumes and produces: re-created by it after a broker restart.
+        topics=(topics.inventory_changes, topics.inventory_changes_dlq, topics.inventory_events),
     )
 
     app = FastAPI(title="Snoei inventory", version="1", lifespan=runtime.lifespan)
@@ -58,6 +60,14 @@ def create_app(settings: InventorySettings) -> FastAPI:
     app.add_middleware(UploadLimit, max_bytes=settings.max_upload_bytes)
     grant_tokens(app, settings.api_tokens)
     api.provide(app, service, max_upload_bytes=settings.max_upload_bytes)
-    app.include_router(health_router({"database": runtime.database_ready, "kafka": tracker.ready}))
+    app.include_router(
+        health_router(
+            {
+                "database": runtime.database_ready,
+                "broker": runtime.broker_ready,
+                "kafka": tracker.ready,
+            }
+        )
+    )
     app.include_router(api.router())
     return app

@@ -63,6 +63,8 @@ def create_app(settings: RationalizerSettings) -> FastAPI:
         publisher=publisher,
         background=_background(settings, services, debouncer, graph_tracker),
         on_stop=[debouncer.close] + ([dependency.aclose] if dependency is not None else []),
+        # The topics it consumes and produces: re-created by it after a broker restart.
+        topics=_own_topics(settings),
     )
     return _http(settings, runtime, services, graph_tracker, runs_tracker)
 
@@ -81,6 +83,7 @@ def _http(
         health_router(
             {
                 "database": runtime.database_ready,
+                "broker": runtime.broker_ready,
                 "graph consumer": graph_tracker.ready,
                 "runs consumer": runs_tracker.ready,
             }
@@ -135,3 +138,8 @@ def _background(
     if settings.schedule:
         loops.append(("schedule", partial(run_schedule, services.runs, settings.schedule)))
     return loops
+
+
+def _own_topics(settings: RationalizerSettings) -> tuple[str, ...]:
+    topics = settings.kafka.topics
+    return (topics.dependency_graph, topics.rationalizer_runs, topics.rationalizer_proposals)
