@@ -19,7 +19,6 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Annotated
 
-import httpx
 import psutil
 import typer
 from rich.console import Console
@@ -32,8 +31,6 @@ from snoei.cli.embedded import (
     EmbeddedServerError,
     require_free_port,
 )
-from snoei.shared.kafka import ensure_topics
-from snoei.shared.settings import KafkaSettings
 
 SERVICES = ("inventory", "dependency", "rationalizer")
 DATABASE = "snoei"
@@ -114,6 +111,8 @@ def _start_service(state: StackState, service: str, logs: Path, session_timeout_
 
 
 def _wait_ready(state: StackState, service: str, timeout: float) -> None:
+    import httpx  # imported when used: `snoei --help` must not pay for it
+
     deadline = time.monotonic() + timeout
     url = f"{state.url(service)}/ready"
     pid = state.pids[service]
@@ -177,6 +176,10 @@ def stack_up(
     session_timeout_ms: int = 3000,
     timeout: float = 60,
 ) -> StackState:
+    # Kafka and settings are imported when a stack starts, not when the CLI starts.
+    from snoei.shared.kafka import ensure_topics
+    from snoei.shared.settings import KafkaSettings
+
     root = stack_dir()
     existing = StackState.load(root)
     if existing is not None and any(running(existing).values()):
