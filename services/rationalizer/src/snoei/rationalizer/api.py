@@ -9,7 +9,7 @@ from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, Query, status
 from fastapi.responses import HTMLResponse
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, model_validator
 
 from snoei.rationalizer.adapters.repository import DecisionRow, RunRow, StoredRun
 from snoei.rationalizer.domain.engine import Verdict
@@ -82,8 +82,17 @@ class ProposalExplained(BaseModel):
 class DecisionRequest(BaseModel):
     proposal_id: str = Field(min_length=1, description="Id of a proposal of the latest run.")
     verdict: Verdict
-    reason: str = Field(min_length=1, max_length=2000, description="Why; shown to others.")
+    reason: str = Field(
+        default="", max_length=2000,
+        description="Why; shown to others. Required to reject, optional to accept.",
+    )
     decided_by: str | None = Field(default=None, max_length=200)
+
+    @model_validator(mode="after")
+    def _a_rejection_says_why(self) -> "DecisionRequest":
+        if self.verdict == Verdict.REJECT and not self.reason.strip():
+            raise ValueError("a rejection needs a reason")
+        return self
 
 
 class WhatIfRequest(BaseModel):
