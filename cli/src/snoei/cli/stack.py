@@ -6,7 +6,6 @@ each its own process group, with data and logs under one ignored directory.
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import json
 import os
@@ -17,12 +16,9 @@ import sys
 import time
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
-import psutil
 import typer
-from rich.console import Console
-from rich.table import Table
 
 from snoei.cli.embedded import (
     EMBEDDED_FETCH_MAX_WAIT_MS,
@@ -34,8 +30,18 @@ from snoei.cli.embedded import (
 
 SERVICES = ("inventory", "dependency", "rationalizer")
 DATABASE = "snoei"
-console = Console(stderr=True)
 app = typer.Typer(help="Start and stop the embedded local stack.", no_args_is_help=True)
+
+
+if TYPE_CHECKING:
+    from rich.console import Console
+
+
+def _stderr() -> Console:
+    # psutil, rich and asyncio are imported where used: `snoei --help` must stay fast.
+    from rich.console import Console
+
+    return Console(stderr=True)
 
 
 def stack_dir() -> Path:
@@ -111,7 +117,8 @@ def _start_service(state: StackState, service: str, logs: Path, session_timeout_
 
 
 def _wait_ready(state: StackState, service: str, timeout: float) -> None:
-    import httpx  # imported when used: `snoei --help` must not pay for it
+    import httpx
+    import psutil
 
     deadline = time.monotonic() + timeout
     url = f"{state.url(service)}/ready"
@@ -136,6 +143,8 @@ def _wait_ready(state: StackState, service: str, timeout: float) -> None:
 
 def _stop_pid(pid: int, timeout: float = 20, sig: int = signal.SIGTERM) -> None:
     """Stop a process group led by ``pid``; kill what is left after ``timeout``."""
+    import psutil
+
     try:
         leader = psutil.Process(pid)
     except psutil.NoSuchProcess:
@@ -153,6 +162,8 @@ def _stop_pid(pid: int, timeout: float = 20, sig: int = signal.SIGTERM) -> None:
 
 
 def running(state: StackState) -> dict[str, bool]:
+    import psutil
+
     return {name: psutil.pid_exists(pid) for name, pid in state.pids.items()}
 
 
@@ -176,7 +187,8 @@ def stack_up(
     session_timeout_ms: int = 3000,
     timeout: float = 60,
 ) -> StackState:
-    # Kafka and settings are imported when a stack starts, not when the CLI starts.
+    import asyncio
+
     from snoei.shared.kafka import ensure_topics
     from snoei.shared.settings import KafkaSettings
 
@@ -196,7 +208,7 @@ def stack_up(
         require_free_port(port, f"the {service} service", f"--{service}-port")
     state = StackState(str(root), pg_port, broker_port, ports, secrets.token_urlsafe(24))
     try:
-        with console.status("starting PostgreSQL") as status:
+        with _stderr().status("starting PostgreSQL") as status:
             pg = EmbeddedPostgres(root / "pg", pg_port, logs / "postgres.log")
             pg.start(detach=True)
             assert pg.process is not None
@@ -259,8 +271,11 @@ def up(
             rationalizer_port=rationalizer_port,
         )
     except EmbeddedServerError as exc:
-        console.print(f"[red]snoei stack up:[/red] {exc}")
+        _stderr().print(f"[red]snoei stack up:[/red] {exc}")
         raise typer.Exit(1) from None
+    from rich.console import Console
+    from rich.table import Table
+
     table = Table(title="Snoei stack is up")
     table.add_column("component")
     table.add_column("address")
@@ -278,9 +293,9 @@ def down() -> None:
     """Stop every process of the stack; leaves no process behind."""
     stopped = stack_down()
     if not stopped:
-        console.print("no stack is running")
+        _stderr().print("no stack is running")
         return
-    console.print(f"stopped: {', '.join(stopped)}")
+    _stderr().print(f"stopped: {', '.join(stopped)}")
 
 
 @app.command("status")
@@ -288,8 +303,11 @@ def status() -> None:
     """Show which processes of the stack are running."""
     state = StackState.load()
     if state is None:
-        console.print("no stack is running")
+        _stderr().print("no stack is running")
         raise typer.Exit(1)
+    from rich.console import Console
+    from rich.table import Table
+
     table = Table()
     table.add_column("component")
     table.add_column("pid", justify="right")

@@ -1,0 +1,128 @@
+"""``snoei runs / diff``: the rationalisation runs of a landscape and what changed between
+two of them."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+import typer
+
+from snoei.cli import money, render
+from snoei.cli.api import ApiError
+from snoei.cli.connection import InventoryUrlOpt, RationalizerUrlOpt, TokenOpt
+from snoei.cli.rationalize import LandscapeOpt
+from snoei.cli.session import Session, guarded
+
+app = typer.Typer(no_args_is_help=True, pretty_exceptions_enable=False)
+
+RUN_CSV = ("run_id", "finished_at", "trigger", "graph_version", "proposal_count",
+           "total_yearly_saving", "duration_ms", "empty_reason", "stale_inputs")
+DIFF_CSV = ("change", "id", "name", "fields", "summary")
+
+
+@app.command("runs")
+def runs(
+    landscape: LandscapeOpt,
+    limit: Annotated[int, typer.Option(help="How many, newest first.")] = 20,
+    as_json: render.JsonOpt = False,
+    as_csv: render.CsvOpt = False,
+    rationalizer_url: RationalizerUrlOpt = None,
+    token: TokenOpt = None,
+) -> None:
+    """Run history of a landscape."""
+    session = Session.open(landscape, token=token, rationalizer_url=rationalizer_url)
+    rows = guarded(lambda: session.rationalizer("GET", "/runs", params={"limit": limit}))
+    if render.emit(rows, as_json=as_json, as_csv=as_csv, header=RUN_CSV,
+                   rows=lambda: [[_cell(r.get(k)) for k in RUN_CSV] for r in rows]):
+        return
+    from rich.table import Table
+
+    table = Table(title=f"runs of {landscape}", title_justify="left")
+    table.add_column("run", no_wrap=True)
+    for column in ("finished", "trigger", "graph v", "proposals", "saving/yr", "ms", "note"):
+        table.add_column(column, overflow="fold")
+    for r in rows:
+        table.add_row(
+            r["run_id"], r["finished_at"][:19], r["trigger"], str(r["graph_version"]),
+            str(r["proposal_count"]), money.euros(r["total_yearly_saving"]),
+            f"{r['duration_ms']:.0f}",
+            r["empty_reason"] or ("stale inputs" if r["stale_inputs"] else ""),
+        )
+    render.console().print(table)
+
+
+def _cell(value: Any) -> str:
+    return "" if value is None else str(value)
+
+
+@app.command("diff")
+def diff(
+    landscape: LandscapeOpt,
+    run_id: Annotated[
+        str | None, typer.Argument(help="Run to compare; default the latest.")
+    ] = None,
+    against: Annotated[
+        str | None, typer.Option(help="Earlier run; default the one before.")
+    ] = None,
+    as_json: render.JsonOpt = False,
+    as_csv: render.CsvOpt = False,
+    rationalizer_url: RationalizerUrlOpt = None,
+    inventory_url: InventoryUrlOpt = None,
+    token: TokenOpt = None,
+) -> None:
+    """What changed between two runs."""
+    session = Session.open(landscape, token=token, rationalizer_url=rationalizer_url,
+                           inventory_url=inventory_url)
+
+    def compare() -> Any:
+        target = run_id
+        if target is None:
+            latest = session.rationalizer("GET", "/runs", params={"limit": 1})
+            if not latest:
+                raise ApiError(f"landscape {landscape!r} has no runs yet")
+            target = latest[0]["run_id"]
+        params = {"against": against} if against else None
+        return session.rationalizer("GET", f"/runs/{target}/diff", params=params)
+
+    body = guarded(compare)
+    if as_json:
+        render.print_json(body)
+        return
+    rows = _diff_rows(body, session.names())
+    if render.emit(body, as_json=False, as_csv=as_csv, header=DIFF_CSV, rows=lambda: rows):
+        return
+    _print_diff(body, rows)
+
+
+def _diff_rows(body: dict[str, Any], names: dict[str, str]) -> list[list[str]]:
+    rows = [["added", p["id"], render.application(p, names), "", p["summary"]]
+            for p in body["added"]]
+    rows += [["removed", p["id"], render.application(p, names), "", p["summary"]]
+             for p in body["removed"]]
+    for c in body["changed"]:
+        detail = ", ".join(
+            f"{f}: {c['before'].get(f)} → {c['after'].get(f)}" for f in c["fields"]
+        )
+        rows.append(["changed", c["id"], render.application(c["after"], names),
+                     ";".join(c["fields"]), detail])
+    return rows
+
+
+def _print_diff(body: dict[str, Any], rows: list[list[str]]) -> None:
+    from rich.table import Table
+
+    out = render.console()
+    out.print(
+        f"from {body['from_run'] or '(nothing)'} to {body['to_run']}: "
+        f"{money.saving_change(body['saving_change'])} a year",
+        soft_wrap=True,
+    )
+    colours = {"added": "green", "removed": "red", "changed": "yellow"}
+    table = Table(title_justify="left")
+    table.add_column("change")
+    table.add_column("proposal", no_wrap=True)
+    table.add_column("application", overflow="fold")
+    table.add_column("detail", overflow="fold")
+    for change, proposal_id, name, _, detail in rows:
+        table.add_row(f"[{colours[change]}]{change}[/]", proposal_id, name, detail)
+    out.print(table)

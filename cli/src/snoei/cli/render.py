@@ -1,0 +1,267 @@
+"""Proposals and waves as tables an architect can copy ids from (never cut, names beside
+them), and as JSON or CSV for scripts. rich is imported here, when something is printed."""
+
+from __future__ import annotations
+
+import csv
+import json
+import sys
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Annotated, Any
+
+import typer
+
+from snoei.cli import money
+
+if TYPE_CHECKING:
+    from rich.console import Console
+
+JsonOpt = Annotated[bool, typer.Option("--json", help="Print the API's answer as JSON.")]
+CsvOpt = Annotated[bool, typer.Option("--csv", help="Print the rows as CSV.")]
+WideOpt = Annotated[
+    bool, typer.Option("--wide", help="Every column, even wider than the terminal.")
+]
+WIDE = 1_000  # --wide: as wide as the table needs; the terminal wraps what it must
+NAME_MIN = 14  # narrower than this, names go under the ids instead of in a column beside
+Row = Sequence[str]
+
+
+def console(*, wide: bool = False, stderr: bool = False) -> Console:
+    """A console for output: the terminal's width (``COLUMNS``, else 80 when not a terminal),
+    or as wide as the output needs with ``wide``."""
+    from rich.console import Console
+
+    return Console(width=WIDE if wide else None, stderr=stderr)
+
+
+def print_json(body: Any) -> None:
+    """The API's answer, unchanged, for scripts (``jq``)."""
+    sys.stdout.write(json.dumps(body, indent=2, ensure_ascii=False) + "\n")
+
+
+def print_csv(header: Row, rows: Iterable[Row]) -> None:
+    writer = csv.writer(sys.stdout, lineterminator="\n")
+    writer.writerow(header)
+    writer.writerows(rows)
+
+
+def emit(
+    body: Any, *, as_json: bool, as_csv: bool, header: Row, rows: Callable[[], Iterable[Row]]
+) -> bool:
+    """Prints ``body`` as JSON or ``rows()`` as CSV when asked; False when a table is wanted."""
+    if as_json and as_csv:
+        raise typer.BadParameter("choose one of --json and --csv")
+    if as_json:
+        print_json(body)
+    elif as_csv:
+        print_csv(header, rows())
+    return as_json or as_csv
+
+
+def application(proposal: Mapping[str, Any], names: Mapping[str, str]) -> str:
+    """The application(s) a proposal is about by name; a consolidation names its survivor."""
+    label = ", ".join(names.get(t) or t for t in proposal["targets"])
+    survivor = proposal.get("survivor")
+    if proposal["action"] == "consolidate" and survivor:
+        label += f" → {names.get(survivor) or survivor}"
+    return label
+
+
+PROPOSAL_CSV = (
+    "id", "action", "status", "targets", "target_names", "survivor", "survivor_name",
+    "yearly_saving", "migration_cost", "payback_months", "risk", "confidence", "blocked_reason",
+)
+
+
+def proposal_csv_rows(
+    proposals: Iterable[Mapping[str, Any]], names: Mapping[str, str]
+) -> list[Row]:
+    def cell(value: Any) -> str:
+        return "" if value is None else str(value)
+
+    return [
+        [
+            p["id"], p["action"], p["status"], ";".join(p["targets"]),
+            ";".join(names.get(t, "") for t in p["targets"]), cell(p.get("survivor")),
+            names.get(p.get("survivor") or "", ""), cell(p.get("yearly_saving")),
+            cell(p.get("migration_cost")), cell(p.get("payback_months")), cell(p.get("risk")),
+            cell(p.get("confidence")), cell(p.get("blocked_reason")),
+        ]
+        for p in proposals
+    ]
+
+
+@dataclass(slots=True)
+class Column:
+    header: str
+    cells: list[str]
+    justify: str = "left"
+    floor: int | None = None  # narrowest it may get; default its longest word
+    width: int = 0  # chosen by ``_fit``
+
+    @property
+    def natural(self) -> int:
+        return max(len(text) for text in (self.header, *self.cells))
+
+    @property
+    def need(self) -> int:
+        """Narrowest it reads well: ``floor``, else its longest word (cells wrap between
+        words)."""
+        if self.floor is not None:
+            return min(self.floor, self.natural)
+        words = [w for text in (self.header, *self.cells) for w in text.split()]
+        return max(map(len, words), default=1)
+
+
+def _proposal_columns(proposals: Sequence[Mapping[str, Any]]) -> tuple[list[Column], list[Column]]:
+    """The figures every table shows, and the optional ones in the order they are added
+    while the width allows."""
+    def get(key: str) -> list[Any]:
+        return [p.get(key) for p in proposals]
+
+    saving = Column("saving/yr", [money.yearly_saving(v) for v in get("yearly_saving")], "right")
+    status = Column("status", [str(v) for v in get("status")])
+    paybacks = [
+        money.payback(p.get("payback_months"), saving=p.get("yearly_saving"),
+                      cost=p.get("migration_cost"))
+        for p in proposals
+    ]
+    optional = [
+        Column("payback", paybacks, "right"),
+        Column("one-off", [money.euros(v) for v in get("migration_cost")], "right"),
+        Column("risk", [str(v) for v in get("risk")]),
+        Column("conf.", [f"{round(v * 100)}%" for v in get("confidence")], "right"),
+    ]
+    return [saving, status], optional
+
+
+def _fit(columns: list[Column], room: int) -> bool:
+    """Gives each column a width so that all fit in ``room`` (padding and separator: 3 per
+    column): natural widths, narrowed towards their longest word, widest slack first.
+    False when even the narrowest do not fit."""
+    if sum(c.need + 3 for c in columns) > room:
+        return False
+    for column in columns:
+        column.width = column.natural
+    excess = sum(c.width + 3 for c in columns) - room
+    while excess > 0:  # figures give up their slack before names do
+        slack = [c for c in columns if c.width > c.need]
+        widest = max(slack, key=lambda c: (c.floor is None, c.width - c.need))
+        widest.width -= 1
+        excess -= 1
+    return True
+
+
+def print_proposals(
+    out: Console, proposals: Sequence[Mapping[str, Any]], names: Mapping[str, str], *,
+    title: str,
+) -> None:
+    """Ids in full, never cut, with the applications' names beside them; on a narrower
+    terminal the names go under the ids, and the figures that do not fit are left out
+    (``--wide`` shows them all); narrower still, one cell per proposal."""
+    from rich import box
+    from rich.table import Table
+    from rich.text import Text
+
+    ids = [p["id"] for p in proposals]
+    labels = [application(p, names) for p in proposals]
+    id_width = max(map(len, ["proposal", *ids]))
+    room = out.width - id_width - 3 - 1  # the id column and the table's edge
+    figures, optional = _proposal_columns(proposals)
+    name = Column("application", labels, floor=NAME_MIN)
+    columns: list[Column] = []
+    if _fit([name, *figures], room):
+        columns = [name, *figures]
+    elif _fit(figures, room):
+        columns = figures
+    for column in optional:
+        if columns and _fit([*columns, column], room):
+            columns.append(column)
+    _fit(columns, room)
+    beside = name in columns
+    table = Table(title=title, box=box.SIMPLE_HEAD, title_justify="left")
+    if columns:
+        table.add_column("proposal", no_wrap=beside, width=id_width, overflow="fold")
+    else:  # one cell per proposal: the id, then its name and figures under it
+        table.add_column("proposal", width=max(id_width, out.width - 4), overflow="fold")
+    for column in columns:
+        table.add_column(column.header, justify=column.justify,  # type: ignore[arg-type]  # rich's Literal
+                         width=column.width, overflow="fold")
+    for n, (proposal_id, label) in enumerate(zip(ids, labels, strict=True)):
+        cells = [c.cells[n] for c in columns if c is not name]
+        under = label if columns else " · ".join(
+            x for x in (label, f"saving/yr {figures[0].cells[n]}", figures[1].cells[n]) if x
+        )
+        first = proposal_id if beside or not under else Text(proposal_id) + Text(
+            "\n" + under, style="dim"
+        )
+        table.add_row(first, *([label] if beside else []), *cells)
+    out.print(table)
+
+
+def unit_note(
+    unit: Mapping[str, Any], proposals: Mapping[str, Mapping[str, Any]], names: Mapping[str, str]
+) -> str:
+    """Why a wave's unit goes as it does: a consolidation group (duplicates moving onto one
+    survivor), a cycle (applications feeding each other, so they go together), or the one
+    proposal it comes from."""
+    found = [proposals[i] for i in unit.get("proposal_ids", ()) if i in proposals]
+    survivors = {p.get("survivor") for p in found if p["action"] == "consolidate"}
+    onto = ", ".join(names.get(s) or s for s in sorted(x for x in survivors if x))
+    if len(unit["applications"]) > 1:
+        if found and len(found) == len(unit["applications"]) and len(survivors) == 1 and onto:
+            return f"consolidation group onto {onto} (feed each other: move together)"
+        return "cycle: feed each other, retire together"
+    if onto:
+        return f"consolidate onto {onto}"
+    return found[0]["action"] if found else ""
+
+
+WAVE_CSV = ("wave", "application", "name", "proposal", "note")
+
+
+def wave_rows(
+    plan: Mapping[str, Any], proposals: Mapping[str, Mapping[str, Any]], names: Mapping[str, str]
+) -> list[Row]:
+    """One row per application: its wave, name, proposal and why it goes with its unit."""
+    rows: list[Row] = []
+    ids = {t: p["id"] for p in proposals.values() for t in p["targets"]}
+    for wave in plan["waves"]:
+        for unit in wave["units"]:
+            note = unit_note(unit, proposals, names)
+            for app in unit["applications"]:
+                rows.append([str(wave["number"]), app, names.get(app, ""), ids.get(app, ""),
+                             note])
+    return rows
+
+
+def print_waves(out: Console, rows: Sequence[Row]) -> None:
+    """The waves with every application's id in full and its name and note beside it, or
+    under it when the terminal is too narrow for columns of them."""
+    from rich import box
+    from rich.table import Table
+    from rich.text import Text
+
+    if not rows:
+        out.print("no retirements planned")
+        return
+    id_width = max(len(r[1]) for r in [("", "application"), *rows])
+    wave_width = max(len(r[0]) for r in [("wave",), *rows])
+    room = out.width - (wave_width + 3) - (id_width + 3) - 1 - 6  # two more columns
+    beside = room >= 2 * NAME_MIN
+    table = Table(title="decommission waves (consumers go before their suppliers)",
+                  box=box.SIMPLE_HEAD, title_justify="left")
+    table.add_column("wave", justify="right", width=wave_width)
+    table.add_column("application", no_wrap=beside, width=id_width, overflow="fold")
+    if beside:
+        names = max(NAME_MIN, room * 3 // 5)
+        table.add_column("name", width=names, overflow="fold")
+        table.add_column("note", width=room - names, overflow="fold")
+    for wave, app, name, _, note in rows:
+        if beside:
+            table.add_row(wave, app, name, note)
+        else:
+            under = " · ".join(x for x in (name, note) if x)
+            table.add_row(wave, Text(app) + Text("\n" + under, style="dim") if under else app)
+    out.print(table)
