@@ -24,6 +24,7 @@ DIFF_CSV = ("change", "id", "name", "fields", "summary")
 def runs(
     landscape: LandscapeOpt,
     limit: Annotated[int, typer.Option(help="How many, newest first.")] = 20,
+    wide: render.WideOpt = False,
     as_json: render.JsonOpt = False,
     as_csv: render.CsvOpt = False,
     rationalizer_url: RationalizerUrlOpt = None,
@@ -35,20 +36,29 @@ def runs(
     if render.emit(rows, as_json=as_json, as_csv=as_csv, header=RUN_CSV,
                    rows=lambda: [[_cell(r.get(k)) for k in RUN_CSV] for r in rows]):
         return
-    from rich.table import Table
+    if not rows:
+        print(f"no runs of {landscape} yet")
+        return
 
-    table = Table(title=f"runs of {landscape}", title_justify="left")
-    table.add_column("run", no_wrap=True)
-    for column in ("finished", "trigger", "graph v", "proposals", "saving/yr", "ms", "note"):
-        table.add_column(column, overflow="fold")
-    for r in rows:
-        table.add_row(
-            r["run_id"], r["finished_at"][:19], r["trigger"], str(r["graph_version"]),
-            str(r["proposal_count"]), money.euros(r["total_yearly_saving"]),
-            f"{r['duration_ms']:.0f}",
-            r["empty_reason"] or ("stale inputs" if r["stale_inputs"] else ""),
-        )
-    render.console().print(table)
+    def column(header: str, cells: list[str], justify: str = "left") -> render.Column:
+        return render.Column(header, cells, justify, prefix=f"{header} ")
+
+    render.print_keyed(
+        render.console(wide=wide), title=f"runs of {landscape}, newest first",
+        key=render.Column("run", [r["run_id"] for r in rows]),
+        figures=[
+            column("finished", [r["finished_at"][:16].replace("T", " ") for r in rows]),
+            column("proposals", [str(r["proposal_count"]) for r in rows], "right"),
+            column("saving/yr", [money.euros(r["total_yearly_saving"]) for r in rows], "right"),
+        ],
+        optional=[
+            column("note", [r["empty_reason"] or ("stale inputs" if r["stale_inputs"] else "")
+                            for r in rows]),
+            column("trigger", [r["trigger"] for r in rows]),
+            column("graph v", [str(r["graph_version"]) for r in rows], "right"),
+            column("ms", [f"{r['duration_ms']:.0f}" for r in rows], "right"),
+        ],
+    )
 
 
 def _cell(value: Any) -> str:
@@ -85,13 +95,10 @@ def diff(
         return session.rationalizer("GET", f"/runs/{target}/diff", params=params)
 
     body = guarded(compare)
-    if as_json:
-        render.print_json(body)
+    if render.emit(body, as_json=as_json, as_csv=as_csv, header=DIFF_CSV,
+                   rows=lambda: _diff_rows(body, session.names())):
         return
-    rows = _diff_rows(body, session.names())
-    if render.emit(body, as_json=False, as_csv=as_csv, header=DIFF_CSV, rows=lambda: rows):
-        return
-    _print_diff(body, rows)
+    _print_diff(body, _diff_rows(body, session.names()))
 
 
 def _diff_rows(body: dict[str, Any], names: dict[str, str]) -> list[list[str]]:
@@ -109,20 +116,19 @@ def _diff_rows(body: dict[str, Any], names: dict[str, str]) -> list[list[str]]:
 
 
 def _print_diff(body: dict[str, Any], rows: list[list[str]]) -> None:
-    from rich.table import Table
-
     out = render.console()
     out.print(
         f"from {body['from_run'] or '(nothing)'} to {body['to_run']}: "
         f"{money.saving_change(body['saving_change'])} a year",
         soft_wrap=True,
     )
-    colours = {"added": "green", "removed": "red", "changed": "yellow"}
-    table = Table(title_justify="left")
-    table.add_column("change")
-    table.add_column("proposal", no_wrap=True)
-    table.add_column("application", overflow="fold")
-    table.add_column("detail", overflow="fold")
-    for change, proposal_id, name, _, detail in rows:
-        table.add_row(f"[{colours[change]}]{change}[/]", proposal_id, name, detail)
-    out.print(table)
+    if not rows:
+        out.print("no proposal changed")
+        return
+    render.print_keyed(
+        out, title="",
+        lead=[render.Column("change", [r[0] for r in rows])],
+        key=render.Column("proposal", [r[1] for r in rows]),
+        name=render.Column("application", [r[2] for r in rows], floor=render.NAME_MIN),
+        figures=[render.Column("detail", [r[4] for r in rows], floor=render.NAME_MIN)],
+    )

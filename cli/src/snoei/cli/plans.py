@@ -29,16 +29,15 @@ def waves(
     session = Session.open(landscape, token=token, rationalizer_url=rationalizer_url,
                            inventory_url=inventory_url)
     plan = guarded(lambda: session.rationalizer("GET", "/waves"))
-    if as_json:
-        render.print_json(plan)
+
+    def rows() -> list[render.Row]:
+        listed = guarded(lambda: session.rationalizer("GET", "/proposals"))
+        by_id = {p["id"]: p for p in listed["proposals"]}
+        return render.wave_rows(plan, by_id, session.names())
+
+    if render.emit(plan, as_json=as_json, as_csv=as_csv, header=render.WAVE_CSV, rows=rows):
         return
-    listed = guarded(lambda: session.rationalizer("GET", "/proposals"))
-    by_id = {p["id"]: p for p in listed["proposals"]}
-    rows = render.wave_rows(plan, by_id, session.names())
-    if render.emit(plan, as_json=False, as_csv=as_csv, header=render.WAVE_CSV,
-                   rows=lambda: rows):
-        return
-    render.print_waves(render.console(wide=wide), rows)
+    render.print_waves(render.console(wide=wide), rows())
 
 
 @app.command("whatif")
@@ -59,14 +58,10 @@ def whatif(
     body = guarded(
         lambda: session.rationalizer("POST", "/what-if", body={"retire": applications})
     )
-    if as_json:
-        render.print_json(body)
+    if render.emit(body, as_json=as_json, as_csv=as_csv, header=render.PROPOSAL_CSV,
+                   rows=lambda: render.proposal_csv_rows(body["proposals"], session.names())):
         return
-    names = session.names()
-    if render.emit(body, as_json=False, as_csv=as_csv, header=render.PROPOSAL_CSV,
-                   rows=lambda: render.proposal_csv_rows(body["proposals"], names)):
-        return
-    _print_what_if(body, names, wide=wide)
+    _print_what_if(body, session.names(), wide=wide)
 
 
 def _print_what_if(body: dict[str, Any], names: dict[str, str], *, wide: bool) -> None:

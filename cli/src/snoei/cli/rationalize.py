@@ -30,16 +30,12 @@ def _show_proposals(
     session: Session, body: dict[str, Any], title: str, *, wide: bool, as_json: bool,
     as_csv: bool,
 ) -> None:
-    """A list of proposals as JSON, CSV or a table with names; names only when needed."""
+    """A list of proposals as JSON (the API's answer), CSV or a table, names beside ids."""
     proposals: list[dict[str, Any]] = body["proposals"]
-    if as_json:
-        render.print_json(body)
+    if render.emit(body, as_json=as_json, as_csv=as_csv, header=render.PROPOSAL_CSV,
+                   rows=lambda: render.proposal_csv_rows(proposals, session.names())):
         return
-    names = session.names()
-    if render.emit(body, as_json=False, as_csv=as_csv, header=render.PROPOSAL_CSV,
-                   rows=lambda: render.proposal_csv_rows(proposals, names)):
-        return
-    render.print_proposals(render.console(wide=wide), proposals, names, title=title)
+    render.print_proposals(render.console(wide=wide), proposals, session.names(), title=title)
 
 
 @app.command("run")

@@ -98,6 +98,7 @@ class Column:
     cells: list[str]
     justify: str = "left"
     floor: int | None = None  # narrowest it may get; default its longest word
+    prefix: str = ""  # said before a cell shown under the key instead of in its column
     width: int = 0  # chosen by ``_fit``
 
     @property
@@ -120,7 +121,8 @@ def _proposal_columns(proposals: Sequence[Mapping[str, Any]]) -> tuple[list[Colu
     def get(key: str) -> list[Any]:
         return [p.get(key) for p in proposals]
 
-    saving = Column("saving/yr", [money.yearly_saving(v) for v in get("yearly_saving")], "right")
+    saving = Column("saving/yr", [money.yearly_saving(v) for v in get("yearly_saving")],
+                    "right", prefix="saving/yr ")
     status = Column("status", [str(v) for v in get("status")])
     paybacks = [
         money.payback(p.get("payback_months"), saving=p.get("yearly_saving"),
@@ -153,51 +155,65 @@ def _fit(columns: list[Column], room: int) -> bool:
     return True
 
 
-def print_proposals(
-    out: Console, proposals: Sequence[Mapping[str, Any]], names: Mapping[str, str], *,
+def print_keyed(
+    out: Console,
+    *,
     title: str,
+    key: Column,
+    name: Column | None = None,
+    figures: Sequence[Column] = (),
+    optional: Sequence[Column] = (),
+    lead: Sequence[Column] = (),
 ) -> None:
-    """Ids in full, never cut, with the applications' names beside them; on a narrower
-    terminal the names go under the ids, and the figures that do not fit are left out
-    (``--wide`` shows them all); narrower still, one cell per proposal."""
+    """A table whose ``key`` column (ids) is never cut, with ``name`` beside it; on a narrower
+    terminal the names go under the keys and the ``optional`` columns that do not fit are
+    left out (``--wide`` shows them all); narrower still, the figures go under the key
+    too. ``lead`` columns (short, e.g. a wave number) come first and are always shown."""
     from rich import box
     from rich.table import Table
     from rich.text import Text
 
-    ids = [p["id"] for p in proposals]
-    labels = [application(p, names) for p in proposals]
-    id_width = max(map(len, ["proposal", *ids]))
-    room = out.width - id_width - 3 - 1  # the id column and the table's edge
-    figures, optional = _proposal_columns(proposals)
-    name = Column("application", labels, floor=NAME_MIN)
+    key.width = key.natural
+    room = out.width - sum(c.natural + 3 for c in (key, *lead)) - 1
+    named = [name] if name is not None else []
     columns: list[Column] = []
-    if _fit([name, *figures], room):
-        columns = [name, *figures]
-    elif _fit(figures, room):
-        columns = figures
+    if _fit([*named, *figures], room):
+        columns = [*named, *figures]
+    elif _fit(list(figures), room):
+        columns = list(figures)
     for column in optional:
         if columns and _fit([*columns, column], room):
             columns.append(column)
     _fit(columns, room)
-    beside = name in columns
+    beside = name is not None and name in columns
     table = Table(title=title, box=box.SIMPLE_HEAD, title_justify="left")
-    if columns:
-        table.add_column("proposal", no_wrap=beside, width=id_width, overflow="fold")
-    else:  # one cell per proposal: the id, then its name and figures under it
-        table.add_column("proposal", width=max(id_width, out.width - 4), overflow="fold")
+    for column in lead:
+        table.add_column(column.header, justify=column.justify,  # type: ignore[arg-type]  # rich's Literal
+                         width=column.natural, no_wrap=True)
+    width = key.natural if columns else max(key.natural, key.natural + room - 3)
+    table.add_column(key.header, no_wrap=beside or not named, width=width, overflow="fold")
     for column in columns:
         table.add_column(column.header, justify=column.justify,  # type: ignore[arg-type]  # rich's Literal
                          width=column.width, overflow="fold")
-    for n, (proposal_id, label) in enumerate(zip(ids, labels, strict=True)):
-        cells = [c.cells[n] for c in columns if c is not name]
-        under = label if columns else " · ".join(
-            x for x in (label, f"saving/yr {figures[0].cells[n]}", figures[1].cells[n]) if x
-        )
-        first = proposal_id if beside or not under else Text(proposal_id) + Text(
-            "\n" + under, style="dim"
-        )
-        table.add_row(first, *([label] if beside else []), *cells)
+    for n, cell in enumerate(key.cells):
+        below = [*named, *figures] if not columns else [] if beside else named
+        under = " · ".join(f"{c.prefix}{c.cells[n]}" for c in below if c.cells[n])
+        first = Text(cell) + Text("\n" + under, style="dim") if under else cell
+        table.add_row(*(c.cells[n] for c in lead), first, *(c.cells[n] for c in columns))
     out.print(table)
+
+
+def print_proposals(
+    out: Console, proposals: Sequence[Mapping[str, Any]], names: Mapping[str, str], *,
+    title: str,
+) -> None:
+    """Proposal ids in full with the applications' names beside (or under) them."""
+    figures, optional = _proposal_columns(proposals)
+    print_keyed(
+        out, title=title, figures=figures, optional=optional,
+        key=Column("proposal", [p["id"] for p in proposals]),
+        name=Column("application", [application(p, names) for p in proposals], floor=NAME_MIN),
+    )
 
 
 def unit_note(
@@ -210,7 +226,9 @@ def unit_note(
     survivors = {p.get("survivor") for p in found if p["action"] == "consolidate"}
     onto = ", ".join(names.get(s) or s for s in sorted(x for x in survivors if x))
     if len(unit["applications"]) > 1:
-        if found and len(found) == len(unit["applications"]) and len(survivors) == 1 and onto:
+        every_one = len(found) == len(unit["applications"])
+        consolidating = every_one and all(p["action"] == "consolidate" for p in found)
+        if consolidating and len(survivors) == 1 and onto:
             return f"consolidation group onto {onto} (feed each other: move together)"
         return "cycle: feed each other, retire together"
     if onto:
@@ -237,31 +255,14 @@ def wave_rows(
 
 
 def print_waves(out: Console, rows: Sequence[Row]) -> None:
-    """The waves with every application's id in full and its name and note beside it, or
-    under it when the terminal is too narrow for columns of them."""
-    from rich import box
-    from rich.table import Table
-    from rich.text import Text
-
+    """The waves with every application's id in full and its name and note beside it."""
     if not rows:
         out.print("no retirements planned")
         return
-    id_width = max(len(r[1]) for r in [("", "application"), *rows])
-    wave_width = max(len(r[0]) for r in [("wave",), *rows])
-    room = out.width - (wave_width + 3) - (id_width + 3) - 1 - 6  # two more columns
-    beside = room >= 2 * NAME_MIN
-    table = Table(title="decommission waves (consumers go before their suppliers)",
-                  box=box.SIMPLE_HEAD, title_justify="left")
-    table.add_column("wave", justify="right", width=wave_width)
-    table.add_column("application", no_wrap=beside, width=id_width, overflow="fold")
-    if beside:
-        names = max(NAME_MIN, room * 3 // 5)
-        table.add_column("name", width=names, overflow="fold")
-        table.add_column("note", width=room - names, overflow="fold")
-    for wave, app, name, _, note in rows:
-        if beside:
-            table.add_row(wave, app, name, note)
-        else:
-            under = " · ".join(x for x in (name, note) if x)
-            table.add_row(wave, Text(app) + Text("\n" + under, style="dim") if under else app)
-    out.print(table)
+    print_keyed(
+        out, title="decommission waves (consumers go before their suppliers)",
+        lead=[Column("wave", [r[0] for r in rows], "right")],
+        key=Column("application", [r[1] for r in rows]),
+        name=Column("name", [r[2] for r in rows], floor=NAME_MIN),
+        figures=[Column("note", [r[4] for r in rows], floor=NAME_MIN)],
+    )
