@@ -83,32 +83,61 @@ def test_a_narrow_terminal_puts_names_and_figures_under_the_whole_id() -> None:
 
 
 def test_waves_tell_a_consolidation_group_from_a_cycle() -> None:
-    consolidating = {
-        "a": _proposal("consolidate:a", "consolidate", "app-zaak", survivor="app-gis"),
-        "b": _proposal("consolidate:b", "consolidate", "app-brp", survivor="app-gis"),
-        "r": _proposal("retire:x", "retire", LONG),
-    }
-    by_id = {p["id"]: p for p in consolidating.values()}
-    group = {"applications": ["app-brp", "app-zaak"], "cycle": True,
-             "proposal_ids": ["consolidate:a", "consolidate:b"]}
-    assert unit_note(group, by_id, NAMES).startswith("consolidation group onto GIS-viewer")
-    mixed = {"applications": ["app-brp", LONG], "cycle": True,
-             "proposal_ids": ["consolidate:b", "retire:x"]}
-    assert unit_note(mixed, by_id, NAMES) == "cycle: feed each other, retire together"
-    single = {"applications": [LONG], "cycle": False, "proposal_ids": ["retire:x"]}
-    assert unit_note(single, by_id, NAMES) == "retire"
-    plan = {"waves": [{"number": 1, "units": [group]}, {"number": 2, "units": [single]}]}
-    rows = wave_rows(plan, by_id, NAMES)
-    assert [r[:4] for r in rows] == [
-        ["1", "app-brp", "Basisregistratie Personen", "consolidate:b"],
-        ["1", "app-zaak", "Zaaksysteem", "consolidate:a"],
-        ["2", LONG, NAMES[LONG], "retire:x"],
+    proposals = [
+        _proposal("consolidate:a", "consolidate", "app-zaak", survivor="app-gis"),
+        _proposal("consolidate:b", "consolidate", "app-brp", survivor="app-gis"),
+        _proposal("consolidate:c", "consolidate", "app-c", survivor="app-s"),
+        _proposal("retire:x", "retire", LONG),
+    ]
+    by_id = {p["id"]: p for p in proposals}
+
+    def unit(*apps: str) -> dict[str, Any]:
+        ids = [p["id"] for p in proposals if p["targets"][0] in apps]
+        return {"applications": sorted(apps), "cycle": len(apps) > 1, "proposal_ids": ids}
+
+    group, onto_two, mixed = unit("app-brp", "app-zaak"), unit("app-c", "app-zaak"), unit(
+        "app-brp", LONG)
+    names = NAMES | {"app-s": "Suite"}
+    assert unit_note(group, by_id, names) == (
+        "consolidation group onto GIS-viewer: they feed each other, so they move together")
+    assert unit_note(onto_two, by_id, names) == (
+        "consolidated onto GIS-viewer, Suite: they feed each other, so they move together")
+    assert unit_note(mixed, by_id, names) == "cycle: they feed each other, so they go together"
+    assert unit_note(unit(LONG), by_id, names) == "retire"
+    assert unit_note(unit("app-zaak"), by_id, names) == "consolidate onto GIS-viewer"
+
+    plan = {"waves": [{"number": 1, "units": [group]}, {"number": 2, "units": [mixed]}]}
+    rows = wave_rows(plan, by_id, names)
+    assert rows == [
+        ["1", "app-brp", "Basisregistratie Personen", "consolidate:b",
+         "consolidation group onto GIS-viewer, with Zaaksysteem (they feed each other)"],
+        ["1", "app-zaak", "Zaaksysteem", "consolidate:a",
+         "consolidation group onto GIS-viewer, with Basisregistratie Personen (they feed "
+         "each other)"],
+        ["2", "app-brp", "Basisregistratie Personen", "consolidate:b",
+         f"consolidate onto GIS-viewer; goes with {NAMES[LONG]} (they feed each other)"],
+        ["2", LONG, NAMES[LONG], "retire:x",
+         "retire; goes with Basisregistratie Personen (they feed each other)"],
     ]
     out = Console(width=80, record=True, file=io.StringIO())
     print_waves(out, rows)
     text = out.export_text()
     assert any(LONG in line for line in text.splitlines())
-    assert "cycle" not in text
+    assert "retire together" not in text
+
+
+def test_a_what_ifs_waves_come_from_no_proposal_and_still_say_who_goes_together() -> None:
+    plan = {"waves": [{"number": 1, "units": [
+        {"applications": ["app-brp", "app-zaak"], "cycle": True, "proposal_ids": []},
+        {"applications": [LONG], "cycle": False, "proposal_ids": []},
+    ]}]}
+    assert wave_rows(plan, {}, NAMES) == [
+        ["1", "app-brp", "Basisregistratie Personen", "",
+         "cycle; goes with Zaaksysteem (they feed each other)"],
+        ["1", "app-zaak", "Zaaksysteem", "",
+         "cycle; goes with Basisregistratie Personen (they feed each other)"],
+        ["1", LONG, NAMES[LONG], "", ""],
+    ]
 
 
 @dataclass

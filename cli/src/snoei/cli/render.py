@@ -216,41 +216,68 @@ def print_proposals(
     )
 
 
+def _survivor(proposal: Mapping[str, Any], names: Mapping[str, str]) -> str | None:
+    survivor = proposal.get("survivor")
+    if proposal["action"] != "consolidate" or not survivor:
+        return None
+    return names.get(survivor) or str(survivor)
+
+
 def unit_note(
     unit: Mapping[str, Any], proposals: Mapping[str, Mapping[str, Any]], names: Mapping[str, str]
 ) -> str:
-    """Why a wave's unit goes as it does: a consolidation group (duplicates moving onto one
-    survivor), a cycle (applications feeding each other, so they go together), or the one
-    proposal it comes from."""
+    """Why applications of a wave go together. A wave's unit of several applications is a
+    cycle: they feed each other. When every one of them is consolidated onto the same
+    survivor it is a consolidation group; when onto several, consolidations that move
+    together; otherwise (retirements among them) a cycle retired together."""
     found = [proposals[i] for i in unit.get("proposal_ids", ()) if i in proposals]
-    survivors = {p.get("survivor") for p in found if p["action"] == "consolidate"}
-    onto = ", ".join(names.get(s) or s for s in sorted(x for x in survivors if x))
-    if len(unit["applications"]) > 1:
-        every_one = len(found) == len(unit["applications"])
-        consolidating = every_one and all(p["action"] == "consolidate" for p in found)
-        if consolidating and len(survivors) == 1 and onto:
-            return f"consolidation group onto {onto} (feed each other: move together)"
-        return "cycle: feed each other, retire together"
-    if onto:
-        return f"consolidate onto {onto}"
-    return found[0]["action"] if found else ""
+    survivors = [_survivor(p, names) for p in found]
+    if len(unit["applications"]) == 1:
+        if not found:  # a what-if's waves come from no proposal
+            return ""
+        return f"consolidate onto {survivors[0]}" if survivors[0] else str(found[0]["action"])
+    onto = sorted({s for s in survivors if s})
+    together = "they feed each other, so they move together"
+    if len(found) == len(unit["applications"]) and all(survivors):
+        if len(onto) == 1:
+            return f"consolidation group onto {onto[0]}: {together}"
+        return f"consolidated onto {', '.join(onto)}: {together}"
+    return "cycle: they feed each other, so they go together"
 
 
 WAVE_CSV = ("wave", "application", "name", "proposal", "note")
 
 
+def _app_note(
+    app: str, unit: Mapping[str, Any], own: Mapping[str, Any] | None,
+    proposals: Mapping[str, Mapping[str, Any]], names: Mapping[str, str],
+) -> str:
+    """One application's line in a wave: what happens to it, and with whom it goes."""
+    alone = {**unit, "applications": [app], "proposal_ids": [own["id"]] if own else []}
+    label = unit_note(alone, proposals, names)
+    others = [names.get(a) or a for a in unit["applications"] if a != app]
+    if not others:
+        return label
+    group = unit_note(unit, proposals, names)
+    with_others = f"with {', '.join(others)} (they feed each other)"
+    if group.startswith("consolidation group"):
+        return f"{group.split(':')[0]}, {with_others}"
+    return f"{label or 'cycle'}; goes {with_others}"
+
+
 def wave_rows(
     plan: Mapping[str, Any], proposals: Mapping[str, Mapping[str, Any]], names: Mapping[str, str]
 ) -> list[Row]:
-    """One row per application: its wave, name, proposal and why it goes with its unit."""
+    """One row per application: its wave, name, proposal and why it goes when it does."""
     rows: list[Row] = []
-    ids = {t: p["id"] for p in proposals.values() for t in p["targets"]}
+    own = {t: p for p in proposals.values() for t in p["targets"]}
     for wave in plan["waves"]:
         for unit in wave["units"]:
-            note = unit_note(unit, proposals, names)
             for app in unit["applications"]:
-                rows.append([str(wave["number"]), app, names.get(app, ""), ids.get(app, ""),
-                             note])
+                proposal = own.get(app)
+                note = _app_note(app, unit, proposal, proposals, names)
+                rows.append([str(wave["number"]), app, names.get(app, ""),
+                             proposal["id"] if proposal else "", note])
     return rows
 
 
