@@ -52,7 +52,7 @@ def whatif(
     token: TokenOpt = None,
 ) -> None:
     """Simulate retiring applications: coverage, blast radius, cost and proposals after
-    (``--csv``: the proposals afterwards)."""
+    (--csv: the proposals afterwards)."""
     session = Session.open(landscape, token=token, rationalizer_url=rationalizer_url,
                            inventory_url=inventory_url)
     body = guarded(
