@@ -4,14 +4,17 @@ import at start."""
 from __future__ import annotations
 
 import json
+import socket
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
+from typer.testing import CliRunner
 
 from snoei.cli import money
 from snoei.cli.connection import StackFileError, resolve
+from snoei.cli.main import app
 
 pytestmark = pytest.mark.unit
 
@@ -122,3 +125,17 @@ def test_importing_the_cli_loads_no_broker_database_http_or_table_library() -> N
     loaded = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True,
                             check=True, timeout=60).stdout.strip()
     assert loaded == ""
+
+
+def test_a_stack_that_stopped_is_named_when_its_services_do_not_answer(tmp_path: Path) -> None:
+    with socket.socket() as closed:  # bound, not listening: connecting is refused at once
+        closed.bind(("127.0.0.1", 0))
+        port = closed.getsockname()[1]
+        stack = _stack(tmp_path / "stack", base=port - 3)  # the rationalizer on that port
+        env = {"SNOEI_STACK_DIR": str(stack), "SNOEI_INVENTORY_URL": f"http://127.0.0.1:{port}"}
+        result = CliRunner().invoke(app, ["runs", "--landscape", "x"], env=env)
+    assert result.exit_code == 1
+    line = " ".join(result.stderr.split())
+    assert f"cannot reach the rationalizer at http://127.0.0.1:{port}" in line
+    assert f"it was read from {stack / 'stack.json'}; is that stack still running?" in line
+    assert f"SNOEI_STACK_DIR={stack} snoei stack status" in line

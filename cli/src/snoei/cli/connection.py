@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Annotated
 
@@ -54,9 +54,19 @@ class Connection:
     urls: Mapping[str, str]
     token: str
     stack_file: Path | None  # the stack.json read, None when there was none
+    stack_urls: Mapping[str, str] = field(default_factory=dict)  # what the stack file said
 
     def url(self, service: str) -> str:
         return self.urls[service]
+
+    def unreachable(self, service: str) -> str | None:
+        """What to do when ``service`` does not answer at the URL a stack file gave: that
+        stack may have stopped. None when the URL came from elsewhere (the default advice)."""
+        if self.stack_file is None or self.urls[service] != self.stack_urls.get(service):
+            return None
+        directory = self.stack_file.parent
+        return (f"it was read from {self.stack_file}; is that stack still running? "
+                f"(SNOEI_STACK_DIR={directory} snoei stack status)")
 
 
 def stack_file(env: Mapping[str, str], cwd: Path) -> Path | None:
@@ -100,6 +110,7 @@ def resolve(
     path = stack_file(env, cwd or Path.cwd())
     resolved = {s: f"http://127.0.0.1:{port}" for s, port in DEFAULT_PORTS.items()}
     found_token = ""
+    stack_urls: dict[str, str] = {}
     if path is not None:
         stack_urls, found_token = _from_stack(path)
         resolved |= stack_urls
@@ -112,4 +123,4 @@ def resolve(
             resolved[service] = flag
     found_token = env.get("SNOEI_API_TOKEN") or found_token
     found_token = token or found_token
-    return Connection(urls=resolved, token=found_token, stack_file=path)
+    return Connection(urls=resolved, token=found_token, stack_file=path, stack_urls=stack_urls)

@@ -11,7 +11,13 @@ import typer
 
 from snoei.cli import render
 from snoei.cli.api import ApiError, bearer, call, client
-from snoei.cli.connection import InventoryUrlOpt, StackFileError, TokenOpt, resolve
+from snoei.cli.connection import (
+    Connection,
+    InventoryUrlOpt,
+    StackFileError,
+    TokenOpt,
+    resolve,
+)
 
 app = typer.Typer(no_args_is_help=True, pretty_exceptions_enable=False)
 MAX_ERRORS_SHOWN = 25
@@ -85,7 +91,7 @@ def import_command(
         params["source"] = source
     try:
         connection = resolve(token=token, urls={"inventory": inventory_url})
-        answer = _upload(file, landscape, params, connection.url("inventory"), connection.token)
+        answer = _upload(file, landscape, params, connection)
     except (ImportCommandError, StackFileError) as exc:
         _fail(str(exc))
     except ApiError as exc:
@@ -108,9 +114,10 @@ def _fail(message: str) -> NoReturn:
 
 
 def _upload(
-    file: Path, landscape: str, params: dict[str, str], inventory_url: str, token: str
+    file: Path, landscape: str, params: dict[str, str], connection: Connection
 ) -> dict[str, Any]:
-    headers = bearer(token)
+    headers = bearer(connection.token)
+    inventory_url = connection.url("inventory")
     try:
         data = file.read_bytes()
     except OSError as exc:
@@ -121,6 +128,7 @@ def _upload(
         answer: dict[str, Any] = call(
             http, "POST", f"/v1/landscapes/{landscape}/imports", service="inventory",
             params=params, files={"file": (file.name, data)},
+            unreachable=connection.unreachable("inventory"),
         )
     return answer
 

@@ -77,7 +77,7 @@ class Session:
         url = self.connection.url(service)
         with client(url, service=service, headers=headers, timeout=60) as http:
             return call(http, method, f"{self.base}{path}", service=service, json=body,
-                        params=params)
+                        params=params, unreachable=self.connection.unreachable(service))
 
     def rationalizer(self, method: str, path: str, *, body: Any = None, params: Any = None) -> Any:
         return self.call("rationalizer", method, path, body=body, params=params)
