@@ -138,4 +138,4 @@ def test_a_stack_that_stopped_is_named_when_its_services_do_not_answer(tmp_path:
     line = " ".join(result.stderr.split())
     assert f"cannot reach the rationalizer at http://127.0.0.1:{port}" in line
     assert f"it was read from {stack / 'stack.json'}; is that stack still running?" in line
-    assert f"SNOEI_STACK_DIR={stack} snoei stack status" in line
+    assert f"SNOEI_STACK_DIR={stack} uv run snoei stack status" in line

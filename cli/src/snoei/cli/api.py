@@ -28,7 +28,8 @@ def bearer(token: str) -> dict[str, str]:
     """The Authorization header for ``token``; no token is an error the user can fix."""
     if not token:
         raise ApiError(
-            "no API token: start a stack (snoei stack up), set SNOEI_API_TOKEN or pass --token"
+            "no API token: start a stack (uv run snoei stack up), set SNOEI_API_TOKEN or pass "
+            "--token"
         )
     return {"Authorization": f"Bearer {token}"}
 
@@ -68,7 +69,7 @@ def call(
     except httpx.RequestError as exc:
         # The base URL the user configured; a client without one (the demo) shows the URL.
         where = str(http.base_url).rstrip("/") or str(request.url)
-        todo = unreachable or f"start it (snoei stack up) or set SNOEI_{service.upper()}_URL"
+        todo = unreachable or f"start it (uv run snoei stack up) or set SNOEI_{service.upper()}_URL"
         reason = str(exc) or type(exc).__name__
         raise ApiError(f"cannot reach the {service} at {where} ({reason}); {todo}") from None
     if not response.is_success:

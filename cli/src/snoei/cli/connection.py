@@ -66,7 +66,7 @@ class Connection:
             return None
         directory = self.stack_file.parent
         return (f"it was read from {self.stack_file}; is that stack still running? "
-                f"(SNOEI_STACK_DIR={directory} snoei stack status)")
+                f"(SNOEI_STACK_DIR={directory} uv run snoei stack status)")
 
 
 def stack_file(env: Mapping[str, str], cwd: Path) -> Path | None:

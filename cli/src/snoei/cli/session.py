@@ -110,7 +110,7 @@ class Session:
             inventory = self.connection.url("inventory")
             raise UnknownLandscape(
                 f"landscape {self.landscape!r} is unknown: the inventory at {inventory} holds "
-                f"nothing for it (import into it first: snoei import FILE --landscape "
+                f"nothing for it (import into it first: uv run snoei import FILE --landscape "
                 f"{self.landscape})"
             )
         return names
