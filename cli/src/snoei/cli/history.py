@@ -3,7 +3,7 @@ two of them."""
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
@@ -12,6 +12,9 @@ from snoei.cli.api import ApiError
 from snoei.cli.connection import InventoryUrlOpt, RationalizerUrlOpt, TokenOpt
 from snoei.cli.rationalize import LandscapeOpt
 from snoei.cli.session import Session, guarded
+
+if TYPE_CHECKING:
+    from rich.console import JustifyMethod
 
 app = typer.Typer(no_args_is_help=True, pretty_exceptions_enable=False)
 
@@ -40,7 +43,7 @@ def runs(
         print(f"no runs of {landscape} yet")
         return
 
-    def column(header: str, cells: list[str], justify: str = "left") -> render.Column:
+    def column(header: str, cells: list[str], justify: JustifyMethod = "left") -> render.Column:
         return render.Column(header, cells, justify, prefix=f"{header} ")
 
     render.print_keyed(

@@ -15,7 +15,7 @@ import typer
 from snoei.cli import money
 
 if TYPE_CHECKING:
-    from rich.console import Console
+    from rich.console import Console, JustifyMethod
 
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print the API's answer as JSON.")]
 CsvOpt = Annotated[bool, typer.Option("--csv", help="Print the rows as CSV.")]
@@ -96,7 +96,7 @@ def proposal_csv_rows(
 class Column:
     header: str
     cells: list[str]
-    justify: str = "left"
+    justify: JustifyMethod = "left"
     floor: int | None = None  # narrowest it may get; default its longest word
     prefix: str = ""  # said before a cell shown under the key instead of in its column
     width: int = 0  # chosen by ``_fit``
@@ -188,15 +188,15 @@ def print_keyed(
     beside = name is not None and name in columns
     table = Table(title=title, box=box.SIMPLE_HEAD, title_justify="left")
     for column in lead:
-        table.add_column(column.header, justify=column.justify,  # type: ignore[arg-type]  # rich's Literal
-                         width=column.natural, no_wrap=True)
+        table.add_column(column.header, justify=column.justify, width=column.natural,
+                         no_wrap=True)
+    below = [*named, *figures] if not columns else [] if beside else named
     width = key.natural if columns else max(key.natural, key.natural + room - 3)
-    table.add_column(key.header, no_wrap=beside or not named, width=width, overflow="fold")
+    table.add_column(key.header, no_wrap=not below, width=width, overflow="fold")
     for column in columns:
-        table.add_column(column.header, justify=column.justify,  # type: ignore[arg-type]  # rich's Literal
-                         width=column.width, overflow="fold")
+        table.add_column(column.header, justify=column.justify, width=column.width,
+                         overflow="fold")
     for n, cell in enumerate(key.cells):
-        below = [*named, *figures] if not columns else [] if beside else named
         under = " · ".join(f"{c.prefix}{c.cells[n]}" for c in below if c.cells[n])
         first = Text(cell) + Text("\n" + under, style="dim") if under else cell
         table.add_row(*(c.cells[n] for c in lead), first, *(c.cells[n] for c in columns))
