@@ -18,7 +18,14 @@ from rich.console import Console
 from typer.testing import CliRunner
 
 from snoei.cli.main import app
-from snoei.cli.render import print_proposals, print_waves, unit_note, wave_rows
+from snoei.cli.render import (
+    Column,
+    print_keyed,
+    print_proposals,
+    print_waves,
+    unit_note,
+    wave_rows,
+)
 
 pytestmark = pytest.mark.unit
 
@@ -80,6 +87,19 @@ def test_a_narrow_terminal_puts_names_and_figures_under_the_whole_id() -> None:
     lines = _render(60)
     assert any(f"consolidate:{LONG}" in line for line in lines)
     assert any("Geo-informatieplatform en BGT-bijhouding → GIS-viewer" in line for line in lines)
+
+
+def test_too_narrow_for_columns_the_figures_go_whole_under_the_id() -> None:
+    run = "8aa6c3e8-a301-411a-8158-3a509204be28"
+    out = Console(width=44, record=True, file=io.StringIO())
+    print_keyed(out, title="runs", key=Column("run", [run]), figures=[
+        Column("finished", ["2026-12-03 07:03"], prefix="finished "),
+        Column("saving/yr", ["€48,000"], "right", prefix="saving/yr "),
+    ])
+    lines = out.export_text().splitlines()
+    assert any(run in line for line in lines)
+    assert "finished 2026-12-03 07:03 · saving/yr €48,000" in " ".join(
+        " ".join(lines).split())
 
 
 def test_waves_tell_a_consolidation_group_from_a_cycle() -> None:
