@@ -26,8 +26,8 @@ from snoei.shared.http import (
     landscape_guard,
     problem_response,
 )
-from snoei.shared.kafka import BatchPublisher, make_broker
 from snoei.shared.lifecycle import ServiceRuntime
+from snoei.shared.observability import Observability
 from snoei.shared.runner import AssignmentTracker
 
 
@@ -45,7 +45,9 @@ def create_app(settings: DependencySettings) -> FastAPI:
         clusters_debounce_s=settings.clusters_debounce_s,
         changed=changed,
     )
-    publisher = BatchPublisher(settings.kafka, client_id="snoei-dependency-graph")
+    observability = Observability("dependency", settings.kafka)
+    observability.metrics.count_backlog(repository.outbox_backlog)
+    publisher = observability.publisher(client_id="snoei-dependency-graph")
     notifier = GraphNotifier(
         repository=repository,
         publisher=publisher,
@@ -54,7 +56,7 @@ def create_app(settings: DependencySettings) -> FastAPI:
         changed=changed,
     )
     tracker = AssignmentTracker()
-    broker = make_broker(settings.kafka, client_id="snoei-dependency")
+    broker = observability.broker(client_id="snoei-dependency")
     router = KafkaRouter()
     register_handlers(router, settings=settings, service=service, tracker=tracker)
     broker.include_router(router)
@@ -76,13 +78,10 @@ def create_app(settings: DependencySettings) -> FastAPI:
 
     app = FastAPI(title="Snoei dependency", version="1", lifespan=runtime.lifespan)
     install_problem_handlers(app)
+    app.add_exception_handler(UnknownLandscape, _not_found)
+    app.add_exception_handler(UnknownApplication, _not_found)
+    observability.install(app)
     app.include_router(asyncapi_router("dependency", settings.kafka))
-
-    async def not_found(request: Request, exc: Exception) -> JSONResponse:
-        return problem_response(404, "Not found", str(exc), instance=str(request.url.path))
-
-    app.add_exception_handler(UnknownLandscape, not_found)
-    app.add_exception_handler(UnknownApplication, not_found)
     app.include_router(health_router({"database": runtime.database_ready, "kafka": tracker.ready}))
     app.include_router(
         api.build_router(
@@ -92,3 +91,7 @@ def create_app(settings: DependencySettings) -> FastAPI:
         )
     )
     return app
+
+
+async def _not_found(request: Request, exc: Exception) -> JSONResponse:
+    return problem_response(404, "Not found", str(exc), instance=str(request.url.path))

@@ -20,8 +20,8 @@ from snoei.shared.http import (
     install_problem_handlers,
     landscape_guard,
 )
-from snoei.shared.kafka import BatchPublisher, make_broker
 from snoei.shared.lifecycle import ServiceRuntime
+from snoei.shared.observability import Observability
 from snoei.shared.runner import AssignmentTracker
 
 
@@ -31,7 +31,9 @@ def create_app(settings: InventorySettings) -> FastAPI:
     signal = asyncio.Event()
     repository = InventoryRepository(pool)
     service = InventoryService(repository=repository, outbox_signal=signal)
-    publisher = BatchPublisher(settings.kafka, client_id="snoei-inventory-relay")
+    observability = Observability("inventory", settings.kafka)
+    observability.metrics.count_backlog(repository.outbox_backlog)
+    publisher = observability.publisher(client_id="snoei-inventory-relay")
     relay = OutboxRelay(
         pool=pool,
         publisher=publisher,
@@ -41,7 +43,7 @@ def create_app(settings: InventorySettings) -> FastAPI:
         idle_interval=settings.relay_idle_interval_s,
     )
     tracker = AssignmentTracker()
-    broker = make_broker(settings.kafka, client_id="snoei-inventory")
+    broker = observability.broker(client_id="snoei-inventory")
     router = KafkaRouter()
     register_handlers(router, settings=settings, service=service, dlq=publisher, tracker=tracker)
     broker.include_router(router)
@@ -58,6 +60,7 @@ def create_app(settings: InventorySettings) -> FastAPI:
 
     app = FastAPI(title="Snoei inventory", version="1", lifespan=runtime.lifespan)
     install_problem_handlers(app)
+    observability.install(app)
     app.include_router(asyncapi_router("inventory", settings.kafka))
     app.add_middleware(api.UploadLimit, max_bytes=settings.max_upload_bytes)
     app.include_router(health_router({"database": runtime.database_ready, "kafka": tracker.ready}))

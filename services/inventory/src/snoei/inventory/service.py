@@ -26,6 +26,7 @@ from snoei.inventory.adapters.repository import (
 from snoei.inventory.domain.changes import changed_fields, event_for, meta_of, target_of
 from snoei.shared.contracts import changes as c
 from snoei.shared.kafka import BatchPublisher, OutgoingMessage
+from snoei.shared.tracing import trace_headers
 
 log = logging.getLogger(__name__)
 ChangeKind = Literal["registered", "updated", "removed"]
@@ -237,7 +238,8 @@ class OutboxRelay:
                             continue
                         await self._publisher.publish(
                             [
-                                OutgoingMessage(self._topic, e.landscape_id.encode(), e.body)
+                                OutgoingMessage(self._topic, e.landscape_id.encode(), e.body,
+                                                trace_headers(e.traceparent))
                                 for e in batch
                             ]
                         )

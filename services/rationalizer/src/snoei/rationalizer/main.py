@@ -27,14 +27,15 @@ from snoei.shared.http import (
     install_problem_handlers,
     landscape_guard,
 )
-from snoei.shared.kafka import BatchPublisher, make_broker
 from snoei.shared.lifecycle import Background, ServiceRuntime
+from snoei.shared.observability import Observability
 from snoei.shared.runner import AssignmentTracker
 
 
 def create_app(settings: RationalizerSettings) -> FastAPI:
     pool = make_pool(settings.database_url, schema=settings.db_schema)
-    publisher = BatchPublisher(settings.kafka, client_id="snoei-rationalizer")
+    observability = Observability("rationalizer", settings.kafka)
+    publisher = observability.publisher(client_id="snoei-rationalizer")
     dependency = _dependency_client(settings)
     services = build_services(
         pool=pool,
@@ -44,6 +45,7 @@ def create_app(settings: RationalizerSettings) -> FastAPI:
         proposals_topic=settings.kafka.topics.rationalizer_proposals,
         runs_topic=settings.kafka.topics.rationalizer_runs,
         snapshots=dependency,
+        metrics=observability.metrics,
     )
     debouncer = _debouncer(settings, services)
     graph_tracker, runs_tracker = AssignmentTracker(), AssignmentTracker()
@@ -57,7 +59,7 @@ def create_app(settings: RationalizerSettings) -> FastAPI:
         graph_tracker=graph_tracker,
         runs_tracker=runs_tracker,
     )
-    broker = make_broker(settings.kafka, client_id="snoei-rationalizer")
+    broker = observability.broker(client_id="snoei-rationalizer")
     broker.include_router(router)
     runtime = ServiceRuntime(
         settings=settings,
@@ -71,16 +73,13 @@ def create_app(settings: RationalizerSettings) -> FastAPI:
     )
     app = FastAPI(title="Snoei rationalizer", version="1", lifespan=runtime.lifespan)
     install_problem_handlers(app)
+    observability.install(app)
     app.include_router(asyncapi_router("rationalizer", settings.kafka))
-    app.include_router(
-        health_router(
-            {
-                "database": runtime.database_ready,
-                "graph consumer": graph_tracker.ready,
-                "runs consumer": runs_tracker.ready,
-            }
-        )
-    )
+    app.include_router(health_router({
+        "database": runtime.database_ready,
+        "graph consumer": graph_tracker.ready,
+        "runs consumer": runs_tracker.ready,
+    }))
     app.include_router(
         api.build_router(
             queries=services.queries,

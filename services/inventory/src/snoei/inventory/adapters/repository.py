@@ -9,11 +9,13 @@ import json
 import uuid
 from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, TypeAlias
 
 import asyncpg
+
+from snoei.shared.tracing import current_traceparent
 
 if TYPE_CHECKING:  # the generic forms exist only in the stubs
     from asyncpg.pool import PoolConnectionProxy
@@ -60,6 +62,8 @@ class EventRow:
     event_id: uuid.UUID
     type: str
     body: bytes
+    # The trace the event is created in (the change's): the relay publishes it in that trace.
+    traceparent: str | None = field(default_factory=current_traceparent)
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,6 +71,7 @@ class UnsentEvent:
     landscape_id: str
     sequence: int
     body: bytes
+    traceparent: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -195,11 +200,7 @@ class UnitOfWork:
                          "change_id", "source", "sequence"],
             )
         if events:
-            await conn.copy_records_to_table(
-                "events",
-                records=[(e.landscape_id, e.sequence, e.event_id, e.type, e.body) for e in events],
-                columns=["landscape_id", "sequence", "event_id", "type", "body"],
-            )
+            await _copy_events(conn, events)
         if processed:
             await conn.copy_records_to_table(
                 "processed_changes", records=list(processed), columns=["landscape_id", "change_id"]
@@ -329,11 +330,26 @@ class InventoryRepository:
         )
         return [UnsentEvent(r["landscape_id"], r["sequence"], r["body"]) for r in rows]
 
+    async def outbox_backlog(self) -> int:
+        """Events committed but not yet published (one row per landscape: cheap to count)."""
+        return int(await self._pool.fetchval(
+            """SELECT coalesce(sum(l.last_sequence - coalesce(c.published_sequence, 0)), 0)
+               FROM landscapes l LEFT JOIN outbox_cursor c USING (landscape_id)"""))
+
     async def last_sequence(self, landscape_id: str) -> int | None:
         value = await self._pool.fetchval(
             "SELECT last_sequence FROM landscapes WHERE landscape_id = $1", landscape_id
         )
         return None if value is None else int(value)
+
+
+async def _copy_events(conn: Connection, events: Sequence[EventRow]) -> None:
+    await conn.copy_records_to_table(
+        "events",
+        records=[(e.landscape_id, e.sequence, e.event_id, e.type, e.body, e.traceparent)
+                 for e in events],
+        columns=["landscape_id", "sequence", "event_id", "type", "body", "traceparent"],
+    )
 
 
 class OutboxStore:
@@ -351,11 +367,11 @@ class OutboxStore:
         """The next events after each landscape's cursor, in sequence order. Sequences are
         committed in order (the landscape's row lock), so nothing appears behind a cursor."""
         rows = await self._conn.fetch(
-            """SELECT e.landscape_id, e.sequence, e.body
+            """SELECT e.landscape_id, e.sequence, e.body, e.traceparent
                FROM landscapes l
                LEFT JOIN outbox_cursor c ON c.landscape_id = l.landscape_id
                CROSS JOIN LATERAL (
-                   SELECT landscape_id, sequence, body FROM events e
+                   SELECT landscape_id, sequence, body, traceparent FROM events e
                    WHERE e.landscape_id = l.landscape_id
                      AND e.sequence > coalesce(c.published_sequence, 0)
                    ORDER BY e.sequence LIMIT $1
@@ -364,7 +380,9 @@ class OutboxStore:
                ORDER BY e.landscape_id, e.sequence LIMIT $1""",
             limit,
         )
-        return [UnsentEvent(r["landscape_id"], r["sequence"], r["body"]) for r in rows]
+        return [
+            UnsentEvent(r["landscape_id"], r["sequence"], r["body"], r["traceparent"]) for r in rows
+        ]
 
     async def mark_sent(self, sent: Sequence[UnsentEvent]) -> None:
         """Move each landscape's cursor to the last event of ``sent`` (never back)."""
