@@ -65,14 +65,11 @@ def broker_security(settings: KafkaSettings) -> BaseSecurity | None:
     return mechanism(username=user, password=password, ssl_context=context)
 
 
-def make_broker(
-    settings: KafkaSettings, *, client_id: str, middlewares: Sequence[Any] = ()
-) -> KafkaBroker:
+def make_broker(settings: KafkaSettings, *, client_id: str) -> KafkaBroker:
     """The FastStream broker of one service. Tansu has no idempotent producer, so consumers
-    deduplicate instead. ``middlewares``: ``Observability.broker_middlewares()``."""
+    deduplicate instead."""
     return KafkaBroker(
         settings.bootstrap,
-        middlewares=tuple(middlewares),
         security=broker_security(settings),
         client_id=client_id,
         enable_idempotence=False,

@@ -34,7 +34,10 @@ class Observability:
 
     def broker(self, *, client_id: str) -> KafkaBroker:
         """The service's FastStream broker with the middlewares below."""
-        return make_broker(self._kafka, client_id=client_id, middlewares=self.broker_middlewares())
+        broker = make_broker(self._kafka, client_id=client_id)
+        for middleware in self.broker_middlewares():
+            broker.add_middleware(middleware)
+        return broker
 
     def publisher(self, *, client_id: str) -> BatchPublisher:
         """A batch publisher counting what it publishes in the service's metrics."""

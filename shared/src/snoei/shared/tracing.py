@@ -67,10 +67,12 @@ def _carrier(headers: Sequence[tuple[str, bytes]] | None) -> dict[str, str]:
 
 def current_traceparent() -> str | None:
     """The W3C ``traceparent`` of the current span (None outside any trace): what a message
-    stored now and published later (an outbox) should carry."""
-    carrier: dict[str, str] = {}
-    _propagator.inject(carrier)
-    return carrier.get(TRACEPARENT)
+    stored now and published later (an outbox) should carry. Formatted here rather than by
+    the propagator: it is asked once per stored event, also with tracing off."""
+    context = trace.get_current_span().get_span_context()
+    if not context.is_valid:
+        return None
+    return f"00-{context.trace_id:032x}-{context.span_id:016x}-{context.trace_flags:02x}"
 
 
 def trace_headers(traceparent: str | None) -> Headers:
