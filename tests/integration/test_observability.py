@@ -186,20 +186,12 @@ async def test_one_trace_follows_a_change_through_both_outboxes_to_the_run(
     span_exporter.clear()
     landscape = f"gemeente-{uuid.uuid4().hex[:8]}"
     topics = kafka.topics
-    with trace.get_tracer("ops-pipeline").start_as_current_span("cmdb export") as root:
-        carrier: dict[str, str] = {}
-        TraceContextTextMapPropagator().inject(carrier)
-    trace_id = root.get_span_context().trace_id
+    root, carrier = upstream_span()
     await send(kafka, [(landscape.encode(), change(landscape, "app-zaak"))],
                headers=[(k, v.encode()) for k, v in carrier.items()])
-
-    def spans_of_trace() -> dict[str, ReadableSpan]:
-        return {s.name: s for s in span_exporter.get_finished_spans()
-                if s.context is not None and s.context.trace_id == trace_id}
-
-    await wait_for(lambda: "rationalisation run" in spans_of_trace(), timeout=30,
+    await wait_for(lambda: "rationalisation run" in in_trace(span_exporter, root), timeout=30,
                    message="the run's span in the change's trace")
-    spans = spans_of_trace()
+    spans = in_trace(span_exporter, root)
     for name in (
         f"{topics.inventory_changes} process",
         f"{topics.inventory_events} publish",  # by the relay, later, from the outbox
@@ -218,6 +210,48 @@ async def test_one_trace_follows_a_change_through_both_outboxes_to_the_run(
     notifier = spans[f"{topics.dependency_graph} publish"]
     assert _parent(notifier) == _id(spans[f"{topics.inventory_events} process"])
     assert _parent(spans[f"{topics.dependency_graph} process"]) == _id(notifier)
+
+
+async def test_a_change_posted_over_http_continues_the_request_trace_through_the_outbox(
+    span_exporter: InMemorySpanExporter, stack: Stack, kafka: KafkaSettings
+) -> None:
+    span_exporter.clear()
+    landscape = f"gemeente-{uuid.uuid4().hex[:8]}"
+    events = kafka.topics.inventory_events
+    root, carrier = upstream_span()
+    response = await stack["inventory"].post(
+        f"/v1/landscapes/{landscape}/changes",
+        json=[json.loads(change(landscape, "app-http"))], headers=carrier,
+    )
+    assert response.status_code == 200, response.text
+    await wait_for(lambda: f"{events} process" in in_trace(span_exporter, root), timeout=30,
+                   message="the dependency's consume span in the request's trace")
+    spans = in_trace(span_exporter, root)
+    request = spans["POST /v1/landscapes/{landscape_id}/changes"]
+    assert _parent(request) == _id(root)
+    assert _parent(spans[f"{events} publish"]) == _id(request)
+    # Probes and scrapes are not traced (they would drown the traces that matter).
+    await stack["inventory"].get("/ready")
+    await stack["inventory"].get("/metrics")
+    await stack["inventory"].get(f"/v1/landscapes/{landscape}/quality-issues")
+    names = {s.name for s in span_exporter.get_finished_spans()}
+    assert "GET /v1/landscapes/{landscape_id}/quality-issues" in names
+    assert not names & {"GET /ready", "GET /metrics"}
+
+
+def upstream_span() -> tuple[trace.Span, dict[str, str]]:
+    """A finished span of an upstream system and the trace headers it sends."""
+    with trace.get_tracer("ops-pipeline").start_as_current_span("cmdb export") as root:
+        carrier: dict[str, str] = {}
+        TraceContextTextMapPropagator().inject(carrier)
+    return root, carrier
+
+
+def in_trace(exporter: InMemorySpanExporter, root: trace.Span) -> dict[str, ReadableSpan]:
+    """The finished spans of ``root``'s trace, by name."""
+    trace_id = root.get_span_context().trace_id
+    return {s.name: s for s in exporter.get_finished_spans()
+            if s.context is not None and s.context.trace_id == trace_id}
 
 
 def _id(span: ReadableSpan | trace.Span) -> int:
