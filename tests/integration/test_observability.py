@@ -9,6 +9,7 @@ import json
 import uuid
 from collections.abc import AsyncIterator, Iterator
 from contextlib import AsyncExitStack
+from pathlib import Path
 
 import httpx
 import pytest
@@ -29,7 +30,7 @@ from snoei.rationalizer.config import RationalizerSettings
 from snoei.rationalizer.main import create_app as rationalizer_app
 from snoei.shared.kafka import client_kwargs
 from snoei.shared.settings import KafkaSettings
-from tests.harness import TEST_TOKEN, auth, wait_for
+from tests.harness import TEST_TOKEN, auth, running_services, wait_for
 
 pytestmark = pytest.mark.integration
 
@@ -262,3 +263,34 @@ def _id(span: ReadableSpan | trace.Span) -> int:
 
 def _parent(span: ReadableSpan) -> int | None:
     return span.parent.span_id if span.parent is not None else None
+
+
+async def test_a_service_process_serves_metrics_and_logs_the_upstream_trace_id_with_tracing_off(
+    database_url: str, kafka: KafkaSettings, tmp_path: Path
+) -> None:
+    # No OTLP endpoint: nothing is exported, yet the change's trace id reaches the logs.
+    landscape = f"gemeente-{uuid.uuid4().hex[:8]}"
+    traceparent = f"00-{uuid.uuid4().hex}-{uuid.uuid4().hex[:16]}-01"
+    with running_services(
+        ["inventory"], database_url=database_url, kafka=kafka, log_dir=tmp_path
+    ) as procs:
+        inventory = procs["inventory"]
+        await inventory.wait_ready()
+        await send(kafka, [(landscape.encode(), change(landscape, "app-zaak"))],
+                   headers=[("traceparent", traceparent.encode()),
+                            ("correlation_id", b"export-7")])
+
+        def applied_line() -> dict[str, str] | None:
+            for text in inventory.log_file.read_text(errors="replace").splitlines():
+                line = json.loads(text) if text.startswith("{") else {}
+                if line.get("msg") == "applied changes" and line.get("applied") == 1:
+                    return line
+            return None
+
+        line = await wait_for(applied_line, message="the inventory's 'applied changes' line")
+        async with httpx.AsyncClient(base_url=inventory.url) as client:
+            samples = await scrape(client)
+    assert line["trace_id"] == traceparent.split("-")[1]
+    assert line["correlation_id"] == "export-7"
+    assert value(samples, "snoei_received_messages_total",
+                 handler=kafka.topics.inventory_changes) == 1
