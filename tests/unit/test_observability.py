@@ -93,6 +93,9 @@ class FakeConsumer:
     ends: dict[TopicPartition, int | None]
     positions: dict[TopicPartition, int] = field(default_factory=dict)
 
+    def subscription(self) -> frozenset[str]:
+        return frozenset({"inventory.changes"})
+
     def assignment(self) -> set[TopicPartition]:
         return set(self.ends)
 
@@ -117,6 +120,8 @@ async def test_lag_is_end_offset_minus_position_and_revoked_partitions_disappear
     assert (lag(0), lag(1), lag(2)) == (6, 0, None)
     await metrics.observe_lag(FakeConsumer({p1: 9}, {p1: 8}))
     assert (lag(0), lag(1)) == (None, 1)
+    await metrics.observe_lag(FakeConsumer({}))  # every partition revoked
+    assert lag(1) is None
 
 
 async def test_requests_are_counted_by_route_template_and_unknown_paths_as_unmatched() -> None:

@@ -131,9 +131,9 @@ class ServiceMetrics:
 
     async def observe_lag(self, consumer: Any) -> None:
         """Set the lag of each partition ``consumer`` (an aiokafka consumer) holds: the end
-        offset it last fetched (``highwater``) minus its position. Partitions it no longer
-        holds are dropped, so a rebalance leaves no stale series."""
-        held: dict[str, set[int]] = {}
+        offset it last fetched (``highwater``) minus its position. Partitions of its topics
+        it no longer holds are dropped, so a rebalance leaves no stale series."""
+        held: dict[str, set[int]] = {topic: set() for topic in consumer.subscription()}
         for tp in consumer.assignment():
             end = consumer.highwater(tp)
             if end is None:  # nothing fetched from it yet
@@ -141,7 +141,7 @@ class ServiceMetrics:
             position = await consumer.position(tp)
             self.consumer_lag.labels(tp.topic, str(tp.partition)).set(max(0, end - position))
             held.setdefault(tp.topic, set()).add(tp.partition)
-        for topic in held:
+        for topic in held:  # only this consumer's topics: others may share the registry
             for gone in self._lag_partitions.get(topic, set()) - held[topic]:
                 self.consumer_lag.remove(topic, str(gone))
             self._lag_partitions[topic] = held[topic]
