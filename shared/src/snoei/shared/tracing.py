@@ -12,11 +12,15 @@ from typing import Any
 from fastapi import FastAPI
 from opentelemetry import trace
 from opentelemetry.context import Context
-from opentelemetry.instrumentation.fastapi import FastAPIInstrumentor
-from opentelemetry.sdk.resources import Resource
-from opentelemetry.sdk.trace import TracerProvider
-from opentelemetry.sdk.trace.export import BatchSpanProcessor
-from opentelemetry.trace import Link, Span, SpanKind, Status, StatusCode
+from opentelemetry.trace import (
+    Link,
+    NoOpTracerProvider,
+    ProxyTracerProvider,
+    Span,
+    SpanKind,
+    Status,
+    StatusCode,
+)
 from opentelemetry.trace.propagation.tracecontext import TraceContextTextMapPropagator
 
 Headers = tuple[tuple[str, bytes], ...]
@@ -41,7 +45,11 @@ def configure_tracing(service: str, environ: Mapping[str, str] = os.environ) -> 
         or environ.get("OTEL_EXPORTER_OTLP_TRACES_ENDPOINT")
     ):
         return False
+    # Imported only here: a service without an endpoint never loads the SDK or exporter.
     from opentelemetry.exporter.otlp.proto.http.trace_exporter import OTLPSpanExporter
+    from opentelemetry.sdk.resources import Resource
+    from opentelemetry.sdk.trace import TracerProvider
+    from opentelemetry.sdk.trace.export import BatchSpanProcessor
 
     # OTEL_SERVICE_NAME and OTEL_RESOURCE_ATTRIBUTES are read by Resource.create.
     attributes = {} if environ.get("OTEL_SERVICE_NAME") else {"service.name": f"snoei-{service}"}
@@ -52,12 +60,15 @@ def configure_tracing(service: str, environ: Mapping[str, str] = os.environ) -> 
 
 
 def tracing_enabled() -> bool:
-    return isinstance(trace.get_tracer_provider(), TracerProvider)
+    """Whether a real tracer provider (the SDK's, or a test's) is installed."""
+    return not isinstance(trace.get_tracer_provider(), ProxyTracerProvider | NoOpTracerProvider)
 
 
 def instrument_http(app: FastAPI) -> None:
     """Server spans for HTTP requests (route template as name), when tracing is on."""
     if tracing_enabled():
+        from opentelemetry.instrumentation.fastapi import FastAPIInstrumentor
+
         FastAPIInstrumentor.instrument_app(app, excluded_urls=UNTRACED_PATHS)
 
 
