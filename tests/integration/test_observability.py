@@ -38,10 +38,11 @@ Stack = dict[str, httpx.AsyncClient]
 Samples = dict[tuple[str, frozenset[tuple[str, str]]], float]
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def span_exporter() -> Iterator[InMemorySpanExporter]:
-    """The process's tracer provider, exporting to memory (OpenTelemetry allows one global
-    provider per process, so it is set once and shut down at the end)."""
+    """The process's tracer provider, exporting to memory. OpenTelemetry allows one global
+    provider per process: it stays, but the exporter is shut down after this module, so
+    later tests keep no spans."""
     exporter = InMemorySpanExporter()
     provider = TracerProvider()
     provider.add_span_processor(SimpleSpanProcessor(exporter))
@@ -183,7 +184,7 @@ def _partition_of(samples: Samples) -> str:
 async def test_one_trace_follows_a_change_through_both_outboxes_to_the_run(
     span_exporter: InMemorySpanExporter, stack: Stack, kafka: KafkaSettings
 ) -> None:
-    # span_exporter (session scope) is set up before the stack, so its HTTP side is traced.
+    # span_exporter (module scope) is set up before the stack, so its HTTP side is traced.
     span_exporter.clear()
     landscape = f"gemeente-{uuid.uuid4().hex[:8]}"
     topics = kafka.topics
