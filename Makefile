@@ -27,7 +27,7 @@ bench:
 	$(UV) run snoei bench $(if $(SCENARIO),--scenario $(SCENARIO),) $(if $(QUICK),--quick,)
 
 up:
-	$(UV) run snoei stack up
+	$(UV) run snoei stack up $(if $(BROKER),--broker $(BROKER),)
 
 down:
 	$(UV) run snoei stack down

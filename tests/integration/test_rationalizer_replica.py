@@ -125,17 +125,19 @@ async def test_a_slow_gap_repair_holds_no_row_lock_and_holds_up_no_other_landsca
     try:
         await asyncio.wait_for(source.asked.wait(), timeout=10)
         assert await row_lock_free(pool, SLOW), "the replica row is locked during the fetch"
+
+        async def other_applied() -> bool:
+            return await replicas.replica_version(OTHER) == (2, False)
+
+        await wait_for(other_applied, timeout=10, message="the other landscape's change")
+
+        # The other landscape's own transaction is done by now; none may stay open for SLOW.
         locks = await pool.fetchval(
             """SELECT count(*) FROM pg_locks l JOIN pg_stat_activity a USING (pid)
                WHERE l.locktype = 'transactionid' AND a.application_name = 'snoei-rationalizer'
                  AND a.state = 'idle in transaction' AND a.datname = current_database()"""
         )
         assert locks == 0, "a transaction stays open while the snapshot is fetched"
-
-        async def other_applied() -> bool:
-            return await replicas.replica_version(OTHER) == (2, False)
-
-        await wait_for(other_applied, timeout=10, message="the other landscape's change")
 
         # Meanwhile the other landscape changes again and is evaluated.
         assert await asyncio.wait_for(

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 import httpx
 import pytest
 from aiokafka.structs import TopicPartition
-from fastapi import FastAPI
+from fastapi import APIRouter, FastAPI
 from opentelemetry.sdk.trace import TracerProvider
 
 from snoei.shared.logs import JsonFormatter, bind_correlation_id
@@ -128,10 +128,15 @@ async def test_requests_are_counted_by_route_template_and_unknown_paths_as_unmat
     app = FastAPI()
     observability = Observability("inventory", KafkaSettings())
     observability.install(app)
+    # As the services do: a resource's router included under the landscape prefix.
+    resource, landscape = APIRouter(), APIRouter(prefix="/v1/landscapes/{landscape_id}")
 
-    @app.get("/v1/landscapes/{landscape_id}/things")
+    @resource.get("/things")
     async def things(landscape_id: str) -> list[str]:
         return [landscape_id]
+
+    landscape.include_router(resource)
+    app.include_router(landscape)
 
     async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://t") as c:
         assert (await c.get("/v1/landscapes/gemeente-a/things")).status_code == 200

@@ -16,6 +16,7 @@ from snoei.cli.api import ApiError, bearer, call, client
 app = typer.Typer(no_args_is_help=True, pretty_exceptions_enable=False)
 console = Console(stderr=True)
 MAX_ERRORS_SHOWN = 25
+DATA_QUALITY = "data quality: "
 UPLOAD_TIMEOUT_S = 300  # a large file is parsed and applied before the answer comes
 
 
@@ -44,6 +45,11 @@ def _row(problem: dict[str, Any]) -> str:
     if problem.get("field"):
         parts.append(f"field {problem['field']!r}")
     return f"{', '.join(parts)}: {problem.get('message', '')}"
+
+
+def _rows(errors: list[dict[str, Any]]) -> int:
+    """Bad rows, not errors: a row with several bad cells is one row."""
+    return len({e.get("location") for e in errors})
 
 
 def _show_errors(errors: list[dict[str, Any]], title: str) -> None:
@@ -91,7 +97,7 @@ def import_command(
     except ApiError as exc:
         errors = exc.problem.get("errors")
         if exc.status == 422 and isinstance(errors, list) and errors:
-            _show_errors(errors, f"{file.name}: {len(errors)} bad row(s); nothing imported "
+            _show_errors(errors, f"{file.name}: {_rows(errors)} bad row(s); nothing imported "
                                  "(use --on-error skip to import the rest)")
             raise typer.Exit(1) from None
         _fail(str(exc))
@@ -125,9 +131,16 @@ def _report(file: Path, landscape: str, answer: dict[str, Any]) -> None:
     counts = ", ".join(f"{n} {kind}" for kind, n in sorted(items.items())) or "nothing"
     console.print(f"{file.name}: read as {answer['format']}: {counts}", highlight=False,
                   soft_wrap=True)
-    skipped: list[dict[str, Any]] = answer.get("skipped", [])
+    # The import lists data-quality problems (imported as their message says, never a
+    # reason to reject) among `skipped`, marked by their message.
+    listed: list[dict[str, Any]] = answer.get("skipped", [])
+    quality = [e for e in listed if str(e.get("message", "")).startswith(DATA_QUALITY)]
+    skipped = [e for e in listed if e not in quality]
     if skipped:
-        _show_errors(skipped, f"{file.name}: skipped {len(skipped)} bad row(s)")
+        _show_errors(skipped, f"{file.name}: skipped {_rows(skipped)} bad row(s)")
+    if quality:
+        _show_errors(quality, f"{file.name}: {len(quality)} data-quality problem(s), "
+                              "imported as described")
     console.print(
         f"{landscape}: {answer['applied']} applied, {answer['unchanged']} unchanged, "
         f"{answer['duplicates']} already imported, {answer['deleted']} deleted",

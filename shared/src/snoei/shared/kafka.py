@@ -7,7 +7,7 @@ import functools
 import logging
 import ssl
 from collections.abc import Awaitable, Callable, Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
 from aiokafka import AIOKafkaProducer, ConsumerRebalanceListener
@@ -22,6 +22,7 @@ from snoei.shared.settings import KafkaSettings
 from snoei.shared.tracing import publish_spans
 
 TOPIC_ALREADY_EXISTS = 36
+_log = logging.getLogger(__name__)
 
 
 def ssl_context(settings: KafkaSettings) -> ssl.SSLContext | None:
@@ -66,13 +67,14 @@ def broker_security(settings: KafkaSettings) -> BaseSecurity | None:
 
 
 def make_broker(settings: KafkaSettings, *, client_id: str) -> KafkaBroker:
-    """The FastStream broker of one service. Tansu has no idempotent producer, so consumers
-    deduplicate instead."""
+    """The FastStream broker of one service. Idempotence only where the broker has it (not
+    Tansu); consumers deduplicate either way."""
     return KafkaBroker(
         settings.bootstrap,
         security=broker_security(settings),
         client_id=client_id,
-        enable_idempotence=False,
+        enable_idempotence=settings.enable_idempotence,
+        max_request_size=settings.max_message_bytes,
         acks="all",
         linger_ms=5,
         graceful_timeout=15.0,
@@ -108,10 +110,10 @@ class BatchPublisher:
             **client_kwargs(self._settings),
             client_id=self._client_id,
             acks="all",
-            enable_idempotence=False,
+            enable_idempotence=self._settings.enable_idempotence,
             linger_ms=5,
             max_batch_size=512 * 1024,
-            max_request_size=8 * 1024 * 1024,
+            max_request_size=self._settings.max_message_bytes,
         )
         await self._producer.start()
 
@@ -149,7 +151,13 @@ async def ensure_topics(settings: KafkaSettings, names: Iterable[str]) -> None:
     try:
         existing = set(await admin.list_topics())
         missing = [
-            NewTopic(name, settings.partitions, settings.replication_factor)
+            NewTopic(
+                name,
+                settings.partitions,
+                settings.replication_factor,
+                # As large as producers send (Apache Kafka refuses batches over 1 MiB else).
+                topic_configs={"max.message.bytes": str(settings.max_message_bytes)},
+            )
             for name in names
             if name not in existing
         ]
@@ -209,3 +217,35 @@ def batch_subscriber(
         return handler
 
     return register
+
+
+def key_problem(key: bytes | None, landscape_id: str) -> str | None:
+    """Why a record's key is not the landscape id of the message it carries, or None. Snoei
+    keys every message by its landscape: that keeps one landscape ordered on one partition."""
+    if not key:
+        return f"message has no key; expected the landscape id {landscape_id!r}"
+    if key != landscape_id.encode():
+        shown = key.decode(errors="backslashreplace")
+        return f"message key {shown!r} differs from landscape_id {landscape_id!r}"
+    return None
+
+
+@dataclass
+class Rejections:
+    """Messages a consumer refused (malformed, or keyed other than by their landscape): each
+    is logged with its reason, its place and the running count per topic."""
+
+    counts: dict[str, int] = field(default_factory=dict)
+
+    def reject(self, record: Any, reason: str) -> None:
+        total = self.counts[record.topic] = self.counts.get(record.topic, 0) + 1
+        _log.warning(
+            "rejected message",
+            extra={
+                "topic": record.topic,
+                "partition": record.partition,
+                "offset": record.offset,
+                "reason": reason,
+                "rejected_total": total,
+            },
+        )

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import re
 import time
 from collections.abc import Awaitable, Callable, Iterable, Sequence
 from datetime import datetime
@@ -195,6 +196,51 @@ def metrics_router(metrics: ServiceMetrics) -> APIRouter:
     return router
 
 
+_PARAM = re.compile(r"{(\w+)(?::\w+)?}")
+
+
+def _normal(template: str) -> str:
+    """``/proposals/{proposal_id:path}`` → ``/proposals/{proposal_id}`` (OpenAPI's form)."""
+    return _PARAM.sub(r"{\1}", template)
+
+
+def _regex(template: str) -> re.Pattern[str]:
+    pieces, last = [], 0
+    for match in _PARAM.finditer(template):
+        pieces += [re.escape(template[last : match.start()]), "[^/]+"]
+        last = match.end()
+    return re.compile("".join([*pieces, re.escape(template[last:])]))
+
+
+class RouteTemplates:
+    """The full template of the route a request took. ``scope["route"]`` knows only its own
+    path: a route of a router included under ``/v1/landscapes/{landscape_id}`` says
+    ``/quality-issues``. The prefix is found among the app's OpenAPI paths (the templates
+    ending in the route's path; the one matching the request when several do)."""
+
+    def __init__(self) -> None:
+        self._templates: list[tuple[str, re.Pattern[str]]] | None = None
+
+    def __call__(self, scope: Scope) -> str:
+        route = getattr(scope.get("route"), "path", None)
+        if route is None:
+            return "unmatched"
+        own = _normal(str(route))
+        candidates = [(t, rx) for t, rx in self._load(scope) if t.endswith(own)]
+        if len(candidates) == 1:
+            return candidates[0][0]
+        path = str(scope.get("path", ""))
+        return next((t for t, rx in candidates if rx.fullmatch(path)), own)
+
+    def _load(self, scope: Scope) -> list[tuple[str, re.Pattern[str]]]:
+        if self._templates is None:
+            app = scope.get("app")
+            openapi = getattr(app, "openapi", None)
+            paths = openapi().get("paths", {}) if callable(openapi) else {}
+            self._templates = [(str(t), _regex(str(t))) for t in paths]
+        return self._templates
+
+
 class HttpMetrics:
     """ASGI middleware counting requests and timing them by route template (never the raw
     path: ``/v1/landscapes/{landscape_id}/…`` keeps the series bounded)."""
@@ -202,6 +248,7 @@ class HttpMetrics:
     def __init__(self, app: ASGIApp, *, metrics: ServiceMetrics) -> None:
         self._app = app
         self._metrics = metrics
+        self._route = RouteTemplates()
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -219,7 +266,7 @@ class HttpMetrics:
         try:
             await self._app(scope, receive, send_status)
         finally:
-            route = getattr(scope.get("route"), "path", None) or "unmatched"
+            route = self._route(scope)
             method = str(scope.get("method", "GET"))
             self._metrics.http_requests.labels(method, route, str(status)).inc()
             self._metrics.http_duration.labels(method, route).observe(

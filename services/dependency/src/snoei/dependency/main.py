@@ -20,10 +20,9 @@ from snoei.dependency.service import DependencyService, GraphNotifier
 from snoei.shared.asyncapi import asyncapi_router
 from snoei.shared.db import make_pool
 from snoei.shared.http import (
-    TokenRegistry,
+    grant_tokens,
     health_router,
     install_problem_handlers,
-    landscape_guard,
     problem_response,
 )
 from snoei.shared.lifecycle import ServiceRuntime
@@ -74,22 +73,40 @@ def create_app(settings: DependencySettings) -> FastAPI:
         publisher=publisher,
         background=[("graph-notifier", notifier.run)],
         on_stop=[flush_notifications, inventory.aclose],
+        # The topics it consumes and produces: re-created by it after a broker restart.
+        topics=(topics.inventory_events, topics.dependency_graph),
     )
 
+    app = _http(settings, runtime, service, tracker)
+    observability.install(app)
+    return app
+
+
+def _http(
+    settings: DependencySettings,
+    runtime: ServiceRuntime,
+    service: DependencyService,
+    tracker: AssignmentTracker,
+) -> FastAPI:
     app = FastAPI(title="Snoei dependency", version="1", lifespan=runtime.lifespan)
     install_problem_handlers(app)
+    app.include_router(asyncapi_router("dependency", settings.kafka))
+
     app.add_exception_handler(UnknownLandscape, _not_found)
     app.add_exception_handler(UnknownApplication, _not_found)
-    observability.install(app)
-    app.include_router(asyncapi_router("dependency", settings.kafka))
-    app.include_router(health_router({"database": runtime.database_ready, "kafka": tracker.ready}))
     app.include_router(
-        api.build_router(
-            service=service,
-            settings=settings,
-            guard=landscape_guard(TokenRegistry(settings.api_tokens)),
+        health_router(
+            {
+                "database": runtime.database_ready,
+                "broker": runtime.broker_ready,
+                "kafka": tracker.ready,
+            }
         )
     )
+    grant_tokens(app, settings.api_tokens)
+    api.provide(app, service, settings)
+    api.publish_limits(app, settings)
+    app.include_router(api.router())
     return app
 
 

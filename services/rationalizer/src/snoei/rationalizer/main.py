@@ -21,12 +21,7 @@ from snoei.rationalizer.scheduling import (
 )
 from snoei.shared.asyncapi import asyncapi_router
 from snoei.shared.db import make_pool
-from snoei.shared.http import (
-    TokenRegistry,
-    health_router,
-    install_problem_handlers,
-    landscape_guard,
-)
+from snoei.shared.http import grant_tokens, health_router, install_problem_handlers
 from snoei.shared.lifecycle import Background, ServiceRuntime
 from snoei.shared.observability import Observability
 from snoei.shared.runner import AssignmentTracker
@@ -70,24 +65,37 @@ def create_app(settings: RationalizerSettings) -> FastAPI:
         publisher=publisher,
         background=_background(settings, services, debouncer, graph_tracker),
         on_stop=[debouncer.close] + ([dependency.aclose] if dependency is not None else []),
+        # The topics it consumes and produces: re-created by it after a broker restart.
+        topics=_own_topics(settings),
     )
+    app = _http(settings, runtime, services, graph_tracker, runs_tracker)
+    observability.install(app)
+    return app
+
+
+def _http(
+    settings: RationalizerSettings,
+    runtime: ServiceRuntime,
+    services: Services,
+    graph_tracker: AssignmentTracker,
+    runs_tracker: AssignmentTracker,
+) -> FastAPI:
     app = FastAPI(title="Snoei rationalizer", version="1", lifespan=runtime.lifespan)
     install_problem_handlers(app)
-    observability.install(app)
     app.include_router(asyncapi_router("rationalizer", settings.kafka))
-    app.include_router(health_router({
-        "database": runtime.database_ready,
-        "graph consumer": graph_tracker.ready,
-        "runs consumer": runs_tracker.ready,
-    }))
     app.include_router(
-        api.build_router(
-            queries=services.queries,
-            decision_service=services.decisions,
-            run_service=services.runs,
-            guard=landscape_guard(TokenRegistry(settings.api_tokens)),
+        health_router(
+            {
+                "database": runtime.database_ready,
+                "broker": runtime.broker_ready,
+                "graph consumer": graph_tracker.ready,
+                "runs consumer": runs_tracker.ready,
+            }
         )
     )
+    grant_tokens(app, settings.api_tokens)
+    api.provide(app, services)
+    app.include_router(api.router())
     return app
 
 
@@ -134,3 +142,8 @@ def _background(
     if settings.schedule:
         loops.append(("schedule", partial(run_schedule, services.runs, settings.schedule)))
     return loops
+
+
+def _own_topics(settings: RationalizerSettings) -> tuple[str, ...]:
+    topics = settings.kafka.topics
+    return (topics.dependency_graph, topics.rationalizer_runs, topics.rationalizer_proposals)
