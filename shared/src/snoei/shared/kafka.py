@@ -17,7 +17,9 @@ from faststream.kafka import KafkaBroker, KafkaRouter
 from faststream.security import BaseSecurity, SASLPlaintext, SASLScram256, SASLScram512
 
 from snoei.shared.heap import PROCESS_HEAP
+from snoei.shared.metrics import ServiceMetrics
 from snoei.shared.settings import KafkaSettings
+from snoei.shared.tracing import publish_spans
 
 TOPIC_ALREADY_EXISTS = 36
 _log = logging.getLogger(__name__)
@@ -94,10 +96,13 @@ class BatchPublisher:
     """Sends many messages at once and waits for all acknowledgements: one round of
     batched produce requests instead of one ``send_and_wait`` per message."""
 
-    def __init__(self, settings: KafkaSettings, *, client_id: str) -> None:
+    def __init__(
+        self, settings: KafkaSettings, *, client_id: str, metrics: ServiceMetrics | None = None
+    ) -> None:
         self._settings = settings
         self._client_id = client_id
         self._producer: AIOKafkaProducer | None = None
+        self._metrics = metrics
 
     async def start(self) -> None:
         # Created here: aiokafka clients bind to the running event loop.
@@ -118,16 +123,25 @@ class BatchPublisher:
             self._producer = None
 
     async def publish(self, messages: Sequence[OutgoingMessage]) -> None:
-        """Publish in order per key; raises if any message was not acknowledged."""
+        """Publish in order per key; raises if any message was not acknowledged. Each
+        message carries the trace context of its publish span (see ``publish_spans``)."""
         if self._producer is None:
             raise RuntimeError("BatchPublisher.publish() before start()")
         producer = self._producer
-        futures = [
-            await producer.send(m.topic, value=m.value, key=m.key, headers=list(m.headers) or None)
-            for m in messages
-        ]
-        if futures:
-            await asyncio.gather(*futures)
+        try:
+            with publish_spans([(m.topic, m.headers) for m in messages]) as headers:
+                futures = [
+                    await producer.send(m.topic, value=m.value, key=m.key, headers=list(h) or None)
+                    for m, h in zip(messages, headers, strict=True)
+                ]
+                if futures:
+                    await asyncio.gather(*futures)
+        except Exception:
+            if self._metrics is not None:
+                self._metrics.count_published(messages, failed=True)
+            raise
+        if self._metrics is not None:
+            self._metrics.count_published(messages)
 
 
 async def ensure_topics(settings: KafkaSettings, names: Iterable[str]) -> None:

@@ -25,8 +25,8 @@ from snoei.shared.http import (
     install_problem_handlers,
     problem_response,
 )
-from snoei.shared.kafka import BatchPublisher, make_broker
 from snoei.shared.lifecycle import ServiceRuntime
+from snoei.shared.observability import Observability
 from snoei.shared.runner import AssignmentTracker
 
 
@@ -44,7 +44,9 @@ def create_app(settings: DependencySettings) -> FastAPI:
         clusters_debounce_s=settings.clusters_debounce_s,
         changed=changed,
     )
-    publisher = BatchPublisher(settings.kafka, client_id="snoei-dependency-graph")
+    observability = Observability("dependency", settings.kafka)
+    observability.metrics.count_backlog(repository.outbox_backlog)
+    publisher = observability.publisher(client_id="snoei-dependency-graph")
     notifier = GraphNotifier(
         repository=repository,
         publisher=publisher,
@@ -53,7 +55,7 @@ def create_app(settings: DependencySettings) -> FastAPI:
         changed=changed,
     )
     tracker = AssignmentTracker()
-    broker = make_broker(settings.kafka, client_id="snoei-dependency")
+    broker = observability.broker(client_id="snoei-dependency")
     router = KafkaRouter()
     register_handlers(router, settings=settings, service=service, tracker=tracker)
     broker.include_router(router)
@@ -75,7 +77,9 @@ def create_app(settings: DependencySettings) -> FastAPI:
         topics=(topics.inventory_events, topics.dependency_graph),
     )
 
-    return _http(settings, runtime, service, tracker)
+    app = _http(settings, runtime, service, tracker)
+    observability.install(app)
+    return app
 
 
 def _http(
