@@ -56,7 +56,7 @@ def rationalizer() -> Iterator[tuple[str, FakeRationalizer]]:
 
 
 def run(url: str, *args: str) -> Any:
-    return CliRunner().invoke(app, ["catalogue", "import", str(FILE), "--url", url,
+    return CliRunner().invoke(app, ["catalogue", "import", str(FILE), "--rationalizer-url", url,
                                     "--token", "t", *args])
 
 

@@ -8,9 +8,12 @@ from typing import Annotated, Any
 
 import typer
 
+from snoei.cli.connection import RationalizerUrlOpt, TokenOpt
+
 app = typer.Typer(no_args_is_help=True, pretty_exceptions_enable=False,
                   help="The market catalogue (Softwarecatalogus \"Alle pakketten\").")
 MAX_ERRORS_SHOWN = 25
+UPLOAD_TIMEOUT_S = 300
 
 
 @app.command("import")
@@ -19,29 +22,33 @@ def import_catalogue(
     skip_bad_rows: Annotated[bool, typer.Option(
         "--skip-bad-rows", help="Store the good rows and list the bad ones (default: a bad "
         "row stores nothing).")] = False,
-    url: Annotated[str, typer.Option("--url", envvar="SNOEI_RATIONALIZER_URL",
-                                     help="Base URL of the rationalizer API.")
-                   ] = "http://127.0.0.1:8103",
-    token: Annotated[str, typer.Option("--token", envvar="SNOEI_API_TOKEN", show_default=False,
-                                       help="Bearer token for every landscape (\"*\").")] = "",
+    rationalizer_url: RationalizerUrlOpt = None,
+    token: TokenOpt = None,
 ) -> None:
-    """Replace the market catalogue with FILE (needs a token for every landscape)."""
+    """Replace the market catalogue with FILE (needs a token for every landscape, "*")."""
     from rich.console import Console
     from rich.markup import escape
 
     from snoei.cli.api import ApiError, bearer, call, client
+    from snoei.cli.connection import StackFileError, resolve
 
     console = Console(stderr=True)
     try:
         data = file.read_bytes()
-        with client(url, service="rationalizer", headers=bearer(token), timeout=300) as http:
+        connection = resolve(token=token, urls={"rationalizer": rationalizer_url})
+        with client(connection.url("rationalizer"), service="rationalizer",
+                    headers=bearer(connection.token), timeout=UPLOAD_TIMEOUT_S) as http:
             answer: dict[str, Any] = call(
                 http, "PUT", "/v1/market-catalogue", service="rationalizer",
                 params={"on_error": "skip" if skip_bad_rows else "abort"},
                 files={"file": (file.name, data, "text/csv")},
+                unreachable=connection.unreachable("rationalizer"),
             )
     except OSError as exc:
         console.print(f"[bold red]error:[/] cannot read {escape(str(file))}: {exc.strerror}")
+        raise typer.Exit(1) from None
+    except StackFileError as exc:
+        console.print(f"[bold red]error:[/] {escape(str(exc))}", highlight=False, soft_wrap=True)
         raise typer.Exit(1) from None
     except ApiError as exc:
         console.print(f"[bold red]error:[/] {escape(str(exc))}", highlight=False, soft_wrap=True)

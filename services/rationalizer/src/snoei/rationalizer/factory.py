@@ -20,6 +20,7 @@ from snoei.rationalizer.market import MarketService
 from snoei.rationalizer.queries import QueryService
 from snoei.rationalizer.replica import LandscapeLocks, ReplicaService, SnapshotSource
 from snoei.rationalizer.runs import Publisher, RunService
+from snoei.shared.metrics import ServiceMetrics
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,10 +42,13 @@ def build_services(
     runs_topic: str,
     snapshots: SnapshotSource | None,
     today: Callable[[], date] = lambda: datetime.now(UTC).date(),
+    metrics: ServiceMetrics | None = None,
 ) -> Services:
     locks = LandscapeLocks()
     runs, decisions = RunRepository(pool), DecisionRepository(pool)
     market = MarketRepository(pool)
+    if metrics is not None:
+        metrics.count_backlog(runs.unpublished_count)
     replicas = ReplicaService(repository=ReplicaRepository(pool), snapshots=snapshots, locks=locks)
     queries = QueryService(
         replicas=replicas,
@@ -68,6 +72,7 @@ def build_services(
             locks=locks,
             today=today,
             market=market,
+            metrics=metrics,
         ),
         queries=queries,
         decisions=DecisionService(queries=queries, decisions=decisions),
