@@ -31,6 +31,7 @@ class FormatOption(StrEnum):
     ARCHIMATE = "archimate"
     ARCHI = "archi"
     BACKSTAGE = "backstage"
+    SOFTWARECATALOGUS = "softwarecatalogus"
 
 
 class OnErrorOption(StrEnum):

@@ -96,6 +96,7 @@ def _http(
     grant_tokens(app, settings.api_tokens)
     api.provide(app, services)
     app.include_router(api.router())
+    app.include_router(api.market.router)
     return app
 
 

@@ -15,6 +15,7 @@ from snoei.rationalizer.adapters.decisions import DecisionRepository
 from snoei.rationalizer.adapters.runs import RunRepository, RunRow, StoredRun
 from snoei.rationalizer.domain.engine import EngineMemo, Evaluation, rationalise
 from snoei.rationalizer.domain.landscape import GraphReplica, Landscape
+from snoei.rationalizer.domain.market import EMPTY_MARKET, MarketCatalogue
 from snoei.rationalizer.domain.rulebook import RulesConfig
 from snoei.rationalizer.domain.technology import LifecycleCatalogue
 from snoei.rationalizer.domain.waves import WavePlan
@@ -34,6 +35,10 @@ class Publisher(Protocol):
     async def publish(self, messages: Sequence[OutgoingMessage]) -> None: ...
 
 
+class MarketSource(Protocol):
+    async def catalogue(self) -> MarketCatalogue: ...
+
+
 class RunService:
     def __init__(
         self,
@@ -48,6 +53,7 @@ class RunService:
         runs_topic: str,
         locks: LandscapeLocks,
         today: Callable[[], date] = lambda: datetime.now(UTC).date(),
+        market: MarketSource | None = None,
         metrics: ServiceMetrics | None = None,
     ) -> None:
         self._replicas = replicas
@@ -60,6 +66,7 @@ class RunService:
         self._runs_topic = runs_topic
         self._locks = locks
         self._today = today
+        self._market = market
         self._metrics = metrics or ServiceMetrics("rationalizer")  # detached unless given
         self._memos: dict[str, EngineMemo] = {}  # what the last run left for the next one
 
@@ -71,7 +78,8 @@ class RunService:
             started = datetime.now(UTC)
             clock = time.perf_counter()
             replica, stale = await self._replicas.current(landscape_id)
-            evaluation, evaluate_cpu = await self._evaluate(landscape_id, replica)
+            market = await self._market.catalogue() if self._market else EMPTY_MARKET
+            evaluation, evaluate_cpu = await self._evaluate(landscape_id, replica, market)
             proposals = evaluation.proposals
             if stale:
                 proposals = tuple(
@@ -121,7 +129,7 @@ class RunService:
         return await self._runs.due_runs(partitions)
 
     async def _evaluate(
-        self, landscape_id: str, replica: GraphReplica | None
+        self, landscape_id: str, replica: GraphReplica | None, market: MarketCatalogue
     ) -> tuple[Evaluation, float]:
         """The evaluation of ``replica`` (in a thread) and the CPU seconds it took."""
         previous = await self._runs.latest_quadrants(landscape_id)
@@ -150,6 +158,7 @@ class RunService:
                         previous_quadrants=previous,
                         decisions=decisions,
                         memo=memo,
+                        market=market,
                     )
             finally:
                 cpu = time.thread_time() - started
