@@ -1,5 +1,6 @@
-"""The deploy files parse, set only settings that exist, set what a container needs, and
-build an image without the embedded-stack wheels."""
+"""The deploy files parse, set only settings that exist (Snoei's, and OpenTelemetry variables
+the services read), set what a container needs, are scraped where the services serve metrics,
+and build an image without the embedded-stack wheels."""
 
 from __future__ import annotations
 
@@ -22,6 +23,7 @@ from pydantic_settings import BaseSettings
 from snoei.dependency.config import DependencySettings
 from snoei.inventory.config import InventorySettings
 from snoei.rationalizer.config import RationalizerSettings
+from snoei.shared.metrics import ServiceMetrics, metrics_router
 from snoei.shared.settings import KafkaSettings, ServiceSettings
 
 pytestmark = pytest.mark.unit
@@ -130,6 +132,98 @@ def test_setting_names_come_from_the_settings_classes() -> None:
     assert "SNOEI_INVENTORY_TOKEN or SNOEI_SERVICE_TOKEN" in missing_settings(
         DependencySettings, set()
     )
+
+
+# --- OpenTelemetry variables -------------------------------------------------------------
+
+# The OTEL_* variables a deploy file may set: the standard ones of the pipeline
+# shared/tracing.py builds (resource, sampler, OTLP/HTTP exporter, batch processor). Each must
+# be one the services really read (test_allowed_otel_variables_are_read_by_the_services).
+OTEL_ALLOWED = frozenset({
+    "OTEL_SDK_DISABLED",
+    "OTEL_SERVICE_NAME",
+    "OTEL_RESOURCE_ATTRIBUTES",
+    "OTEL_TRACES_SAMPLER",
+    "OTEL_TRACES_SAMPLER_ARG",
+    "OTEL_EXPORTER_OTLP_ENDPOINT",
+    "OTEL_EXPORTER_OTLP_TRACES_ENDPOINT",
+    "OTEL_EXPORTER_OTLP_HEADERS",
+    "OTEL_EXPORTER_OTLP_TRACES_HEADERS",
+    "OTEL_EXPORTER_OTLP_CERTIFICATE",
+    "OTEL_EXPORTER_OTLP_TRACES_CERTIFICATE",
+    "OTEL_EXPORTER_OTLP_COMPRESSION",
+    "OTEL_EXPORTER_OTLP_TIMEOUT",
+    "OTEL_BSP_MAX_QUEUE_SIZE",
+    "OTEL_BSP_SCHEDULE_DELAY",
+})  # fmt: skip
+
+# Run in a fresh interpreter: record every environment variable read while a service's
+# tracing starts (exporting, with a ratio sampler) and instruments an app.
+_RECORD_OTEL_READS = """
+import os
+read = set()
+environ = type(os.environ)
+getitem, contains = environ.__getitem__, environ.__contains__
+def recording_getitem(self, key):
+    read.add(key)
+    return getitem(self, key)
+def recording_contains(self, key):
+    read.add(key)
+    return contains(self, key)
+environ.__getitem__, environ.__contains__ = recording_getitem, recording_contains
+from fastapi import FastAPI
+from snoei.shared.tracing import configure_tracing, instrument_http
+assert configure_tracing("inventory"), "tracing did not start"
+instrument_http(FastAPI())
+print(" ".join(sorted(k for k in read if isinstance(k, str) and k.startswith("OTEL_"))))
+"""
+
+
+def otel_variables_read() -> set[str]:
+    """The OTEL_* variables a service reads when it exports traces (the SDK's included)."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("OTEL_", "SNOEI_"))}
+    env |= {
+        "OTEL_EXPORTER_OTLP_ENDPOINT": "http://127.0.0.1:1",  # nothing is exported
+        "OTEL_TRACES_SAMPLER": "parentbased_traceidratio",  # reads its argument too
+        "OTEL_TRACES_SAMPLER_ARG": "0.5",
+    }
+    done = subprocess.run(
+        [sys.executable, "-c", _RECORD_OTEL_READS],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=True,
+    )
+    return set(done.stdout.split())
+
+
+def foreign_variables(names: set[str]) -> set[str]:
+    """Names that are neither Snoei settings (checked by ``unknown_settings``) nor allowed
+    OpenTelemetry variables."""
+    return {n for n in names if not n.startswith("SNOEI_") and n not in OTEL_ALLOWED}
+
+
+def trace_service_name(entry: str) -> str:
+    """The service name tracing.py gives ``python -m <entry>`` without OTEL_SERVICE_NAME."""
+    return f"snoei-{entry.rsplit('.', 1)[1]}"
+
+
+def test_allowed_otel_variables_are_read_by_the_services() -> None:
+    read = otel_variables_read()
+    # tracing.py's own, and the SDK's (resource, exporter): the recording works.
+    assert {"OTEL_SDK_DISABLED", "OTEL_EXPORTER_OTLP_TRACES_ENDPOINT"} <= read
+    assert {"OTEL_SERVICE_NAME", "OTEL_EXPORTER_OTLP_HEADERS"} <= read
+    assert not OTEL_ALLOWED - read, "allowed but never read"
+    assert foreign_variables({"OTEL_SERVICE_NAME", "SNOEI_X", "OTEL_SERVICE", "PATH"}) == {
+        "OTEL_SERVICE",
+        "PATH",
+    }
+
+
+def served_paths() -> set[str]:
+    """What the metrics router every service installs (Observability.install) serves."""
+    return {getattr(route, "path", "") for route in metrics_router(ServiceMetrics("x")).routes}
 
 
 # --- the image ---------------------------------------------------------------------------
@@ -255,9 +349,27 @@ def test_compose_sets_only_real_settings_and_every_needed_one(compose: dict[str,
         cls = ENTRY_POINTS[entry]
         names = set(spec.get("environment", {}))
         assert not unknown_settings(cls, names), name
+        assert not foreign_variables(names), name
         assert not missing_settings(cls, names | image_env()), name
         checked.add(entry)
     assert checked == set(ENTRY_POINTS)
+
+
+def test_compose_names_each_service_for_traces_and_exports_none_by_default(
+    compose: dict[str, Any],
+) -> None:
+    named = set()
+    for name, spec in compose["services"].items():
+        entry = _entry_point(spec.get("command"))
+        if "build" not in spec or entry not in SERVICES:
+            continue
+        environment = spec["environment"]
+        assert environment["OTEL_SERVICE_NAME"] == trace_service_name(entry), name
+        named.add(environment["OTEL_SERVICE_NAME"])
+        # No collector in compose: empty unless the shell sets it.
+        endpoint = environment.get("OTEL_EXPORTER_OTLP_ENDPOINT", "")
+        assert re.fullmatch(r"(\$\{OTEL_EXPORTER_OTLP_ENDPOINT:?-\})?", endpoint), name
+    assert len(named) == len(SERVICES)
 
 
 # --- Kubernetes --------------------------------------------------------------------------
@@ -373,11 +485,75 @@ def test_every_service_is_probed_on_health_and_ready(base: list[dict[str, Any]])
         assert "emptyDir" in volumes[mounts["/tmp"]]
 
 
-def _env_of(container: dict[str, Any], documents: list[dict[str, Any]]) -> set[str]:
-    """The variables a container gets: its own and those of the ConfigMaps and Secrets it
-    takes whole; a source that must exist and does not fails the test."""
+def test_every_service_pod_is_scraped_on_its_metrics_path_and_port(
+    base: list[dict[str, Any]],
+) -> None:
+    served = served_paths()
+    assert "/metrics" in served
+    for document, pod in _workloads(base):
+        name = document["metadata"]["name"]
+        annotations = document["spec"]["template"]["metadata"].get("annotations", {})
+        if document["kind"] != "Deployment":
+            assert "prometheus.io/scrape" not in annotations, name  # the topic job serves none
+            continue
+        [container] = pod["containers"]
+        assert annotations["prometheus.io/scrape"] == "true", name
+        assert annotations["prometheus.io/path"] in served, name
+        port = annotations["prometheus.io/port"]
+        assert port in {str(p["containerPort"]) for p in container["ports"]}, name
+        assert _env_values(container, base, complete=False)["SNOEI_HTTP_PORT"] == port, name
+
+
+def test_base_names_each_service_for_traces_with_its_pod(base: list[dict[str, Any]]) -> None:
+    for document, pod in _workloads(base):
+        if document["kind"] != "Deployment":
+            continue
+        [container] = pod["containers"]
+        env = _env_values(container, base, complete=False)
+        name = trace_service_name(container["args"][0])
+        assert env["OTEL_SERVICE_NAME"] == name == document["metadata"]["name"]
+        attributes = dict(
+            pair.split("=", 1) for pair in (env["OTEL_RESOURCE_ATTRIBUTES"] or "").split(",")
+        )
+        assert "service.name" not in attributes  # OTEL_SERVICE_NAME says it
+        assert attributes["k8s.pod.name"] == "$(K8S_POD_NAME)"
+        assert not _unexpanded(container), document["metadata"]["name"]
+
+
+def _unexpanded(container: dict[str, Any]) -> list[str]:
+    """``$(NAME)`` references Kubernetes leaves as they are: to no variable of the container's
+    own ``env`` defined before the one that refers to it."""
+    before: set[str] = set()
+    left = []
+    for variable in container.get("env", []):
+        for ref in re.findall(r"(?<!\$)\$\(([^)]*)\)", variable.get("value", "")):
+            if ref not in before:
+                left.append(f"{variable['name']}: $({ref})")
+        before.add(variable["name"])
+    return left
+
+
+def _downward_helpers(container: dict[str, Any]) -> set[str]:
+    """Variables filled from the downward API only to be expanded into another's value (the
+    pod name into OTEL_RESOURCE_ATTRIBUTES): read by Kubernetes, not by the services."""
+    env = container.get("env", [])
+    return {
+        e["name"]
+        for e in env
+        if "fieldRef" in e.get("valueFrom", {})
+        and any(f"$({e['name']})" in other.get("value", "") for other in env)
+    }
+
+
+def _env_values(
+    container: dict[str, Any], documents: list[dict[str, Any]], *, complete: bool = True
+) -> dict[str, Any]:
+    """The variables a container gets with their values (None when taken from elsewhere):
+    those of the ConfigMaps and Secrets it takes whole, then its own (which win). In
+    ``complete`` documents (not the base, which has no Secrets) a source that must exist and
+    does not fails the test."""
     sources = {(d["kind"], d["metadata"]["name"]): d for d in documents}
-    names = {e["name"] for e in container.get("env", [])}
+    values: dict[str, Any] = {}
     for source in container.get("envFrom", []):
         kind, ref = (
             ("ConfigMap", source["configMapRef"])
@@ -386,10 +562,16 @@ def _env_of(container: dict[str, Any], documents: list[dict[str, Any]]) -> set[s
         )
         document = sources.get((kind, ref["name"]))
         if document is None:
-            assert ref.get("optional"), f"{kind} {ref['name']} is missing"
+            assert ref.get("optional") or not complete, f"{kind} {ref['name']} is missing"
             continue
-        names |= set(document.get("data", {})) | set(document.get("stringData", {}))
-    return names
+        values |= document.get("data", {}) | document.get("stringData", {})
+    values |= {e["name"]: e.get("value") for e in container.get("env", [])}
+    return values
+
+
+def _env_of(container: dict[str, Any], documents: list[dict[str, Any]]) -> set[str]:
+    """The names of the variables a container gets (see ``_env_values``)."""
+    return set(_env_values(container, documents))
 
 
 def test_example_overlay_sets_only_real_settings_and_every_needed_one(
@@ -402,6 +584,8 @@ def test_example_overlay_sets_only_real_settings_and_every_needed_one(
             cls = ENTRY_POINTS[entry]
             names = _env_of(container, example)
             assert not unknown_settings(cls, names), document["metadata"]["name"]
+            foreign = foreign_variables(names) - _downward_helpers(container)
+            assert not foreign, document["metadata"]["name"]
             given = names | (image_env() if entry in SERVICES else set())
             assert not missing_settings(cls, given), document["metadata"]["name"]
             checked.add(entry)
@@ -428,6 +612,45 @@ def test_example_overlay_keeps_every_secret_setting_in_a_secret(
     for choices in secrets:
         assert in_secrets.intersection(choices), choices
         assert not in_config_maps.intersection(choices), choices
+
+
+def test_example_overlay_exports_every_services_traces_to_a_collector(
+    example: list[dict[str, Any]],
+) -> None:
+    traced = set()
+    for _, pod in _workloads(example):
+        [container] = pod["containers"]
+        entry = container["args"][0]
+        env = _env_values(container, example)
+        if entry not in SERVICES:
+            continue  # the topic job starts no tracing
+        # OTLP/HTTP base URL (the exporter appends /v1/traces); 4318 is the OTLP/HTTP port.
+        assert re.fullmatch(r"https?://[\w.-]+:4318", env["OTEL_EXPORTER_OTLP_ENDPOINT"])
+        assert env["OTEL_SERVICE_NAME"] == trace_service_name(entry)
+        traced.add(entry)
+    assert traced == set(SERVICES)
+
+
+def test_optional_service_monitor_scrapes_every_service_on_its_metrics_path(
+    example: list[dict[str, Any]],
+) -> None:
+    overlay = K8S / "overlays" / "example"
+    [monitor] = _documents((overlay / "servicemonitor.yaml").read_text(encoding="utf-8"))
+    assert monitor["apiVersion"] == "monitoring.coreos.com/v1"
+    assert monitor["kind"] == "ServiceMonitor"
+    # Optional: the kind exists only with the Prometheus Operator's CRDs installed.
+    kustomization = yaml.safe_load((overlay / "kustomization.yaml").read_text("utf-8"))
+    assert "servicemonitor.yaml" not in kustomization["resources"]
+    namespace = next(d for d in example if d["kind"] == "Namespace")["metadata"]["name"]
+    assert monitor["metadata"]["namespace"] == namespace  # where the Services are
+    selector = monitor["spec"]["selector"]["matchLabels"]
+    services = [d for d in example if d["kind"] == "Service"]
+    assert all(selector.items() <= s["metadata"]["labels"].items() for s in services)
+    assert len(services) == len(SERVICES)
+    for endpoint in monitor["spec"]["endpoints"]:
+        assert endpoint["path"] in served_paths()
+        for service in services:
+            assert endpoint["port"] in {p["name"] for p in service["spec"]["ports"]}
 
 
 # --- the one-shot topic job -------------------------------------------------------------
