@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from snoei.cli import imports, rationalize, stack
+from snoei.cli import exports, imports, rationalize, stack
 
 app = typer.Typer(
     name="snoei",
@@ -19,6 +19,7 @@ app = typer.Typer(
 app.add_typer(stack.app, name="stack")
 app.add_typer(imports.app)
 app.add_typer(rationalize.app)
+app.add_typer(exports.app)  # snoei export inventory|graph|proposals, snoei portfolio
 
 
 class Lang(StrEnum):

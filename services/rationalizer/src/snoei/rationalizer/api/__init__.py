@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from snoei.rationalizer.api import decisions, proposals, runs, what_if
+from snoei.rationalizer.api import decisions, exports, portfolio, proposals, runs, what_if
 from snoei.rationalizer.api.dependencies import provide
 
 __all__ = ["provide", "router"]
@@ -18,4 +18,6 @@ def router() -> APIRouter:
     api.include_router(what_if.router)
     api.include_router(decisions.router)
     api.include_router(runs.router)
+    api.include_router(exports.router)
+    api.include_router(portfolio.router)
     return api

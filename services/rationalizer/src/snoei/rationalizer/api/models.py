@@ -45,7 +45,10 @@ class DecisionView(BaseModel):
     verdict: Verdict
     reason: str
     facts_hash: str = Field(description="Facts the decision was taken on.")
-    decided_by: str | None
+    decided_by: str | None = Field(
+        description="The name given and the deciding token's fingerprint, "
+        "`name (token:<12 hex>)`, or the fingerprint alone; null for old decisions."
+    )
     decided_at: datetime
 
     @classmethod
@@ -70,7 +73,10 @@ class DecisionRequest(BaseModel):
     proposal_id: Text = Field(min_length=1, description="Id of a proposal of the latest run.")
     verdict: Verdict
     reason: Text = Field(min_length=1, max_length=2000, description="Why; shown to others.")
-    decided_by: Text | None = Field(default=None, max_length=200)
+    decided_by: Text | None = Field(
+        default=None, max_length=200,
+        description="Who decides; recorded with the fingerprint of the bearer token.",
+    )
 
 
 class WhatIfRequest(BaseModel):
