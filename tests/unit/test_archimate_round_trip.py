@@ -138,3 +138,11 @@ def test_a_snoei_id_that_another_element_has_keeps_the_identifier_and_is_reporte
     assert sorted(i.data["id"] for i in items) == ["crm", "e2"]
     assert [p.severity for p in problems] == ["data-quality"]
     assert "snoei:id 'crm'" in problems[0].message
+
+
+def test_an_attribute_named_like_a_field_never_overwrites_the_field() -> None:
+    app = ApplicationRecord(id="crm", name="CRM", owner="Burgerzaken",
+                            attributes={"owner": "Leverancier X", "note": "n"})
+    after = round_trip(content_of([app])).applications[0]
+    assert after.owner == "Burgerzaken"
+    assert after.attributes == {"note": "n"}  # the clashing attribute is the one given up

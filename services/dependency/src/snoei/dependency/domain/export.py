@@ -243,7 +243,9 @@ def _application_properties(g: LandscapeGraph, a: ApplicationRecord) -> dict[str
         "specialises": _unless_all_in(a.specialises, g.applications),
         "part_of": _unless_all_in(a.part_of, g.applications),
     }
-    return {**{f"{OWN}{k}": v for k, v in fields.items()}, **a.attributes}
+    # Attributes first: one named like a field (an ``attr:owner`` CSV column) cannot then
+    # overwrite that field when the file is read back.
+    return {**a.attributes, **{f"{OWN}{k}": v for k, v in fields.items()}}
 
 
 def _unless_all_in(ids: tuple[str, ...], known: dict[str, Any]) -> tuple[str, ...] | None:
