@@ -87,7 +87,8 @@ def _download(service: str, url: str, token: str, landscape: str, params: dict[s
             try:
                 response = http.get(f"/v1/landscapes/{landscape}/export", params=params)
             except httpx.RequestError as exc:
-                raise ApiError(f"cannot reach the {service} at {url} ({exc or type(exc)}); "
+                raise ApiError(f"cannot reach the {service} at {url} "
+                               f"({str(exc) or type(exc).__name__}); "
                                f"start it (snoei stack up) or set "
                                f"SNOEI_{service.upper()}_URL") from None
             if not response.is_success:
