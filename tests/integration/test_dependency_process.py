@@ -3,6 +3,8 @@ answers, a kill -9 mid-stream, and two instances sharing and taking over partiti
 
 from __future__ import annotations
 
+import csv
+import io
 import xml.etree.ElementTree as ET
 from collections.abc import Sequence
 from pathlib import Path
@@ -10,6 +12,7 @@ from typing import Any
 
 import httpx
 import networkx as nx
+import openpyxl
 import pytest
 from aiokafka import AIOKafkaProducer
 
@@ -108,6 +111,14 @@ async def test_graph_questions_over_http(
             assert nx.parse_graphml(as_graphml.text).number_of_nodes() == 8
             as_archimate = await c.get("/export?format=archimate", headers=auth())
             assert ET.fromstring(as_archimate.content).tag.endswith("model")
+            as_xlsx = await c.get("/export?format=xlsx", headers=auth())
+            book = openpyxl.load_workbook(io.BytesIO(as_xlsx.content))
+            assert (book["nodes"].max_row, book["edges"].max_row) == (1 + 8, 1 + 6)
+            assert "gemeente-http-graph.xlsx" in as_xlsx.headers["content-disposition"]
+            as_csv = await c.get("/export?format=csv&kind=edges", headers=auth())
+            assert len(list(csv.DictReader(io.StringIO(as_csv.text.lstrip("\ufeff"))))) == 6
+            no_kind = await c.get("/export?format=csv", headers=auth())
+            assert no_kind.status_code == 422
 
             unknown = await c.post("/impact", json={"applications": ["B", "Q"]}, headers=auth())
             assert unknown.status_code == 404

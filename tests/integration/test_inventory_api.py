@@ -188,6 +188,18 @@ async def test_a_bad_row_aborts_the_import_or_is_skipped_and_reported(
                for s in body["skipped"])
 
 
+async def test_a_rejected_import_counts_bad_rows_not_bad_cells(
+    client: httpx.AsyncClient,
+) -> None:
+    two_bad_cells = b"id,name,lifecycle,cost_licence\nok,Goed,active,1\nx,Slecht,sunset,-5\n"
+    rejected = await upload(client, "two.csv", two_bad_cells)
+    assert rejected.status_code == 422
+    body = rejected.json()
+    assert len(body["errors"]) == 2
+    assert body["bad_rows"] == 1
+    assert body["detail"].startswith("1 bad row(s), nothing imported")
+
+
 async def test_unreadable_and_unsafe_files_are_refused_clearly(client: httpx.AsyncClient) -> None:
     xxe = await upload(client, "xxe.xml")
     assert xxe.status_code == 422

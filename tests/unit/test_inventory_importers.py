@@ -280,3 +280,13 @@ def test_the_event_of_a_change_is_a_valid_inventory_event_carrying_its_record(
     payload = decoded.payload.model_dump(mode="json")
     assert payload.pop(target.kind) == target.data
     assert payload == {"change_id": str(change.payload.change_id), "source": change.payload.source}
+
+
+def test_a_doubled_quote_in_a_quoted_csv_cell_is_one_quote() -> None:
+    from snoei.inventory.importers.csv_import import parse_csv
+
+    for delimiter in (b",", b";"):
+        data = b"id" + delimiter + b'name\r\na' + delimiter + b'"say ""hi"""\r\n'
+        items, errors = parse_csv(data)
+        assert errors == []
+        assert items[0].data["name"] == 'say "hi"'

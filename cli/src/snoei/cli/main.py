@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from snoei.cli import catalogue, history, imports, plans, rationalize, stack
+from snoei.cli import catalogue, exports, history, imports, plans, rationalize, stack
 
 app = typer.Typer(
     name="snoei",
@@ -22,6 +22,7 @@ app.add_typer(rationalize.app)
 app.add_typer(plans.app)
 app.add_typer(history.app)
 app.add_typer(catalogue.app, name="catalogue")
+app.add_typer(exports.app)  # snoei export inventory|graph|proposals, snoei portfolio
 
 
 class Lang(StrEnum):

@@ -3,6 +3,7 @@ access (a FastAPI dependency), and the health / readiness endpoints."""
 
 from __future__ import annotations
 
+import hashlib
 import hmac
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from typing import Annotated, Any
@@ -152,6 +153,26 @@ def authorized_landscape(
 
 AuthorizedLandscape = Annotated[str, Depends(authorized_landscape)]
 """Route parameter type: the landscape of the path, guarded by the bearer token."""
+
+
+def token_fingerprint(token: str) -> str:
+    """Who called, as far as the server knows: tokens carry no names, so a caller is known
+    by the first 12 hex digits of the SHA-256 of its bearer token (``token:1a2b…``). That
+    names the token without revealing it, and is what a decision records next to the name
+    a caller gives."""
+    return "token:" + hashlib.sha256(token.encode()).hexdigest()[:12]
+
+
+def caller(
+    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
+) -> str:
+    """The fingerprint of the bearer token of a request that ``AuthorizedLandscape`` let
+    through (so a token is present)."""
+    return token_fingerprint(credentials.credentials if credentials else "")
+
+
+Caller = Annotated[str, Depends(caller)]
+"""Route parameter type: ``token:<fingerprint>`` of the request's bearer token."""
 
 
 Check = Callable[[], Awaitable[str | None]]

@@ -13,11 +13,15 @@ from snoei.rationalizer.adapters.decisions import DecisionRepository, DecisionRo
 from snoei.rationalizer.adapters.runs import RunRepository, RunRow, StoredRun
 from snoei.rationalizer.domain.engine import ACTIVE_STATUSES, Verdict
 from snoei.rationalizer.domain.landscape import Landscape
+from snoei.rationalizer.domain.portfolio import Portfolio, portfolio
+from snoei.rationalizer.domain.recommendation import yearly_saving
 from snoei.rationalizer.domain.rulebook import RulesConfig
 from snoei.rationalizer.domain.technology import LifecycleCatalogue
 from snoei.rationalizer.domain.whatif import WhatIfResult, what_if
 from snoei.rationalizer.replica import ReplicaService
 from snoei.rationalizer.report import Language, build_report_input, render_report
+from snoei.rationalizer.report.model import ReportInput
+from snoei.rationalizer.report.standing import known, ledger
 from snoei.shared.contracts.graph import GraphContent
 from snoei.shared.contracts.proposals import Proposal, ProposalStatus
 
@@ -176,14 +180,39 @@ class QueryService:
 
     async def report(self, landscape_id: str, lang: Language) -> str:
         """The board report (HTML) of the latest run, with decisions applied."""
+        _, build = await self._report_input(landscape_id)
+        return await asyncio.to_thread(lambda: render_report(build(), lang))
+
+    async def portfolio(self, landscape_id: str) -> tuple[StoredRun, Portfolio]:
+        """The portfolio of the latest run, as the board report shows it: per owner and per
+        capability domain, with the proposals recommended to the board and their savings."""
+        run, build = await self._report_input(landscape_id)
+
+        def compute() -> Portfolio:
+            data = build()
+            savings = {p.id: known(yearly_saving(p)) for p in ledger(data).recommended}
+            return portfolio(data.landscape, data.proposals, recommended=savings)
+
+        return run, await asyncio.to_thread(compute)
+
+    async def application_names(self, landscape_id: str) -> dict[str, str]:
+        """Application id -> name, from the replica the runs evaluate."""
+        content = await self._content(landscape_id)
+        return {a.id: a.name for a in content.applications}
+
+    async def _report_input(
+        self, landscape_id: str
+    ) -> tuple[StoredRun, Callable[[], ReportInput]]:
+        """What the report of the latest run is made of, built off the event loop by the
+        caller; ``NoRunYet`` before the first run."""
         run, proposals = await self.proposals(landscape_id)
         if run is None:
             raise NoRunYet(f"landscape {landscape_id!r} has no rationalisation run yet")
         content = await self._content(landscape_id)
         rules, catalogue, today = self._rules, self._catalogue, self._today()
 
-        def render() -> str:
-            data = build_report_input(
+        def build() -> ReportInput:
+            return build_report_input(
                 landscape_id,
                 Landscape.from_content(content),
                 proposals,
@@ -197,9 +226,8 @@ class QueryService:
                 empty_reason=run.row.empty_reason,
                 stale_inputs=run.row.stale_inputs,
             )
-            return render_report(data, lang)
 
-        return await asyncio.to_thread(render)
+        return run, build
 
     async def what_if(self, landscape_id: str, retire: Sequence[str]) -> WhatIfResult:
         content = await self._content(landscape_id)

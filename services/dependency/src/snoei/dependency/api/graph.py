@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 from enum import StrEnum
+from typing import Annotated
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Query
 from fastapi.responses import JSONResponse, Response
 
 from snoei.dependency.api.dependencies import Service
 from snoei.dependency.domain import export
+from snoei.dependency.domain.tables import graph_tables
 from snoei.shared.contracts.graph import GraphContent
-from snoei.shared.http import AuthorizedLandscape
+from snoei.shared.http import AuthorizedLandscape, Problem
+from snoei.shared.tables import CSV_MEDIA_TYPE, XLSX_MEDIA_TYPE, TableFormat, table_response
 
 router = APIRouter()
 
@@ -19,6 +22,13 @@ class ExportFormat(StrEnum):
     JSON = "json"
     GRAPHML = "graphml"
     ARCHIMATE = "archimate"
+    CSV = "csv"
+    XLSX = "xlsx"
+
+
+class GraphTable(StrEnum):
+    NODES = "nodes"
+    EDGES = "edges"
 
 
 @router.get("/graph", response_model=GraphContent)
@@ -37,14 +47,24 @@ async def graph(landscape_id: AuthorizedLandscape, service: Service) -> GraphCon
                 "application/json": {},
                 "application/graphml+xml": {},
                 "application/xml": {},
+                CSV_MEDIA_TYPE: {},
+                XLSX_MEDIA_TYPE: {},
             }
         }
     },
 )
 async def export_graph(
-    landscape_id: AuthorizedLandscape, service: Service, format: ExportFormat = ExportFormat.JSON
+    landscape_id: AuthorizedLandscape,
+    service: Service,
+    format: ExportFormat = ExportFormat.JSON,
+    kind: Annotated[GraphTable | None, Query(description="csv / xlsx: only this table; "
+                                                         "required for csv.")] = None,
 ) -> Response:
-    """The graph as JSON node-link (networkx), GraphML, or ArchiMate exchange XML."""
+    """The graph as JSON node-link (networkx), GraphML, ArchiMate exchange XML (which the
+    inventory's ArchiMate import reads back without loss), or as spreadsheet tables (xlsx:
+    sheets `nodes` and `edges`; csv: the one `kind`) with each node's graph metrics."""
+    if format in (ExportFormat.CSV, ExportFormat.XLSX):
+        return await _tables(landscape_id, service, TableFormat(format.value), kind)
     g = await service.graph(landscape_id)
     if format is ExportFormat.JSON:
         return JSONResponse(export.node_link(g))
@@ -57,3 +77,16 @@ async def export_graph(
         media_type=media,
         headers={"Content-Disposition": f'attachment; filename="{landscape_id}.{suffix}"'},
     )
+
+
+async def _tables(
+    landscape_id: str, service: Service, fmt: TableFormat, kind: GraphTable | None
+) -> Response:
+    if fmt is TableFormat.CSV and kind is None:
+        raise Problem(422, "Invalid request",
+                      "kind: a CSV file holds one table; choose nodes or edges")
+    g = await service.graph(landscape_id)
+    tables = graph_tables(g, await service.clusters(landscape_id))
+    chosen = [t for t in tables if kind is None or t.name == kind.value]
+    stem = f"{landscape_id}-graph" + (f"-{kind.value}" if kind else "")
+    return table_response(chosen, fmt, stem)

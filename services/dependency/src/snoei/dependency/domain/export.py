@@ -5,18 +5,28 @@ Only integrations between two known applications are edges; the exports carry th
 
 from __future__ import annotations
 
+import re
 import uuid
 import xml.etree.ElementTree as ET
-from typing import Any
+from typing import Any, TypeVar
 
 import networkx as nx
 
 from snoei.dependency.domain.graph import LandscapeGraph
-from snoei.shared.contracts.landscape import ApplicationRecord, IntegrationRecord
+from snoei.shared.contracts.landscape import (
+    ApplicationRecord,
+    CapabilityRecord,
+    IntegrationRecord,
+    TechnologyRecord,
+)
 
 ARCHIMATE_NS = "http://www.opengroup.org/xsd/archimate/3.0/"
 XSI_NS = "http://www.w3.org/2001/XMLSchema-instance"
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
+# Characters XML 1.0 cannot hold at all; written as U+FFFD so the file stays readable.
+_NOT_XML = re.compile("[^\t\n\r\u0020-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+_R = TypeVar("_R", CapabilityRecord, TechnologyRecord)
+OWN = "snoei:"  # property prefix the inventory's ArchiMate importer reads as Snoei fields
 
 
 def _edges(g: LandscapeGraph) -> list[IntegrationRecord]:
@@ -99,6 +109,14 @@ def _identifier(g: LandscapeGraph, kind: str, item_id: str) -> str:
     return "id-" + uuid.uuid5(uuid.NAMESPACE_URL, f"snoei:{g.landscape_id}:{kind}:{item_id}").hex
 
 
+def _property_text(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, tuple):
+        return "; ".join(str(v) for v in value)
+    return str(value)
+
+
 class _Archimate:
     def __init__(self, g: LandscapeGraph) -> None:
         self.g = g
@@ -112,10 +130,10 @@ class _Archimate:
 
     def _text(self, parent: ET.Element, tag: str, text: str) -> None:
         node = ET.SubElement(parent, f"{{{ARCHIMATE_NS}}}{tag}", {XML_LANG: "en"})
-        node.text = text
+        node.text = _NOT_XML.sub("\ufffd", text)
 
     def _properties(self, parent: ET.Element, values: dict[str, Any]) -> None:
-        present = {k: v for k, v in values.items() if v not in (None, "", ())}
+        present = {k: v for k, v in values.items() if v is not None and v not in ("", ())}
         if not present:
             return
         container = ET.SubElement(parent, f"{{{ARCHIMATE_NS}}}properties")
@@ -124,11 +142,11 @@ class _Archimate:
             prop = ET.SubElement(
                 container, f"{{{ARCHIMATE_NS}}}property", {"propertyDefinitionRef": ref}
             )
-            text = "; ".join(value) if isinstance(value, tuple) else str(value)
-            self._text(prop, "value", text)
+            self._text(prop, "value", _property_text(value))
 
     def element(
-        self, kind: str, item_id: str, xsi_type: str, name: str, props: dict[str, Any]
+        self, kind: str, item_id: str, xsi_type: str, name: str, props: dict[str, Any],
+        documentation: str | None = None,
     ) -> None:
         node = ET.SubElement(
             self.elements,
@@ -136,30 +154,28 @@ class _Archimate:
             {"identifier": _identifier(self.g, kind, item_id), f"{{{XSI_NS}}}type": xsi_type},
         )
         self._text(node, "name", name)
-        self._properties(node, {"snoei-id": item_id, **props})
+        if documentation:
+            self._text(node, "documentation", documentation)
+        self._properties(node, {f"{OWN}id": item_id, **props})
 
     def relationship(
-        self,
-        rel_id: str,
-        xsi_type: str,
-        source: str,
-        target: str,
-        name: str | None,
-        props: dict[str, Any],
+        self, rel_id: str, xsi_type: str, source: tuple[str, str], target: tuple[str, str],
+        name: str | None = None, props: dict[str, Any] | None = None,
     ) -> None:
+        """``source`` and ``target`` are (kind, Snoei id) of elements of this model."""
         node = ET.SubElement(
             self.relationships,
             f"{{{ARCHIMATE_NS}}}relationship",
             {
                 "identifier": _identifier(self.g, "relationship", rel_id),
-                "source": source,
-                "target": target,
+                "source": _identifier(self.g, *source),
+                "target": _identifier(self.g, *target),
                 f"{{{XSI_NS}}}type": xsi_type,
             },
         )
         if name:
             self._text(node, "name", name)
-        self._properties(node, props)
+        self._properties(node, props or {})
 
     def finish(self) -> str:
         if not len(self.relationships):
@@ -178,77 +194,103 @@ class _Archimate:
 
 
 def archimate(g: LandscapeGraph) -> str:
-    """The Open Group ArchiMate exchange format (3.x), which Archi imports: applications as
-    ApplicationComponents, integrations as Flow relationships (supplier -> consumer),
-    capabilities as Capabilities realised by the applications, the capability tree as
-    Compositions. Every element keeps its Snoei id in the ``snoei-id`` property."""
+    """The Open Group ArchiMate exchange format (3.x), which Archi imports and Snoei's own
+    ArchiMate importer reads back without loss: applications as ApplicationComponents with
+    every field as a ``snoei:`` property, integrations as Flow relationships (supplier ->
+    consumer), capabilities as Capabilities realised by the applications (the tree as
+    Compositions), structure as Specialization and Aggregation, technology lifecycles as
+    SystemSoftware. Every element and relationship keeps its Snoei id in ``snoei:id``
+    (an ArchiMate identifier is an xs:ID, which not every Snoei id is)."""
     ET.register_namespace("", ARCHIMATE_NS)
     ET.register_namespace("xsi", XSI_NS)
     doc = _Archimate(g)
-    _add_elements(doc, g)
+    for a in _applications(g):
+        doc.element("application", a.id, "ApplicationComponent", a.name,
+                    _application_properties(g, a), a.description)
+    for c in _sorted(g.capabilities):
+        doc.element("capability", c.id, "Capability", c.name, {}, c.description)
+    for t in _sorted(g.technologies):
+        doc.element("technology", t.id, "SystemSoftware", f"{t.product} {t.version}",
+                    _technology_properties(t))
     _add_flows(doc, g)
     _add_structure(doc, g)
     return doc.finish()
 
 
-def _add_elements(doc: _Archimate, g: LandscapeGraph) -> None:
-    for a in _applications(g):
-        doc.element(
-            "application",
-            a.id,
-            "ApplicationComponent",
-            a.name,
-            {
-                "owner": a.owner,
-                "supplier": a.supplier,
-                "lifecycle": a.lifecycle.value,
-                "criticality": a.criticality.value,
-                "annual-cost": a.yearly_cost,
-            },
-        )
-    for c in (g.capabilities[k] for k in sorted(g.capabilities)):
-        doc.element("capability", c.id, "Capability", c.name, {})
+def _sorted(records: dict[str, _R]) -> list[_R]:
+    return [records[k] for k in sorted(records)]
+
+
+def _application_properties(g: LandscapeGraph, a: ApplicationRecord) -> dict[str, Any]:
+    """Every field as the importer names it. Lists that relationships carry are written as
+    properties too when some of their ids are not elements of the model (a capability
+    without a record, say), so nothing is lost and the order is kept."""
+    costs = a.costs
+    fields: dict[str, Any] = {
+        "owner": a.owner, "supplier": a.supplier, "product": a.product, "version": a.version,
+        "lifecycle": a.lifecycle.value, "hosting": a.hosting.value,
+        "criticality": a.criticality.value, "users": a.users,
+        "business_value": a.business_value, "technical_fitness": a.technical_fitness,
+        "contract_end": a.contract_end.isoformat() if a.contract_end else None,
+        "cost_licence": costs.licence if costs else None,
+        "cost_hosting": costs.hosting if costs else None,
+        "cost_support": costs.support if costs else None,
+        "cost_staff": costs.staff if costs else None,
+        "technologies": tuple(f"{t.product}:{t.version}" if t.version else t.product
+                              for t in a.technologies),
+        "owned": a.owned, "kind": a.kind.value,
+        "capabilities": _unless_all_in(a.capabilities, g.capabilities),
+        "specialises": _unless_all_in(a.specialises, g.applications),
+        "part_of": _unless_all_in(a.part_of, g.applications),
+    }
+    # Attributes first: one named like a field (an ``attr:owner`` CSV column) cannot then
+    # overwrite that field when the file is read back.
+    return {**a.attributes, **{f"{OWN}{k}": v for k, v in fields.items()}}
+
+
+def _unless_all_in(ids: tuple[str, ...], known: dict[str, Any]) -> tuple[str, ...] | None:
+    return None if all(i in known for i in ids) else ids
+
+
+def _technology_properties(t: TechnologyRecord) -> dict[str, Any]:
+    return {
+        f"{OWN}product": t.product, f"{OWN}version": t.version,
+        f"{OWN}end_of_support": t.end_of_support.isoformat() if t.end_of_support else None,
+        f"{OWN}end_of_life": t.end_of_life.isoformat() if t.end_of_life else None,
+    }
 
 
 def _add_flows(doc: _Archimate, g: LandscapeGraph) -> None:
     """Integrations as Flow relationships, supplier -> consumer."""
     for i in _edges(g):
         doc.relationship(
-            f"integration:{i.id}",
-            "Flow",
-            _identifier(g, "application", i.source),
-            _identifier(g, "application", i.target),
-            i.name or ", ".join(i.data_objects) or None,
+            f"integration:{i.id}", "Flow", ("application", i.source),
+            ("application", i.target), i.name,
             {
-                "snoei-id": i.id,
-                "kind": i.kind.value,
-                "data-objects": i.data_objects,
-                "protocol": i.protocol,
-                "criticality": i.criticality.value,
+                f"{OWN}id": i.id, f"{OWN}kind": i.kind.value,
+                f"{OWN}data_objects": i.data_objects, f"{OWN}protocol": i.protocol,
+                f"{OWN}criticality": i.criticality.value,
             },
         )
 
 
 def _add_structure(doc: _Archimate, g: LandscapeGraph) -> None:
-    """Applications realising capabilities, and the capability tree as Compositions."""
+    """Applications realising capabilities, specialising and being part of each other (in
+    each list's order), and the capability tree as Compositions."""
     for a in _applications(g):
         for cap in a.capabilities:
             if cap in g.capabilities:
-                doc.relationship(
-                    f"realises:{a.id}:{cap}",
-                    "Realization",
-                    _identifier(g, "application", a.id),
-                    _identifier(g, "capability", cap),
-                    None,
-                    {},
-                )
-    for c in (g.capabilities[k] for k in sorted(g.capabilities)):
+                doc.relationship(f"realises:{a.id}:{cap}", "Realization",
+                                 ("application", a.id), ("capability", cap))
+        for parent in a.specialises:
+            if parent in g.applications:
+                doc.relationship(f"specialises:{a.id}:{parent}", "Specialization",
+                                 ("application", a.id), ("application", parent))
+        for whole in a.part_of:
+            if whole in g.applications:
+                doc.relationship(f"part-of:{a.id}:{whole}", "Aggregation",
+                                 ("application", whole), ("application", a.id))
+    for c in _sorted(g.capabilities):
         if c.parent_id is not None and c.parent_id in g.capabilities:
-            doc.relationship(
-                f"parent:{c.id}",
-                "Composition",
-                _identifier(g, "capability", c.parent_id),
-                _identifier(g, "capability", c.id),
-                None,
-                {},
-            )
+            doc.relationship(f"parent:{c.id}", "Composition", ("capability", c.parent_id),
+                             ("capability", c.id))

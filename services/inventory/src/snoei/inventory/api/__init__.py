@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from snoei.inventory.api import changes, imports, items, state
+from snoei.inventory.api import changes, exports, imports, items, state
 from snoei.inventory.api.dependencies import provide
 
 __all__ = ["provide", "router"]
@@ -18,4 +18,5 @@ def router() -> APIRouter:
     api.include_router(imports.router)
     api.include_router(items.items_router())
     api.include_router(state.router)
+    api.include_router(exports.router)
     return api

@@ -15,6 +15,7 @@ from snoei.inventory.importers import (
     ImportFailed,
     ImportRejected,
     OnError,
+    bad_rows,
     import_file,
 )
 from snoei.inventory.upload_limit import too_large
@@ -60,10 +61,12 @@ async def import_upload(
     except ImportFailed as exc:
         raise Problem(422, "Unreadable file", str(exc)) from None
     except ImportRejected as exc:
+        # Rows, not errors: a row with three bad cells is one bad row (each cell is listed).
+        rows = bad_rows(exc.errors)
         raise Problem(
             422, "Import rejected",
-            f"{len(exc.errors)} bad row(s), nothing imported (on_error=abort): {exc}",
-            extra={"errors": [_row(e) for e in exc.errors]},
+            f"{rows} bad row(s), nothing imported (on_error=abort): {exc}",
+            extra={"bad_rows": rows, "errors": [_row(e) for e in exc.errors]},
         ) from None
     recorded = result.changes[0].payload.source if result.changes else (
         source or f"import:{fmt}:{file.filename}"

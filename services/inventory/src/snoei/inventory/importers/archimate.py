@@ -11,6 +11,7 @@ from typing import Any
 from snoei.inventory.importers.archimate_model import (
     ModelElement,
     Relation,
+    adopt_snoei_ids,
     parse_xml,
     read_archi,
     read_exchange,
@@ -27,6 +28,8 @@ from snoei.inventory.importers.base import (
 
 COMPONENT = "ApplicationComponent"
 BRIDGES = {"ApplicationInterface", "ApplicationService", "ApplicationFunction"}
+TECHNOLOGY_TYPES = {"SystemSoftware"}
+TECHNOLOGY_FIELDS = ("product", "version", "end_of_support", "end_of_life")
 CAPABILITY_TYPES = {"ApplicationService", "ApplicationFunction", "BusinessService",
                     "BusinessFunction", "Capability"}
 INTEGRATION_RELATIONS = {"Flow": "message", "Serving": "api", "Triggering": "message"}
@@ -71,8 +74,13 @@ def to_items(
     or external facilities are not owned); Specialization, Aggregation and Composition
     between components become structure; Flow/Serving/Triggering between components
     (directly or through their interfaces, services and functions) become integrations;
-    what a component realises becomes a capability. What cannot be placed is reported."""
+    what a component realises becomes a capability; every Capability element is a node of
+    the capability map; system software with a product and version is a technology
+    lifecycle. An element's or relationship's ``snoei:id`` property (a Snoei export) is its
+    id. What cannot be placed is reported."""
+    renaming = [quality("model", problem) for problem in adopt_snoei_ids(elements, relations)]
     model = _Model(elements, relations, mapping)
+    model.errors[:0] = renaming
     model.structure_and_capabilities()
     model.capability_tree()
     integrations = model.integrations()
@@ -80,8 +88,9 @@ def to_items(
         model.errors.append(RowError(
             "model", "the model has no ApplicationComponent elements"
             + (" other than reference components" if model.references else "")))
-    return ([*model.applications.values(), *model.capabilities.values(), *integrations],
-            model.errors)
+    technologies = [t for t in map(_technology, elements) if t is not None]
+    return ([*model.applications.values(), *model.capabilities.values(), *technologies,
+             *integrations], model.errors)
 
 
 class _Model:
@@ -98,7 +107,8 @@ class _Model:
         self.applications = {e.id: _application(e, mapping) for e in elements
                              if e.id in self.components}
         self.capabilities: dict[str, ParsedItem] = {}
-        for reference in sorted(self.references):
+        for reference in sorted(self.references | {e.id for e in elements
+                                                   if e.type == "Capability"}):
             self.add_capability(reference)  # the capability map, realised or not
         # Who owns each interface / service / function (two passes: function -> service).
         self.owners: dict[str, set[str]] = {}
@@ -256,11 +266,33 @@ def _integration(r: Relation, source: str, target: str, direct: bool) -> ParsedI
     if r.name:
         data["name"] = r.name
     for key, value in r.properties.items():
-        column = normalise(key)
+        column = normalise(_unprefixed(key))
         if column in INTEGRATION_FIELDS:
             data[column] = split_list(value) if column == "data_objects" else value
             fields[column] = f"property {key}"
     return ParsedItem("integration", data, f"relationship {r.id!r}", fields)
+
+
+def _unprefixed(key: str) -> str:
+    own = key.lower().startswith(OWN_PROPERTY_PREFIX)
+    return key[len(OWN_PROPERTY_PREFIX):] if own else key
+
+
+def _technology(element: ModelElement) -> ParsedItem | None:
+    """System software that names its product and version (properties, with or without the
+    ``snoei:`` prefix) is a technology lifecycle, with its end-of-support / end-of-life."""
+    if element.type not in TECHNOLOGY_TYPES:
+        return None
+    data: dict[str, Any] = {"id": element.id}
+    fields = {"id": "identifier"}
+    for key, value in element.properties.items():
+        column = normalise(_unprefixed(key))
+        if column in TECHNOLOGY_FIELDS:
+            data[column] = value
+            fields[column] = f"property {key}"
+    if "product" not in data or "version" not in data:
+        return None
+    return ParsedItem("technology", data, f"element {element.id!r}", fields)
 
 
 def _application(element: ModelElement, mapping: ArchimateMapping) -> ParsedItem:

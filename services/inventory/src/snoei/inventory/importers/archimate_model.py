@@ -17,6 +17,7 @@ EXCHANGE_NS_PREFIX = "http://www.opengroup.org/xsd/archimate"
 ARCHI_NS = "http://www.archimatetool.com/archimate"
 XSI_TYPE = "{http://www.w3.org/2001/XMLSchema-instance}type"
 
+SNOEI_ID = "snoei:id"  # the property a Snoei export keeps each item's own id in
 # ArchiMate 2.1 (and British spelling in old Archi files) -> ArchiMate 3 names
 RENAMED = {"UsedBy": "Serving", "Realisation": "Realization", "Specialisation": "Specialization"}
 
@@ -167,6 +168,38 @@ def read_archi(root: XmlElement) -> tuple[list[ModelElement], list[Relation]]:
                              _profiles(node.get("profiles"), profile_names))
             )
     return elements, relations
+
+
+def adopt_snoei_ids(elements: list[ModelElement], relations: list[Relation]) -> list[str]:
+    """Give each element and relationship the id in its ``snoei:id`` property (a Snoei
+    export writes it there, because an ArchiMate identifier is an xs:ID and cannot hold
+    every Snoei id), rewriting the relationships' ends to match. The property is consumed.
+    Returns the problems: an id another element already has keeps the file's identifier."""
+    problems: list[str] = []
+    taken = {e.id for e in elements}
+    renamed: dict[str, str] = {}
+    for element in elements:
+        own = _pop_snoei_id(element.properties)
+        if own is None or own == element.id:
+            continue
+        if own in taken or own in renamed.values():
+            problems.append(f"element {element.id!r}: snoei:id {own!r} is the id of another "
+                            "element; the element keeps its identifier")
+            continue
+        renamed[element.id] = own
+    for element in elements:
+        element.id = renamed.get(element.id, element.id)
+    for relation in relations:
+        relation.id = _pop_snoei_id(relation.properties) or relation.id
+        relation.source = renamed.get(relation.source, relation.source)
+        relation.target = renamed.get(relation.target, relation.target)
+    return problems
+
+
+def _pop_snoei_id(properties: dict[str, str]) -> str | None:
+    key = next((k for k in properties if k.strip().casefold() == SNOEI_ID), None)
+    value = properties.pop(key).strip() if key is not None else ""
+    return value or None
 
 
 def _profiles(refs: str | None, names: dict[str, str]) -> list[str]:

@@ -60,12 +60,12 @@ def _kind_of(header: list[str]) -> str:
 def parse_csv(data: bytes) -> tuple[list[ParsedItem], list[RowError]]:
     text = _text(data)
     try:
-        dialect: type[csv.Dialect] | csv.Dialect = csv.Sniffer().sniff(
-            text.split("\n", 1)[0], delimiters=",;\t"
-        )
+        delimiter = csv.Sniffer().sniff(text.split("\n", 1)[0], delimiters=",;\t").delimiter
     except csv.Error:
-        dialect = csv.excel
-    reader = csv.reader(io.StringIO(text, newline=""), dialect)
+        delimiter = ","
+    # Only the delimiter comes from the header: a header has no quotes to sniff, and the
+    # sniffed dialect would then read a doubled quote ("") in a cell as two quotes.
+    reader = csv.reader(io.StringIO(text, newline=""), csv.excel, delimiter=delimiter)
     try:
         first = next(reader, None)
         if first is None:

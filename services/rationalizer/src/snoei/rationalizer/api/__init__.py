@@ -5,7 +5,15 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from snoei.rationalizer.api import decisions, market, proposals, runs, what_if
+from snoei.rationalizer.api import (
+    decisions,
+    exports,
+    market,
+    portfolio,
+    proposals,
+    runs,
+    what_if,
+)
 from snoei.rationalizer.api.dependencies import provide
 
 __all__ = ["market", "provide", "router"]
@@ -18,4 +26,6 @@ def router() -> APIRouter:
     api.include_router(what_if.router)
     api.include_router(decisions.router)
     api.include_router(runs.router)
+    api.include_router(exports.router)
+    api.include_router(portfolio.router)
     return api

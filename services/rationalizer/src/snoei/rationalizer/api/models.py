@@ -45,7 +45,10 @@ class DecisionView(BaseModel):
     verdict: Verdict
     reason: str
     facts_hash: str = Field(description="Facts the decision was taken on.")
-    decided_by: str | None
+    decided_by: str | None = Field(
+        description="The name given and the deciding token's fingerprint, "
+        "`name (token:<12 hex>)`, or the fingerprint alone; null for old decisions."
+    )
     decided_at: datetime
 
     @classmethod
@@ -74,7 +77,11 @@ class DecisionRequest(BaseModel):
         max_length=2000,
         description="Why; shown to others. Required to reject, optional to accept.",
     )
-    decided_by: Text | None = Field(default=None, max_length=200)
+    decided_by: Text | None = Field(
+        default=None,
+        max_length=200,
+        description="Who decides; recorded with the fingerprint of the bearer token.",
+    )
 
     @model_validator(mode="after")
     def _a_rejection_says_why(self) -> "DecisionRequest":
