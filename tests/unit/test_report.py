@@ -168,7 +168,7 @@ def test_the_summary_carries_the_figures(evaluated: tuple[ReportInput, Evaluatio
     html = render_report(data)
     words = Words("en")
     assert words.euros(evaluation.total_yearly_saving) in html
-    one_off = sum(p.migration_cost for p in data.active)
+    one_off = sum(p.migration_cost or 0.0 for p in data.active)
     assert words.euros(one_off) in html
     assert "What to prune" in html
     assert "What it risks" in html
@@ -211,7 +211,7 @@ def test_the_charts_are_rendered_inline(evaluated: tuple[ReportInput, Evaluation
     elements = parse(render_report(data))
     for chart in ("chart-proposals", "chart-waves", "chart-time", "chart-eol"):
         assert elements.having("svg", id=chart), chart
-    active_with_saving = [p for p in data.active if p.yearly_saving > 0]
+    active_with_saving = [p for p in data.active if (p.yearly_saving or 0.0) > 0]
     bars = [a for t, a in elements.tags if t == "g" and a.get("data-proposal")]
     assert len(bars) == len(active_with_saving)
     dots = elements.having("circle", **{"class": "dot"})

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from snoei.rationalizer.domain.drafts import Draft, RunFacts
+from snoei.rationalizer.domain.drafts import Draft, Missing, RunFacts, unknown_costs
 from snoei.rationalizer.domain.overlap import Cluster, integrations_to_rewire
 from snoei.rationalizer.domain.rulebook import FUNCTIONAL_OVERLAP
 from snoei.shared.contracts.landscape import facts_as_in_v1
@@ -16,11 +16,14 @@ def draft_consolidation(member: str, cluster: Cluster, run: RunFacts) -> Draft:
     shared = sorted(set(app.capabilities) & set(survivor.capabilities))
     rewire = integrations_to_rewire(run.landscape, [member], cluster.survivor)
     blast = run.blasts.of(member, run.config.blast_radius_depth)
+    evidence = cluster.evidence_to_survivor(member)
     rule = RuleFired(
         rule=FUNCTIONAL_OVERLAP,
         message=(
             f"{app.name} and {survivor.name} both realise "
-            f"{run.capability_names(shared) or 'related capabilities'}; "
+            f"{run.capability_names(shared) or 'related capabilities'} "
+            f"(overlap evidence {evidence.score:g}, at least "
+            f"{run.config.overlap_min_evidence:g} needed); "
             f"{survivor.name} survives with the higher survivor score."
         ),
         facts={
@@ -28,19 +31,36 @@ def draft_consolidation(member: str, cluster: Cluster, run: RunFacts) -> Draft:
             "survivor": survivor.id,
             "jaccard_with_survivor": cluster.similarity_to_survivor(member),
             "shared_capabilities": ", ".join(shared),
+            "overlap_evidence": evidence.score,
+            "overlap_min_evidence": run.config.overlap_min_evidence,
+            "evidence_per_capability": evidence.explained(run.landscape),
             "survivor_score": cluster.scores[survivor.id],
             "own_score": cluster.scores[member],
             "integrations_to_rewire": len(rewire),
+            "consumers_to_rewire_to_survivor": len(
+                {f.consumer for f in blast.flows if f.depth == 1} - {survivor.id}
+            ),
         },
     )
+    missing = []
+    if app.costs is None:
+        missing.append(
+            Missing("annual costs", (app.id,), "compute the saving", unknown_economics=True)
+        )
+    others = unknown_costs(*(run.landscape.applications[m] for m in cluster.members if m != member))
+    if others:
+        missing.append(
+            Missing("annual costs", others, "compare running costs in choosing the survivor")
+        )
     return Draft(
         action=Action.CONSOLIDATE,
         target=app,
         rules=[rule],
-        saving=(app.yearly_cost or 0.0),
+        saving=app.yearly_cost,
         rewire=rewire,
         blast=blast,
         survivor=survivor.id,
         reasons=[f"it duplicates {survivor.name}"],
+        missing=missing,
         basis={"survivor": facts_as_in_v1(survivor, exclude=set()), "cluster": cluster.members},
     )

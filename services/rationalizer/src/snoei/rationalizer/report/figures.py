@@ -39,8 +39,8 @@ class Figures:
 def figures(data: ReportInput) -> Figures:
     active = data.active
     counts = Counter(p.action for p in active)
-    saving = round(sum(p.yearly_saving for p in active), 2)
-    one_off = round(sum(p.migration_cost for p in active), 2)
+    saving = round(sum(p.yearly_saving or 0.0 for p in active), 2)  # known savings only
+    one_off = round(sum(p.migration_cost or 0.0 for p in active), 2)
     leaving = {p.targets[0] for p in active if p.action != Action.REPLACE}
     affected = {
         flow.consumer
@@ -61,9 +61,11 @@ def figures(data: ReportInput) -> Figures:
         (
             p
             for p in active
-            if p.action == Action.RETIRE and p.risk == RiskLevel.LOW and p.yearly_saving > 0
+            if p.action == Action.RETIRE
+            and p.risk == RiskLevel.LOW
+            and (p.yearly_saving or 0.0) > 0
         ),
-        key=lambda p: (p.payback_months or 0.0, -p.yearly_saving, p.id),
+        key=lambda p: (p.payback_months or 0.0, -(p.yearly_saving or 0.0), p.id),
     )
     return Figures(
         per_action={action: counts.get(action, 0) for action in Action},
@@ -80,5 +82,5 @@ def figures(data: ReportInput) -> Figures:
         first_wave_saving=waves[0][2] if waves else 0.0,
         quick_wins=quick[:3],
         replacements=[p for p in active if p.action == Action.REPLACE],
-        largest=max(active, key=lambda p: (p.yearly_saving, p.id), default=None),
+        largest=max(active, key=lambda p: (p.yearly_saving or 0.0, p.id), default=None),
     )

@@ -100,6 +100,7 @@ _EN: dict[str, str] = {
     "replace": "replace",
     "consolidate": "consolidate",
     "open": "open",
+    "needs-data": "needs data",
     "blocked": "blocked",
     "accepted": "accepted",
     "rejected": "rejected",
@@ -213,6 +214,7 @@ _NL: dict[str, str] = {
     "replace": "vervangen",
     "consolidate": "samenvoegen",
     "open": "open",
+    "needs-data": "gegevens nodig",
     "blocked": "tegengehouden",
     "accepted": "aanvaard",
     "rejected": "afgewezen",
@@ -248,7 +250,9 @@ class Words:
     def __call__(self, key: str, **values: object) -> str:
         return self._words[key].format(**values) if values else self._words[key]
 
-    def euros(self, amount: float) -> str:
+    def euros(self, amount: float | None) -> str:
+        if amount is None:  # unknown is never shown as €0
+            return "onbekend (gegevens nodig)" if self.lang == "nl" else "unknown (needs data)"
         text = f"{amount:,.0f}"
         if self.lang == "nl":
             text = text.replace(",", ".")

@@ -14,6 +14,7 @@ from snoei.shared.contracts.proposals import Action, Proposal, ProposalStatus
 STATUS_ORDER = {
     ProposalStatus.OPEN: 0,
     ProposalStatus.ACCEPTED: 0,
+    ProposalStatus.NEEDS_DATA: 1,
     ProposalStatus.BLOCKED: 1,
     ProposalStatus.REJECTED: 2,
 }
@@ -21,7 +22,15 @@ NUMERIC = frozenset({"col_saving", "col_one_off", "col_payback", "col_confidence
 
 
 def proposals_section(data: ReportInput, words: Words) -> str:
-    ordered = sorted(data.proposals, key=lambda p: (STATUS_ORDER[p.status], -p.yearly_saving, p.id))
+    ordered = sorted(
+        data.proposals,
+        key=lambda p: (
+            STATUS_ORDER[p.status],
+            p.yearly_saving is None,
+            -(p.yearly_saving or 0.0),
+            p.id,
+        ),
+    )
     header = "".join(
         f"<th{' class=num' if key in NUMERIC else ''}>{escape(words(key))}</th>"
         for key in (

@@ -38,11 +38,12 @@ def _nice_max(value: float) -> float:
 def savings_per_proposal(data: ReportInput, words: Words, limit: int = 12) -> str:
     """Horizontal bars of the largest yearly savings among the open/accepted proposals."""
     chosen = sorted(
-        (p for p in data.active if p.yearly_saving > 0), key=lambda p: (-p.yearly_saving, p.id)
+        (p for p in data.active if (p.yearly_saving or 0.0) > 0),
+        key=lambda p: (-(p.yearly_saving or 0.0), p.id),
     )[:limit]
     width, row, left, right, top = 720, 28, 250, 90, 8
     height = top + row * max(1, len(chosen)) + 28
-    peak = _nice_max(max((p.yearly_saving for p in chosen), default=0))
+    peak = _nice_max(max((p.yearly_saving or 0.0 for p in chosen), default=0))
     scale = (width - left - right) / peak
     label = words("savings_per_proposal", count=len(chosen))
     parts = [open_svg(width, height, label, class_="chart", id="chart-proposals")]
@@ -61,7 +62,7 @@ def savings_per_proposal(data: ReportInput, words: Words, limit: int = 12) -> st
     for n, proposal in enumerate(chosen):
         y = top + n * row
         name = data.name(proposal.targets[0])
-        bar = max(1.0, proposal.yearly_saving * scale)
+        bar = max(1.0, (proposal.yearly_saving or 0.0) * scale)
         colour = ACTION_COLOURS[proposal.action.value]
         parts.append(
             element(
@@ -74,7 +75,7 @@ def savings_per_proposal(data: ReportInput, words: Words, limit: int = 12) -> st
                 text(
                     left + bar + 6,
                     y + row / 2 + 4,
-                    words.short_euros(proposal.yearly_saving),
+                    words.short_euros(proposal.yearly_saving or 0.0),
                     class_="value",
                 ),
                 class_="bar",
@@ -87,8 +88,9 @@ def savings_per_proposal(data: ReportInput, words: Words, limit: int = 12) -> st
 
 def wave_savings(data: ReportInput) -> list[tuple[int, int, float]]:
     """(wave number, applications, yearly saving of its proposals) per wave."""
-    saving = {p.id: p.yearly_saving for p in data.active}
-    rows = []
+    # known savings only: an unknown one adds nothing it could be shown as
+    saving = {p.id: p.yearly_saving or 0.0 for p in data.active}
+    rows: list[tuple[int, int, float]] = []
     for wave in data.waves.waves:
         ids = {pid for unit in wave.units for pid in unit.proposal_ids}
         apps = sum(len(unit.applications) for unit in wave.units)

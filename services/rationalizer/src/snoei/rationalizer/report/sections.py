@@ -49,7 +49,7 @@ def graph_section(graph_svg: str, graph_json: str, words: Words) -> str:
 
 
 def savings_section(data: ReportInput, words: Words) -> str:
-    chosen = min(12, sum(1 for p in data.active if p.yearly_saving > 0))
+    chosen = min(12, sum(1 for p in data.active if (p.yearly_saving or 0.0) > 0))
     return (
         f'<section class="card" id="savings"><h2>{escape(words("savings"))}</h2>'
         f"<h3>{escape(words('savings_per_proposal', count=chosen))}</h3>"
@@ -84,7 +84,7 @@ def waves_section(data: ReportInput, words: Words) -> str:
     if not data.waves.waves:
         body = f'<p class="muted">{escape(words("waves_none"))}</p>'
     else:
-        saving = {p.id: p.yearly_saving for p in data.active}
+        saving = {p.id: p.yearly_saving or 0.0 for p in data.active}  # known savings only
         rows = []
         for wave in data.waves.waves:
             ids = {pid for unit in wave.units for pid in unit.proposal_ids}

@@ -84,7 +84,7 @@ def _saves(data: ReportInput, numbers: Figures, words: Words) -> list[str]:
             one_off=words.euros(numbers.one_off),
         )
     ]
-    if numbers.largest is not None and numbers.largest.yearly_saving > 0:
+    if numbers.largest is not None and (numbers.largest.yearly_saving or 0.0) > 0:
         saves.append(
             words(
                 "what_saves_largest",
