@@ -125,6 +125,7 @@ def test_a_consolidation_without_costs_names_both_applications_costs() -> None:
     assert proposal.yearly_saving is None
     assert proposal.status == ProposalStatus.NEEDS_DATA
     target, survivor = proposal.targets[0], proposal.survivor
+    assert survivor is not None
     names = {"zaak-x": "Zaaksysteem X", "zaak-y": "Zaaksysteem Y"}
     assert f"annual costs of {names[target]} ({target}) to compute the saving" in (
         proposal.missing_inputs
