@@ -362,3 +362,20 @@ def test_data_completeness_counts_owned_applications_per_field_and_who_blocks_ad
     blocking = {b.application: b for b in found.blocking}
     assert set(blocking) == {"b", "c"}  # a's data is complete, the external one is not judged
     assert blocking["c"].missing == ("costs", "scores", "lifecycle", "technologies", "owner")
+
+
+def test_what_if_does_not_count_unknown_costs_as_a_saving() -> None:
+    from snoei.rationalizer.domain.whatif import what_if
+
+    landscape = Landscape(
+        applications=[app("known", costs={"licence": 5_000}), app("unknown")],
+        integrations=[],
+        capabilities=GEMMA,
+    )
+    kwargs: dict[str, Any] = {
+        "config": RulesConfig(), "catalogue": packaged_catalogue(), "today": TODAY
+    }
+    both = what_if(landscape, ["known", "unknown"], **kwargs)
+    assert both.yearly_cost_change is None
+    assert both.costs_unknown_for == ("unknown",)
+    assert what_if(landscape, ["known"], **kwargs).yearly_cost_change == -5_000
