@@ -15,6 +15,7 @@ from snoei.rationalizer.domain.completeness import data_completeness
 from snoei.rationalizer.domain.engine import Decision, Evaluation, Verdict, rationalise
 from snoei.rationalizer.domain.landscape import Landscape
 from snoei.rationalizer.domain.rulebook import RulesConfig
+from snoei.rationalizer.domain.whatif import what_if
 from snoei.shared.contracts.landscape import (
     ApplicationRecord,
     CapabilityRecord,
@@ -365,8 +366,6 @@ def test_data_completeness_counts_owned_applications_per_field_and_who_blocks_ad
 
 
 def test_what_if_does_not_count_unknown_costs_as_a_saving() -> None:
-    from snoei.rationalizer.domain.whatif import what_if
-
     landscape = Landscape(
         applications=[app("known", costs={"licence": 5_000}), app("unknown")],
         integrations=[],
