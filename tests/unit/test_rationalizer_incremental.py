@@ -83,8 +83,8 @@ def _mutate(
             )
         elif kind == 7:  # ownership, kind, known or unknown costs, structure (v2 facts)
             app = apps[rng.choice(ids)]
-            other = rng.choice([i for i in ids if i != app.id] or [None])
-            related = (other,) if other is not None and rng.random() < 0.5 else ()
+            others = [i for i in ids if i != app.id]
+            related = (rng.choice(others),) if others and rng.random() < 0.5 else ()
             apps[app.id] = app.model_copy(
                 update={
                     "owned": rng.random() < 0.8,
