@@ -255,6 +255,14 @@ def test_backstage_system_grouping_is_context_not_a_capability() -> None:
         app("orders-ui", attributes={"backstage.system": "webshop"}),
     ]
     assert [p for p in evaluate(apps).proposals if p.action == Action.CONSOLIDATE] == []
+    # real duplicates in one system: the system shows as context in the evidence
+    duplicates = [
+        app("search-a", capabilities=("zrc",), attributes={"backstage.system": "zaken"}),
+        app("search-b", capabilities=("zrc",), attributes={"backstage.system": "zaken"},
+            technical_fitness=1),
+    ]
+    [proposal] = [p for p in evaluate(duplicates).proposals if p.action == Action.CONSOLIDATE]
+    assert proposal.rules[0].facts["same_backstage_system"] == "zaken"
 
 
 # --- overlap evidence --------------------------------------------------------------------

@@ -8,6 +8,8 @@ from snoei.rationalizer.domain.rulebook import FUNCTIONAL_OVERLAP
 from snoei.shared.contracts.landscape import facts_as_in_v1
 from snoei.shared.contracts.proposals import Action, RuleFired
 
+BACKSTAGE_SYSTEM = "backstage.system"
+
 
 def draft_consolidation(member: str, cluster: Cluster, run: RunFacts) -> Draft:
     """The proposal to fold ``member`` into ``cluster``'s survivor."""
@@ -17,6 +19,9 @@ def draft_consolidation(member: str, cluster: Cluster, run: RunFacts) -> Draft:
     rewire = integrations_to_rewire(run.landscape, [member], cluster.survivor)
     blast = run.blasts.of(member, run.config.blast_radius_depth)
     evidence = cluster.evidence_to_survivor(member)
+    # Backstage's system is context, never a capability: shown, not counted as overlap
+    system = app.attributes.get(BACKSTAGE_SYSTEM)
+    same_system = system if system and system == survivor.attributes.get(BACKSTAGE_SYSTEM) else None
     rule = RuleFired(
         rule=FUNCTIONAL_OVERLAP,
         message=(
@@ -37,6 +42,7 @@ def draft_consolidation(member: str, cluster: Cluster, run: RunFacts) -> Draft:
             "survivor_score": cluster.scores[survivor.id],
             "own_score": cluster.scores[member],
             "integrations_to_rewire": len(rewire),
+            "same_backstage_system": same_system,
             "consumers_to_rewire_to_survivor": len(
                 {f.consumer for f in blast.flows if f.depth == 1} - {survivor.id}
             ),
