@@ -35,7 +35,10 @@ async def list_proposals(
     status_: Annotated[
         ProposalStatus | None, Query(alias="status", description="Only this status.")
     ] = None,
-    min_saving: Annotated[float | None, Query(ge=0, description="Yearly euros.")] = None,
+    min_saving: Annotated[
+        float | None,
+        Query(ge=0, description="Only a known yearly saving of at least this many euros."),
+    ] = None,
 ) -> ProposalList:
     """Proposals of the latest run, with decisions taken since applied."""
     run, proposals = await service.proposals(
