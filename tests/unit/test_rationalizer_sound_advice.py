@@ -135,6 +135,11 @@ def test_a_consolidation_without_costs_names_both_applications_costs() -> None:
         f"annual costs of {names[survivor]} ({survivor})" in m for m in proposal.missing_inputs
     )
     assert set(proposal.data_needed_from) >= {"zaak-x", "zaak-y"}
+    # the survivor was chosen on neutral scores: the proposal says which would settle it
+    assert (
+        "business value and technical fitness of Zaaksysteem X (zaak-x) and Zaaksysteem Y "
+        "(zaak-y) to compare them in choosing the survivor"
+    ) in proposal.missing_inputs
 
 
 def test_a_consolidation_says_consumers_are_rewired_to_the_survivor_not_that_they_lose_data() -> (

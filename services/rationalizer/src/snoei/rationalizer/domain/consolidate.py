@@ -48,16 +48,7 @@ def draft_consolidation(member: str, cluster: Cluster, run: RunFacts) -> Draft:
             ),
         },
     )
-    missing = []
-    if app.costs is None:
-        missing.append(
-            Missing("annual costs", (app.id,), "compute the saving", unknown_economics=True)
-        )
-    others = unknown_costs(*(run.landscape.applications[m] for m in cluster.members if m != member))
-    if others:
-        missing.append(
-            Missing("annual costs", others, "compare running costs in choosing the survivor")
-        )
+    missing = _missing(app.id, cluster, run)
     return Draft(
         action=Action.CONSOLIDATE,
         target=app,
@@ -70,3 +61,29 @@ def draft_consolidation(member: str, cluster: Cluster, run: RunFacts) -> Draft:
         missing=missing,
         basis={"survivor": facts_as_in_v1(survivor, exclude=set()), "cluster": cluster.members},
     )
+
+
+def _missing(member: str, cluster: Cluster, run: RunFacts) -> list[Missing]:
+    """The member's costs settle the saving; the other members' costs and every member's
+    survey scores decide who survives (unknown ones count as neutral until given)."""
+    apps = [run.landscape.applications[m] for m in cluster.members]
+    found = []
+    if run.landscape.applications[member].costs is None:
+        found.append(
+            Missing("annual costs", (member,), "compute the saving", unknown_economics=True)
+        )
+    others = unknown_costs(*(a for a in apps if a.id != member))
+    if others:
+        found.append(
+            Missing("annual costs", others, "compare running costs in choosing the survivor")
+        )
+    unscored = tuple(a.id for a in apps if a.business_value is None or a.technical_fitness is None)
+    if unscored:
+        found.append(
+            Missing(
+                "business value and technical fitness",
+                unscored,
+                "compare them in choosing the survivor",
+            )
+        )
+    return found
