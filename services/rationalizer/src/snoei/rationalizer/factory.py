@@ -10,14 +10,17 @@ from datetime import UTC, date, datetime
 import asyncpg
 
 from snoei.rationalizer.adapters.decisions import DecisionRepository
+from snoei.rationalizer.adapters.market import MarketRepository
 from snoei.rationalizer.adapters.replicas import ReplicaRepository
 from snoei.rationalizer.adapters.runs import RunRepository
 from snoei.rationalizer.decisions import DecisionService
 from snoei.rationalizer.domain.rulebook import RulesConfig
 from snoei.rationalizer.domain.technology import LifecycleCatalogue
+from snoei.rationalizer.market import MarketService
 from snoei.rationalizer.queries import QueryService
 from snoei.rationalizer.replica import LandscapeLocks, ReplicaService, SnapshotSource
 from snoei.rationalizer.runs import Publisher, RunService
+from snoei.shared.metrics import ServiceMetrics
 
 
 @dataclass(frozen=True, slots=True)
@@ -26,6 +29,7 @@ class Services:
     runs: RunService
     queries: QueryService
     decisions: DecisionService
+    market: MarketService
 
 
 def build_services(
@@ -38,9 +42,13 @@ def build_services(
     runs_topic: str,
     snapshots: SnapshotSource | None,
     today: Callable[[], date] = lambda: datetime.now(UTC).date(),
+    metrics: ServiceMetrics | None = None,
 ) -> Services:
     locks = LandscapeLocks()
     runs, decisions = RunRepository(pool), DecisionRepository(pool)
+    market = MarketRepository(pool)
+    if metrics is not None:
+        metrics.count_backlog(runs.unpublished_count)
     replicas = ReplicaService(repository=ReplicaRepository(pool), snapshots=snapshots, locks=locks)
     queries = QueryService(
         replicas=replicas,
@@ -63,7 +71,10 @@ def build_services(
             runs_topic=runs_topic,
             locks=locks,
             today=today,
+            market=market,
+            metrics=metrics,
         ),
         queries=queries,
         decisions=DecisionService(queries=queries, decisions=decisions),
+        market=MarketService(repository=market),
     )

@@ -15,6 +15,7 @@ from snoei.rationalizer.adapters.decisions import DecisionRepository
 from snoei.rationalizer.adapters.runs import RunRepository, RunRow, StoredRun
 from snoei.rationalizer.domain.engine import EngineMemo, Evaluation, rationalise
 from snoei.rationalizer.domain.landscape import GraphReplica, Landscape
+from snoei.rationalizer.domain.market import EMPTY_MARKET, MarketCatalogue
 from snoei.rationalizer.domain.rulebook import RulesConfig
 from snoei.rationalizer.domain.technology import LifecycleCatalogue
 from snoei.rationalizer.domain.waves import WavePlan
@@ -23,6 +24,7 @@ from snoei.shared.contracts.proposals import Proposal, RuleFired, split_run
 from snoei.shared.contracts.runs import RunRequest, RunRequested, RunTrigger
 from snoei.shared.heap import PROCESS_HEAP
 from snoei.shared.kafka import OutgoingMessage
+from snoei.shared.metrics import ServiceMetrics
 
 log = logging.getLogger(__name__)
 
@@ -31,6 +33,10 @@ NO_GRAPH = "no graph has been received for this landscape yet"
 
 class Publisher(Protocol):
     async def publish(self, messages: Sequence[OutgoingMessage]) -> None: ...
+
+
+class MarketSource(Protocol):
+    async def catalogue(self) -> MarketCatalogue: ...
 
 
 class RunService:
@@ -47,6 +53,8 @@ class RunService:
         runs_topic: str,
         locks: LandscapeLocks,
         today: Callable[[], date] = lambda: datetime.now(UTC).date(),
+        market: MarketSource | None = None,
+        metrics: ServiceMetrics | None = None,
     ) -> None:
         self._replicas = replicas
         self._runs = runs
@@ -58,6 +66,8 @@ class RunService:
         self._runs_topic = runs_topic
         self._locks = locks
         self._today = today
+        self._market = market
+        self._metrics = metrics or ServiceMetrics("rationalizer")  # detached unless given
         self._memos: dict[str, EngineMemo] = {}  # what the last run left for the next one
 
     async def run(self, landscape_id: str, request: RunRequest) -> RunRow | None:
@@ -68,7 +78,8 @@ class RunService:
             started = datetime.now(UTC)
             clock = time.perf_counter()
             replica, stale = await self._replicas.current(landscape_id)
-            evaluation, evaluate_cpu = await self._evaluate(landscape_id, replica)
+            market = await self._market.catalogue() if self._market else EMPTY_MARKET
+            evaluation, evaluate_cpu = await self._evaluate(landscape_id, replica, market)
             proposals = evaluation.proposals
             if stale:
                 proposals = tuple(
@@ -96,6 +107,7 @@ class RunService:
             if not await self._runs.save_run(stored, proposals):
                 return None
             saved = time.perf_counter()
+        self._metrics.run_finished(row, [p.action for p in proposals])
         await self._publish(row, proposals, evaluation.notes)
         log.info(
             "run finished",
@@ -118,7 +130,7 @@ class RunService:
         return await self._runs.due_runs(partitions)
 
     async def _evaluate(
-        self, landscape_id: str, replica: GraphReplica | None
+        self, landscape_id: str, replica: GraphReplica | None, market: MarketCatalogue
     ) -> tuple[Evaluation, float]:
         """The evaluation of ``replica`` (in a thread) and the CPU seconds it took."""
         previous = await self._runs.latest_quadrants(landscape_id)
@@ -147,6 +159,7 @@ class RunService:
                         previous_quadrants=previous,
                         decisions=decisions,
                         memo=memo,
+                        market=market,
                     )
             finally:
                 cpu = time.thread_time() - started

@@ -53,6 +53,21 @@ class LostFlow(Frozen):
     depth: int = Field(ge=1, description="1 = direct consumer, 2+ = transitively affected.")
 
 
+class ReplacementProduct(Frozen):
+    """A product on the market (the Softwarecatalogus "Alle pakketten") that realises a
+    capability of the application to replace."""
+
+    product: str = Field(description="Package name (Pakket), e.g. `Zaakwijs`.")
+    version: str | None = Field(default=None, description="Package version (Pakketversie).")
+    supplier: str | None = Field(default=None, description="Supplier (Leverancier).")
+    status: str | None = Field(
+        default=None, description="The supplier's status of the version, e.g. `distributie`."
+    )
+    capabilities: tuple[str, ...] = Field(
+        default=(), description="Names of the application's capabilities it realises."
+    )
+
+
 class Proposal(Frozen):
     """A proposal to retire, replace or consolidate, with its evidence and economics."""
 
@@ -65,6 +80,11 @@ class Proposal(Frozen):
     replacement_candidates: tuple[ItemId, ...] = Field(
         default=(),
         description="For replace: applications or products realising the same capability.",
+    )
+    replacement_products: tuple[ReplacementProduct, ...] = Field(
+        default=(),
+        description="For replace: market products realising the same capability (supported "
+        "versions only), from the market catalogue.",
     )
     capabilities: tuple[ItemId, ...] = Field(default=(), description="Capabilities concerned.")
     rules: tuple[RuleFired, ...] = Field(description="Evidence: every rule that fired.")

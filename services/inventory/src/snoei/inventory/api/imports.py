@@ -29,8 +29,10 @@ async def import_upload(
     landscape_id: AuthorizedLandscape,
     service: Service,
     max_upload_bytes: MaxUploadBytes,
-    file: Annotated[UploadFile, File(description="CSV, ArchiMate exchange XML, Archi "
-                                                  ".archimate or Backstage YAML.")],
+    file: Annotated[UploadFile, File(description="CSV, ArchiMate exchange XML (also the "
+                                                  "Softwarecatalogus AMEFF export), Archi "
+                                                  ".archimate, Backstage YAML or a "
+                                                  "Softwarecatalogus CSV download.")],
     format: Annotated[FormatChoice, Query(description="File format; auto detects.")] = "auto",
     on_error: Annotated[
         OnError,

@@ -1,17 +1,15 @@
-"""File importers: bytes of a CSV, ArchiMate, Archi or Backstage file -> inventory changes."""
+"""File importers: bytes of a CSV, ArchiMate, Archi, Backstage or Softwarecatalogus file ->
+inventory changes."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import UTC, date, datetime
 from pathlib import PurePath
 from typing import Literal
 
-from snoei.inventory.importers.archimate import (
-    DEFAULT_MAPPING,
-    ArchimateMapping,
-    parse_archi,
-    parse_exchange,
-)
+from snoei.inventory.importers.archimate import DEFAULT_MAPPING, ArchimateMapping
+from snoei.inventory.importers.archimate_model import parse_xml, read_archi, read_exchange
 from snoei.inventory.importers.backstage import parse_backstage
 from snoei.inventory.importers.base import (
     Format,
@@ -26,6 +24,11 @@ from snoei.inventory.importers.base import (
     enforce,
 )
 from snoei.inventory.importers.csv_import import parse_csv
+from snoei.inventory.importers.softwarecatalogus import model_items
+from snoei.inventory.importers.softwarecatalogus_csv import (
+    parse_softwarecatalogus_csv,
+    sniff_swc_file,
+)
 
 __all__ = [
     "FORMATS",
@@ -43,25 +46,29 @@ __all__ = [
     "source_for",
 ]
 
-FormatChoice = Literal["auto", "csv", "archimate", "archi", "backstage"]
-Parser = Callable[[bytes, ArchimateMapping], tuple[list[ParsedItem], list[RowError]]]
+FormatChoice = Literal["auto", "csv", "archimate", "archi", "backstage", "softwarecatalogus"]
+Parser = Callable[[bytes, ArchimateMapping, date], tuple[list[ParsedItem], list[RowError]]]
 FORMATS: dict[str, Parser] = {
-    "csv": lambda data, _: parse_csv(data),
-    "archimate": parse_exchange,
-    "archi": parse_archi,
-    "backstage": lambda data, _: parse_backstage(data),
+    "csv": lambda data, _, __: parse_csv(data),
+    # A Softwarecatalogus AMEFF export is an exchange file: its profile applies by content.
+    "archimate": lambda data, mapping, day: model_items(
+        *read_exchange(parse_xml(data)), mapping, day),
+    "archi": lambda data, mapping, day: model_items(*read_archi(parse_xml(data)), mapping, day),
+    "backstage": lambda data, _, __: parse_backstage(data),
+    "softwarecatalogus": lambda data, _, day: parse_softwarecatalogus_csv(data, day),
 }
 
 
 def detect_format(filename: str, data: bytes) -> Format:
-    """By extension, then by content: XML root namespace, Backstage apiVersion, else CSV."""
+    """By extension, then by content: XML root namespace, Backstage apiVersion, else CSV
+    (a Softwarecatalogus download by its header)."""
     suffix = PurePath(filename).suffix.lower()
     if suffix == ".archimate":
         return "archi"
     if suffix in (".yaml", ".yml"):
         return "backstage"
     if suffix == ".csv":
-        return "csv"
+        return "softwarecatalogus" if sniff_swc_file(data) else "csv"
     head = data[:2048].lstrip(b"\xef\xbb\xbf \t\r\n")
     if head.startswith(b"<"):
         return "archi" if b"archimatetool.com" in head else "archimate"
@@ -69,7 +76,7 @@ def detect_format(filename: str, data: bytes) -> Format:
         return "backstage"
     if suffix == ".xml":
         return "archimate"
-    return "csv"
+    return "softwarecatalogus" if sniff_swc_file(data) else "csv"
 
 
 def source_for(fmt: str, filename: str) -> str:
@@ -87,12 +94,16 @@ def import_file(
     source: str | None = None,
     revision: str = "",
     archimate: ArchimateMapping = DEFAULT_MAPPING,
+    imported_on: date | None = None,
 ) -> tuple[Format, ImportResult]:
     """Parse and validate a file; raises ``ImportFailed`` (unreadable file) or, with
     ``on_error="abort"``, ``ImportRejected`` listing every bad row. ``archimate`` says which
-    element types mean a reference component or an external facility."""
+    element types mean a reference component or an external facility; ``imported_on``
+    (default today, UTC) dates what the file says has ended without a date (a
+    Softwarecatalogus version whose support ended)."""
     chosen: Format = detect_format(filename, data) if fmt == "auto" else fmt
-    items, errors = FORMATS[chosen](data, archimate)
+    day = imported_on or datetime.now(UTC).date()
+    items, errors = FORMATS[chosen](data, archimate, day)
     result = build_changes(
         items, landscape_id=landscape_id, source=source or source_for(chosen, filename),
         revision=revision, errors=errors,

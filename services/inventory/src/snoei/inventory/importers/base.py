@@ -13,7 +13,7 @@ from snoei.inventory.domain.validation import InvalidChange, parse_change
 from snoei.shared.contracts.changes import InventoryChange
 
 OnError = Literal["abort", "skip"]
-Format = Literal["csv", "archimate", "archi", "backstage"]
+Format = Literal["csv", "archimate", "archi", "backstage", "softwarecatalogus"]
 IMPORT_NAMESPACE = uuid.UUID("5f1c3a52-1d5e-4e0b-8b7f-3c2b9d7c4a10")
 
 # Application fields that CSV columns, ArchiMate properties and Backstage annotations may set,

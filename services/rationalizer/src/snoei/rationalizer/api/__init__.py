@@ -5,10 +5,10 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from snoei.rationalizer.api import decisions, proposals, runs, what_if
+from snoei.rationalizer.api import decisions, market, proposals, runs, what_if
 from snoei.rationalizer.api.dependencies import provide
 
-__all__ = ["provide", "router"]
+__all__ = ["market", "provide", "router"]
 
 
 def router() -> APIRouter:

@@ -8,6 +8,7 @@ from fastapi import Depends, FastAPI, Request
 
 from snoei.rationalizer.decisions import DecisionService
 from snoei.rationalizer.factory import Services
+from snoei.rationalizer.market import MarketService
 from snoei.rationalizer.queries import QueryService
 from snoei.rationalizer.runs import RunService
 from snoei.shared.http import Problem
@@ -34,6 +35,11 @@ def _runs(request: Request) -> RunService:
     return _services(request).runs
 
 
+def _market(request: Request) -> MarketService:
+    return _services(request).market
+
+
+Market = Annotated[MarketService, Depends(_market)]
 Queries = Annotated[QueryService, Depends(_queries)]
 Decisions = Annotated[DecisionService, Depends(_decisions)]
 Runs = Annotated[RunService, Depends(_runs)]

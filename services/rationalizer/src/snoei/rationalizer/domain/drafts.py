@@ -11,10 +11,11 @@ from typing import Any
 from snoei.rationalizer.domain.assessment import Assessment
 from snoei.rationalizer.domain.blasts import Blast, BlastRadii
 from snoei.rationalizer.domain.landscape import Landscape
+from snoei.rationalizer.domain.market import EMPTY_MARKET, MarketCatalogue
 from snoei.rationalizer.domain.rulebook import TIME_QUADRANT, RulesConfig
 from snoei.rationalizer.domain.technology import LifecycleCatalogue
 from snoei.shared.contracts.landscape import ApplicationRecord
-from snoei.shared.contracts.proposals import Action, LostFlow, RuleFired
+from snoei.shared.contracts.proposals import Action, LostFlow, ReplacementProduct, RuleFired
 
 
 def proposal_id(action: Action, targets: Sequence[str]) -> str:
@@ -56,6 +57,7 @@ class RunFacts:
     previous_quadrants: Mapping[str, str]
     assessments: Mapping[str, Assessment]
     blasts: BlastRadii
+    market: MarketCatalogue = EMPTY_MARKET
 
     def capability_names(self, capabilities: Sequence[str]) -> str:
         return ", ".join(self.landscape.capability_name(c) for c in capabilities)
@@ -73,6 +75,7 @@ class Draft:
     blast: Blast
     survivor: str | None = None
     candidates: tuple[str, ...] = ()
+    products: tuple[ReplacementProduct, ...] = ()
     reasons: list[str] = field(default_factory=list)
     missing: list[Missing] = field(default_factory=list)
     """Inputs that would change or settle the proposal (costs, scores, lifecycle)."""

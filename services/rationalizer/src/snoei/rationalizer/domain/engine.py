@@ -17,6 +17,7 @@ from snoei.rationalizer.domain.drafts import Draft, RunFacts, proposal_id
 from snoei.rationalizer.domain.explain import why_empty
 from snoei.rationalizer.domain.finishing import Finished, Finisher
 from snoei.rationalizer.domain.landscape import Landscape
+from snoei.rationalizer.domain.market import EMPTY_MARKET, MarketCatalogue
 from snoei.rationalizer.domain.overlap import (
     OverlapGroups,
     consolidation_clusters,
@@ -116,8 +117,10 @@ class Rationalizer:
         previous_quadrants: Mapping[str, str] | None = None,
         decisions: Mapping[str, Decision] | None = None,
         memo: EngineMemo | None = None,
+        market: MarketCatalogue = EMPTY_MARKET,
     ) -> None:
         self.landscape = landscape
+        self.market = market
         self.config = config
         self.catalogue = catalogue.with_records(landscape.technologies.values())
         self.today = today
@@ -147,6 +150,7 @@ class Rationalizer:
             self.previous,
             {app_id: assessment for app_id, (_, assessment) in assessed.items()},
             self.blasts,
+            self.market,
         )
         overlap = (
             overlap_groups(self.landscape, self.config, self._overlap_before)
@@ -260,6 +264,7 @@ def rationalise(
     previous_quadrants: Mapping[str, str] | None = None,
     decisions: Mapping[str, Decision] | None = None,
     memo: EngineMemo | None = None,
+    market: MarketCatalogue = EMPTY_MARKET,
 ) -> Evaluation:
     """Evaluate ``landscape``; ``previous_quadrants`` feed hysteresis, ``decisions`` keep
     accepted and rejected proposals as decided while their facts stay the same. ``memo``
@@ -273,4 +278,5 @@ def rationalise(
         previous_quadrants=previous_quadrants,
         decisions=decisions,
         memo=memo,
+        market=market,
     ).run()

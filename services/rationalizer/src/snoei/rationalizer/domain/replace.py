@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from snoei.rationalizer.domain.assessment import Assessment
 from snoei.rationalizer.domain.drafts import Draft, Missing, RunFacts, quadrant_rule, unknown_costs
+from snoei.rationalizer.domain.market import product_label
 from snoei.rationalizer.domain.rulebook import REPLACE, TECHNOLOGY_LIFECYCLE
 from snoei.rationalizer.domain.technology import ReleaseCycle, TechnologyRisk, milestone_text
 from snoei.shared.contracts.landscape import ApplicationRecord, Criticality, Lifecycle
@@ -25,6 +26,11 @@ def draft_replacement(assessment: Assessment, run: RunFacts) -> Draft | None:
     if not valuable or worst.risk < config.replace_min_risk or not worst.known:
         return None
     candidates = replacement_candidates(app, run)
+    capabilities = sorted(app.capabilities)
+    products = run.market.replacements(
+        capabilities, [run.landscape.capability_name(c) for c in capabilities],
+        run.config.max_replacement_candidates,
+    )
     successor = run.catalogue.supported_successor(
         next(t for t in app.technologies if t.product == worst.product), run.today
     )
@@ -37,6 +43,8 @@ def draft_replacement(assessment: Assessment, run: RunFacts) -> Draft | None:
     reasons = [f"it runs on {worst.label} ({worst.state})"]
     if successor is not None:
         reasons.append(f"an upgrade to {successor.product} {successor.cycle} is supported")
+    if products:
+        reasons.append(f"on the market {', '.join(map(product_label, products))} do the same work")
     return Draft(
         action=Action.REPLACE,
         target=app,
@@ -47,6 +55,7 @@ def draft_replacement(assessment: Assessment, run: RunFacts) -> Draft | None:
         rewire=every if candidates else [],
         blast=run.blasts.of(app.id, 1),
         candidates=candidates,
+        products=products,
         reasons=reasons,
         missing=[
             Missing("annual costs", unknown, "compute the saving", unknown_economics=True)
