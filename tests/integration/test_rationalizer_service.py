@@ -256,3 +256,86 @@ async def test_run_requests_are_idempotent_and_published(
             assert [p.id for p in mine[0].payload.proposals] == ["retire:old"]
     finally:
         await consumer.stop()
+
+
+async def test_unknown_savings_need_data_rank_last_and_can_still_be_decided(
+    database_url: str, kafka: KafkaSettings, producer: AIOKafkaProducer, tmp_path: Path
+) -> None:
+    landscape = "gemeente-zonder-kosten"
+    with running_services(
+        ["rationalizer"],
+        database_url=database_url,
+        kafka=kafka,
+        log_dir=tmp_path,
+        extra_env={"rationalizer": {"SNOEI_DEPENDENCY_URL": "", "SNOEI_DEBOUNCE_S": "0.1"}},
+    ) as procs:
+        rationalizer = procs["rationalizer"]
+        await rationalizer.wait_ready(timeout=60)
+        base = f"/v1/landscapes/{landscape}"
+        await send(
+            producer,
+            kafka.topics.dependency_graph,
+            GraphChanged(
+                landscape_id=landscape,
+                sequence=1,
+                payload=GraphDelta(
+                    from_version=0,
+                    version=1,
+                    inventory_sequence=1,
+                    applications_upserted=(
+                        app("fax", lifecycle="phase-out", costs=None),
+                        app("known", lifecycle="phase-out", costs={"licence": 12_000}),
+                        app("telex", lifecycle="phase-out", costs=None, owner=None),
+                    ),
+                ),
+            ),
+        )
+        async with httpx.AsyncClient(base_url=rationalizer.url, headers=auth(), timeout=10) as http:
+
+            async def listed() -> dict[str, Any] | None:
+                body: dict[str, Any] = (await http.get(f"{base}/proposals")).json()
+                return body if body["run"] and len(body["proposals"]) == 3 else None
+
+            body = await wait_for(listed, timeout=60, message="the run of the landscape")
+            assert [p["id"] for p in body["proposals"]] == [
+                "retire:known",  # a known saving ranks before unknown ones
+                "retire:fax",
+                "retire:telex",
+            ]
+            assert [p["status"] for p in body["proposals"]] == ["open", "needs-data", "needs-data"]
+            assert body["proposals"][1]["yearly_saving"] is None
+            assert body["total_yearly_saving"] == 12_000
+            assert body["unknown_saving_count"] == 2
+            assert body["run"]["unknown_saving_count"] == 2
+            assert body["completeness"]["fields"][0] == {
+                "field": "costs",
+                "meaning": "annual costs (licence, hosting, support, staff)",
+                "have": 1,
+                "of": 3,
+                "share": 0.3333,
+            }
+            needs = (await http.get(f"{base}/proposals", params={"status": "needs-data"})).json()
+            assert [p["id"] for p in needs["proposals"]] == ["retire:fax", "retire:telex"]
+            saving = (await http.get(f"{base}/proposals", params={"min_saving": 0})).json()
+            assert [p["id"] for p in saving["proposals"]] == ["retire:known"]
+
+            for proposal_id, verdict in (("retire:fax", "accept"), ("retire:telex", "reject")):
+                decided = await http.post(
+                    f"{base}/decisions",
+                    json={"proposal_id": proposal_id, "verdict": verdict, "reason": "board"},
+                )
+                assert decided.status_code == 201
+            after = (await http.get(f"{base}/proposals")).json()
+            statuses = {p["id"]: p["status"] for p in after["proposals"]}
+            assert statuses == {
+                "retire:known": "open", "retire:fax": "accepted", "retire:telex": "rejected"
+            }
+            assert after["unknown_saving_count"] == 1  # accepted still stands, saving unknown
+            completeness = (await http.get(f"{base}/completeness")).json()
+            blocking = {b["application"]: b["missing"] for b in completeness["blocking"]}
+            assert "costs" in blocking["fax"]
+            assert "costs" in blocking["telex"]
+            assert "costs" not in blocking["known"]  # it waits for its technologies only
+            assert "technologies" in blocking["known"]
+            missing = await http.get("/v1/landscapes/nobody-here/completeness")
+            assert missing.status_code == 404

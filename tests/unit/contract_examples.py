@@ -131,6 +131,18 @@ def examples() -> dict[str, list[Envelope]]:
         facts_hash="sha256:0f1e",
         summary="Retire Documentopslag Oud: it saves EUR 36,000 a year and nothing depends on it.",
     )
+    unknown = proposal.model_copy(
+        update={
+            "id": "retire:app-fax",
+            "targets": ("app-fax",),
+            "yearly_saving": None,
+            "payback_months": None,
+            "status": proposals.ProposalStatus.NEEDS_DATA,
+            "missing_inputs": ("annual costs of Faxserver (app-fax) to compute the saving",),
+            "data_needed_from": ("app-fax",),
+            "summary": "Retire Faxserver: it is unused. Saving unknown (needs data).",
+        }
+    )
     return {
         "inventory.changes": [
             c.ApplicationUpsert(
@@ -263,8 +275,16 @@ def examples() -> dict[str, list[Envelope]]:
                 payload=proposals.ProposalBatch(
                     run_id=_id(71),
                     graph_version=7,
-                    proposals=(proposal,),
+                    proposals=(proposal, unknown),
                     total_yearly_saving=36000.0,
+                    unknown_saving_count=1,
+                    notes=(
+                        proposals.RuleFired(
+                            rule="structure",
+                            message="Zaaksysteem VTH specialises Zaaksysteem: not duplicates.",
+                            facts={"application": "app-vth", "specialises": "app-zaak"},
+                        ),
+                    ),
                 ),
             )
         ],

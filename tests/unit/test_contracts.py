@@ -297,3 +297,26 @@ def test_facts_of_a_record_that_says_nothing_new_are_as_version_1_wrote_them() -
     external = record.model_copy(update={"owned": False, "part_of": ("b",)})
     assert facts_as_in_v1(external, exclude={"name"})["owned"] is False
     assert facts_as_in_v1(external, exclude={"name"})["part_of"] == ["b"]
+
+
+@pytest.mark.parametrize("as_bytes", [False, True], ids=["dict", "bytes"])
+def test_version_1_proposals_are_upcast_with_their_savings_kept_and_no_missing_inputs(
+    as_bytes: bool,
+) -> None:
+    path = GOLDEN / "rationalizer.proposals" / "proposals.published.v1.json"
+    old = json.loads(path.read_text())
+    assert old["schema_version"] == 1
+    decoded = PROPOSAL_EVENTS.decode(path.read_bytes() if as_bytes else old)
+    assert decoded.schema_version == 2
+    assert PROPOSAL_EVENTS.current_version("proposals.published") == 2
+    batch = decoded.payload
+    assert batch.unknown_saving_count == 0
+    assert batch.notes == ()
+    assert batch.total_yearly_saving == old["payload"]["total_yearly_saving"]
+    for proposal, was in zip(batch.proposals, old["payload"]["proposals"], strict=True):
+        assert proposal.missing_inputs == ()
+        assert proposal.data_needed_from == ()
+        # the values version 1 published stay what they were (a 0 is not made unknown)
+        assert proposal.yearly_saving == was["yearly_saving"]
+        assert proposal.payback_months == was["payback_months"]
+        assert proposal.status.value == was["status"]

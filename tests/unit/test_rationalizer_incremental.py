@@ -23,6 +23,7 @@ from snoei.samples import generate_municipality, generate_scale
 from snoei.shared.contracts.landscape import (
     ApplicationRecord,
     Criticality,
+    ElementKind,
     IntegrationRecord,
     Lifecycle,
 )
@@ -46,7 +47,7 @@ def _mutate(
 ) -> None:
     """One random delta: a few upserts and removals of applications and integrations."""
     for _ in range(rng.randint(1, 4)):
-        kind = rng.randrange(7)
+        kind = rng.randrange(8)
         ids = sorted(apps)
         if kind == 0:  # lifecycle / users / scores of an application
             app = apps[rng.choice(ids)]
@@ -80,6 +81,19 @@ def _mutate(
             integrations[integration.id] = integration.model_copy(
                 update={"criticality": rng.choice(list(Criticality)), "data_objects": ("y",)}
             )
+        elif kind == 7:  # ownership, kind, known or unknown costs, structure (v2 facts)
+            app = apps[rng.choice(ids)]
+            others = [i for i in ids if i != app.id]
+            related = (rng.choice(others),) if others and rng.random() < 0.5 else ()
+            apps[app.id] = app.model_copy(
+                update={
+                    "owned": rng.random() < 0.8,
+                    "kind": rng.choice(list(ElementKind)),
+                    "costs": rng.choice([None, app.costs]),
+                    "specialises": related if rng.random() < 0.5 else (),
+                    "part_of": related if rng.random() < 0.5 else (),
+                }
+            )
         elif kind == 5 and len(apps) > 5:  # an application goes (its integrations dangle)
             del apps[rng.choice(ids)]
         else:  # a new application copying another's record
@@ -95,6 +109,8 @@ def _dump(evaluation: Evaluation) -> tuple[Any, ...]:
         dict(evaluation.quadrants),
         evaluation.waves.model_dump(mode="json"),
         evaluation.empty_reason,
+        [n.model_dump(mode="json") for n in evaluation.notes],
+        evaluation.unknown_saving_count,
     )
 
 

@@ -11,12 +11,13 @@ from datetime import UTC, date, datetime
 
 from snoei.rationalizer.adapters.decisions import DecisionRepository, DecisionRow
 from snoei.rationalizer.adapters.runs import RunRepository, RunRow, StoredRun
+from snoei.rationalizer.domain.completeness import DataCompleteness, data_completeness
 from snoei.rationalizer.domain.engine import ACTIVE_STATUSES, Verdict
 from snoei.rationalizer.domain.landscape import Landscape
 from snoei.rationalizer.domain.portfolio import Portfolio, portfolio
 from snoei.rationalizer.domain.recommendation import yearly_saving
 from snoei.rationalizer.domain.rulebook import RulesConfig
-from snoei.rationalizer.domain.technology import LifecycleCatalogue
+from snoei.rationalizer.domain.technology import LifecycleCatalogue, technology_risk
 from snoei.rationalizer.domain.whatif import WhatIfResult, what_if
 from snoei.rationalizer.replica import ReplicaService
 from snoei.rationalizer.report import Language, build_report_input, render_report
@@ -47,6 +48,10 @@ class RunNotFound(LookupError):
 
 class NoRunYet(LookupError):
     """The landscape has not been evaluated yet, so there is nothing to report."""
+
+
+class UnknownLandscape(LookupError):
+    """No graph of the landscape has been received: nothing is known about it."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,7 +90,11 @@ def diff_runs(
             changed.append((old[key], new[key], fields))
 
     def saving(items: dict[str, Proposal]) -> float:
-        return sum(p.yearly_saving for p in items.values() if p.status in ACTIVE_STATUSES)
+        return sum(
+            p.yearly_saving
+            for p in items.values()
+            if p.status in ACTIVE_STATUSES and p.yearly_saving is not None
+        )
 
     return (
         [new[k] for k in sorted(new.keys() - old.keys())],
@@ -228,6 +237,27 @@ class QueryService:
             )
 
         return run, build
+
+    async def completeness(
+        self, landscape_id: str, proposals: Sequence[Proposal] | None = None
+    ) -> DataCompleteness:
+        """Data completeness of the landscape as it is now; the applications blocking the
+        most advice are counted over ``proposals`` (default: the latest run's)."""
+        replica, _ = await self._replicas.current(landscape_id)
+        if replica is None:
+            raise UnknownLandscape(f"no graph has been received for landscape {landscape_id!r} yet")
+        if proposals is None:
+            _, proposals = await self.proposals(landscape_id)
+        content = replica.to_content()
+        catalogue = self._catalogue.with_records(content.technologies)
+        rules, today, found = self._rules, self._today(), list(proposals)
+        return await asyncio.to_thread(
+            lambda: data_completeness(
+                Landscape.from_content(content),
+                lambda use: technology_risk(use, catalogue, rules, today).known,
+                found,
+            )
+        )
 
     async def what_if(self, landscape_id: str, retire: Sequence[str]) -> WhatIfResult:
         content = await self._content(landscape_id)

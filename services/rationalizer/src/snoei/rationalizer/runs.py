@@ -20,7 +20,7 @@ from snoei.rationalizer.domain.rulebook import RulesConfig
 from snoei.rationalizer.domain.technology import LifecycleCatalogue
 from snoei.rationalizer.domain.waves import WavePlan
 from snoei.rationalizer.replica import LandscapeLocks, ReplicaService
-from snoei.shared.contracts.proposals import Proposal, split_run
+from snoei.shared.contracts.proposals import Proposal, RuleFired, split_run
 from snoei.shared.contracts.runs import RunRequest, RunRequested, RunTrigger
 from snoei.shared.heap import PROCESS_HEAP
 from snoei.shared.kafka import OutgoingMessage
@@ -100,14 +100,15 @@ class RunService:
                 total_yearly_saving=evaluation.total_yearly_saving,
                 empty_reason=evaluation.empty_reason,
                 stale_inputs=stale,
+                unknown_saving_count=evaluation.unknown_saving_count,
             )
             evaluated = time.perf_counter()
-            stored = StoredRun(row, dict(evaluation.quadrants), evaluation.waves)
+            stored = StoredRun(row, dict(evaluation.quadrants), evaluation.waves, evaluation.notes)
             if not await self._runs.save_run(stored, proposals):
                 return None
             saved = time.perf_counter()
         self._metrics.run_finished(row, [p.action for p in proposals])
-        await self._publish(row, proposals)
+        await self._publish(row, proposals, evaluation.notes)
         log.info(
             "run finished",
             extra={
@@ -168,7 +169,9 @@ class RunService:
             self._memos[landscape_id] = evaluation.memo
         return evaluation, cpu
 
-    async def _publish(self, row: RunRow, proposals: Sequence[Proposal]) -> None:
+    async def _publish(
+        self, row: RunRow, proposals: Sequence[Proposal], notes: tuple[RuleFired, ...]
+    ) -> None:
         # Split so a 10k-application run stays under the broker's message size limit.
         events = split_run(
             landscape_id=row.landscape_id,
@@ -176,7 +179,9 @@ class RunService:
             graph_version=row.graph_version,
             proposals=tuple(proposals),
             total_yearly_saving=row.total_yearly_saving,
+            unknown_saving_count=row.unknown_saving_count,
             empty_reason=row.empty_reason,
+            notes=notes,
         )
         try:
             await self._publisher.publish(
@@ -191,7 +196,9 @@ class RunService:
         first; consumers may see a run twice (same run id), never not at all."""
         published = 0
         for row in await self._runs.unpublished_runs(older_than_s, limit):
-            await self._publish(row, await self._runs.run_proposals(row.run_id))
+            stored = await self._runs.run(row.landscape_id, row.run_id)
+            notes = stored.notes if stored is not None else ()
+            await self._publish(row, await self._runs.run_proposals(row.run_id), notes)
             published += 1
         return published
 

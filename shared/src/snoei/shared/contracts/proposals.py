@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import uuid
 from enum import StrEnum
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import Field
 
 from snoei.shared.contracts.landscape import Frozen, ItemId
-from snoei.shared.envelope import Envelope, EnvelopeCodec
+from snoei.shared.envelope import Envelope, EnvelopeCodec, schema_version_field
 
 
 class Action(StrEnum):
@@ -20,6 +20,7 @@ class Action(StrEnum):
 
 class ProposalStatus(StrEnum):
     OPEN = "open"
+    NEEDS_DATA = "needs-data"  # open, but its saving cannot be known until the data is there
     BLOCKED = "blocked"
     ACCEPTED = "accepted"
     REJECTED = "rejected"
@@ -87,10 +88,27 @@ class Proposal(Frozen):
     )
     capabilities: tuple[ItemId, ...] = Field(default=(), description="Capabilities concerned.")
     rules: tuple[RuleFired, ...] = Field(description="Evidence: every rule that fired.")
-    yearly_saving: float = Field(description="Euros per year saved once done.")
-    migration_cost: float = Field(ge=0, description="One-off migration estimate in euros.")
+    yearly_saving: float | None = Field(
+        description="Euros per year saved once done; None when unknown (its inputs are "
+        "missing, see `missing_inputs`), never 0 for unknown."
+    )
+    migration_cost: float | None = Field(
+        ge=0, description="One-off migration estimate in euros; None when unknown."
+    )
     payback_months: float | None = Field(
-        default=None, description="Months until the saving repays the migration; None if never."
+        default=None,
+        description="Months until the saving repays the migration; None if it never does "
+        "(no saving) or cannot be known (saving or migration unknown).",
+    )
+    missing_inputs: tuple[str, ...] = Field(
+        default=(),
+        description="The inputs that would change or settle this proposal, naming the "
+        "applications, e.g. `annual costs of Zaaksysteem (app-zaak) to compute the saving`.",
+    )
+    data_needed_from: tuple[ItemId, ...] = Field(
+        default=(),
+        description="Applications whose missing data `missing_inputs` names, for counting "
+        "which applications block the most advice.",
     )
     risk: RiskLevel = Field(description="Overall risk of carrying it out.")
     risk_score: float = Field(ge=0, le=1, description="Risk as a number from 0 to 1.")
@@ -121,16 +139,46 @@ class ProposalBatch(Frozen):
     part: int = Field(default=1, ge=1, description="Which part of the run this is (1-based).")
     parts: int = Field(default=1, ge=1, description="How many parts the run was split into.")
     total_yearly_saving: float = Field(
-        description="Sum of the open proposals' yearly savings over the whole run."
+        description="Sum of the known yearly savings of the standing proposals over the "
+        "whole run (unknown savings are not counted as 0: see `unknown_saving_count`)."
+    )
+    unknown_saving_count: int = Field(
+        default=0, ge=0, description="Standing proposals of the run whose saving is unknown."
     )
     empty_reason: str | None = Field(
         default=None, description="Why the run produced nothing, e.g. no data."
     )
+    notes: tuple[RuleFired, ...] = Field(
+        default=(),
+        description="What the run considered and set aside, with the facts: e.g. an overlap "
+        "not proposed because one application specialises or is part of the other.",
+    )
+
+
+PROPOSALS_VERSION = 2
+"""Schema version of `proposals.published`. Version 1 had no `missing_inputs`,
+`data_needed_from`, `unknown_saving_count` or `notes`, and read an unknown saving as 0."""
 
 
 class ProposalsPublished(Envelope):
     type: Literal["proposals.published"] = "proposals.published"
+    schema_version: int = schema_version_field(PROPOSALS_VERSION)
     payload: ProposalBatch
+
+
+def upcast_proposals_published_v1_v2(message: dict[str, Any]) -> dict[str, Any]:
+    """v2: a version-1 run is kept as it was published (its savings, 0 included, stay what
+    they said), with no missing inputs listed and no unknown savings counted."""
+    payload = message.get("payload")
+    if isinstance(payload, dict):
+        proposals = payload.get("proposals")
+        if isinstance(proposals, list):
+            proposals = [
+                {"missing_inputs": [], "data_needed_from": [], **p} if isinstance(p, dict) else p
+                for p in proposals
+            ]
+        payload = {"unknown_saving_count": 0, "notes": [], **payload, "proposals": proposals}
+    return {**message, "payload": payload, "schema_version": 2}
 
 
 def split_run(
@@ -140,7 +188,9 @@ def split_run(
     graph_version: int,
     proposals: tuple[Proposal, ...],
     total_yearly_saving: float,
+    unknown_saving_count: int = 0,
     empty_reason: str | None = None,
+    notes: tuple[RuleFired, ...] = (),
     per_part: int = 200,
 ) -> list[ProposalsPublished]:
     """A run's proposals as messages of at most ``per_part`` proposals each."""
@@ -155,7 +205,9 @@ def split_run(
                 part=number,
                 parts=len(chunks),
                 total_yearly_saving=total_yearly_saving,
+                unknown_saving_count=unknown_saving_count,
                 empty_reason=empty_reason,
+                notes=notes,
             ),
         )
         for number, chunk in enumerate(chunks, start=1)
@@ -165,4 +217,7 @@ def split_run(
 ProposalEvent = Annotated[ProposalsPublished, Field(discriminator="type")]
 
 
-PROPOSAL_EVENTS: EnvelopeCodec[ProposalEvent] = EnvelopeCodec(ProposalEvent)
+PROPOSAL_EVENTS: EnvelopeCodec[ProposalEvent] = EnvelopeCodec(
+    ProposalEvent,
+    upcasters={("proposals.published", 1): upcast_proposals_published_v1_v2},
+)

@@ -18,12 +18,13 @@ import asyncpg
 from pydantic import TypeAdapter
 
 from snoei.rationalizer.domain.waves import WavePlan
-from snoei.shared.contracts.proposals import Proposal
+from snoei.shared.contracts.proposals import Proposal, RuleFired
 
 if TYPE_CHECKING:
     from snoei.rationalizer.adapters.connection import Connection
 
 _proposals: TypeAdapter[list[Proposal]] = TypeAdapter(list[Proposal])
+_notes: TypeAdapter[tuple[RuleFired, ...]] = TypeAdapter(tuple[RuleFired, ...])
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,6 +42,7 @@ class RunRow:
     total_yearly_saving: float
     empty_reason: str | None
     stale_inputs: bool
+    unknown_saving_count: int = 0  # standing proposals whose saving is unknown
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,12 +50,13 @@ class StoredRun:
     row: RunRow
     quadrants: dict[str, str]
     waves: WavePlan
+    notes: tuple[RuleFired, ...] = ()  # what the run considered and set aside
 
 
 _RUN_COLUMNS = (
     "run_id, landscape_id, trigger, requested_by, graph_version, inventory_sequence, "
     "started_at, finished_at, duration_ms, proposal_count, total_yearly_saving, empty_reason, "
-    "stale_inputs"
+    "stale_inputs, unknown_saving_count"
 )
 
 
@@ -134,8 +137,9 @@ class RunRepository:
     async def _insert_run(conn: Connection, run: StoredRun) -> bool:
         r = run.row
         inserted = await conn.fetchval(
-            f"""INSERT INTO runs ({_RUN_COLUMNS}, quadrants, waves)
-                VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)
+            f"""INSERT INTO runs ({_RUN_COLUMNS}, quadrants, waves, notes)
+                VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15,
+                        $16, $17)
                 ON CONFLICT (run_id) DO NOTHING RETURNING true""",
             r.run_id,
             r.landscape_id,
@@ -150,8 +154,10 @@ class RunRepository:
             r.total_yearly_saving,
             r.empty_reason,
             r.stale_inputs,
+            r.unknown_saving_count,
             json.dumps(run.quadrants),
             run.waves.model_dump_json(),
+            _notes.dump_json(run.notes).decode(),
         )
         return bool(inserted)
 
@@ -227,13 +233,13 @@ class RunRepository:
         """One run of the landscape, or its latest when ``run_id`` is None."""
         if run_id is None:
             row = await self._pool.fetchrow(
-                f"""SELECT {_RUN_COLUMNS}, quadrants, waves FROM runs WHERE landscape_id = $1
-                    ORDER BY ordinal DESC LIMIT 1""",
+                f"""SELECT {_RUN_COLUMNS}, quadrants, waves, notes FROM runs
+                    WHERE landscape_id = $1 ORDER BY ordinal DESC LIMIT 1""",
                 landscape_id,
             )
         else:
             row = await self._pool.fetchrow(
-                f"""SELECT {_RUN_COLUMNS}, quadrants, waves FROM runs
+                f"""SELECT {_RUN_COLUMNS}, quadrants, waves, notes FROM runs
                     WHERE landscape_id = $1 AND run_id = $2""",
                 landscape_id,
                 run_id,
@@ -244,6 +250,7 @@ class RunRepository:
             _run_row(row),
             dict(json.loads(row["quadrants"])),
             WavePlan.model_validate_json(row["waves"]),
+            _notes.validate_json(row["notes"]),
         )
 
     async def previous_run_id(self, landscape_id: str, run_id: uuid.UUID) -> uuid.UUID | None:
@@ -271,7 +278,7 @@ class RunRepository:
                  AND ($2::text IS NULL OR p.action = $2)
                  AND ($3::float8 IS NULL OR p.yearly_saving >= $3)
                  AND ($4::text IS NULL OR p.proposal_id = $4)
-               ORDER BY p.yearly_saving DESC, p.proposal_id""",
+               ORDER BY p.yearly_saving DESC NULLS LAST, p.proposal_id""",
             run_id,
             action,
             min_saving,

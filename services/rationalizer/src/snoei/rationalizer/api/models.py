@@ -8,9 +8,10 @@ from pydantic import BaseModel, Field, model_validator
 
 from snoei.rationalizer.adapters.decisions import DecisionRow
 from snoei.rationalizer.adapters.runs import RunRow
+from snoei.rationalizer.domain.completeness import DataCompleteness
 from snoei.rationalizer.domain.engine import Verdict
 from snoei.rationalizer.domain.waves import WavePlan
-from snoei.shared.contracts.proposals import Proposal
+from snoei.shared.contracts.proposals import Proposal, RuleFired
 from snoei.shared.identifiers import Text
 
 
@@ -24,7 +25,12 @@ class RunSummary(BaseModel):
     finished_at: datetime
     duration_ms: float
     proposal_count: int
-    total_yearly_saving: float
+    total_yearly_saving: float = Field(
+        description="Known savings of the standing proposals; unknown ones are not counted as 0."
+    )
+    unknown_saving_count: int = Field(
+        description="Standing proposals whose saving is unknown (needs data)."
+    )
     empty_reason: str | None = Field(description="Why the run produced nothing, if it did not.")
     stale_inputs: bool = Field(description="The graph replica was known to be behind.")
 
@@ -35,9 +41,25 @@ class RunSummary(BaseModel):
 
 class ProposalList(BaseModel):
     run: RunSummary | None = Field(description="The latest run; null before the first one.")
-    proposals: list[Proposal]
-    total_yearly_saving: float = Field(description="Sum over the listed open/accepted ones.")
+    proposals: list[Proposal] = Field(
+        description="Known savings first, largest first; unknown savings (needs data) after."
+    )
+    total_yearly_saving: float = Field(
+        description="Sum of the known savings of the listed standing ones (open, needs "
+        "data, accepted); an unknown saving is counted in `unknown_saving_count`, not as 0."
+    )
+    unknown_saving_count: int = Field(
+        default=0, description="Listed standing proposals whose saving is unknown."
+    )
     empty_reason: str | None = None
+    notes: list[RuleFired] = Field(
+        default=[],
+        description="What the run considered and set aside: overlaps ruled out by structure "
+        "(specialisation, whole/part) or by too little evidence.",
+    )
+    completeness: DataCompleteness | None = Field(
+        default=None, description="Data completeness of the landscape; null before any graph."
+    )
 
 
 class DecisionView(BaseModel):
@@ -109,6 +131,7 @@ class RunDetail(BaseModel):
     run: RunSummary
     proposals: list[Proposal]
     waves: WavePlan
+    notes: list[RuleFired] = Field(default=[], description="What the run set aside, and why.")
 
 
 class ProposalChange(BaseModel):

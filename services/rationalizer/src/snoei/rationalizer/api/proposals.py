@@ -15,15 +15,16 @@ from snoei.rationalizer.api.models import (
     ProposalList,
     RunSummary,
 )
+from snoei.rationalizer.domain.completeness import DataCompleteness
 from snoei.rationalizer.domain.waves import WavePlan
-from snoei.rationalizer.queries import NoRunYet, ProposalNotFound
+from snoei.rationalizer.queries import NoRunYet, ProposalNotFound, UnknownLandscape
 from snoei.rationalizer.report import Language
 from snoei.shared.contracts.proposals import Action, ProposalStatus
 from snoei.shared.http import AuthorizedLandscape
 from snoei.shared.identifiers import Text
 
 router = APIRouter()
-OPEN = (ProposalStatus.OPEN, ProposalStatus.ACCEPTED)
+STANDING = (ProposalStatus.OPEN, ProposalStatus.NEEDS_DATA, ProposalStatus.ACCEPTED)
 
 
 @router.get("/proposals", response_model=ProposalList)
@@ -34,7 +35,10 @@ async def list_proposals(
     status_: Annotated[
         ProposalStatus | None, Query(alias="status", description="Only this status.")
     ] = None,
-    min_saving: Annotated[float | None, Query(ge=0, description="Yearly euros.")] = None,
+    min_saving: Annotated[
+        float | None,
+        Query(ge=0, description="Only a known yearly saving of at least this many euros."),
+    ] = None,
 ) -> ProposalList:
     """Proposals of the latest run, with decisions taken since applied."""
     run, proposals = await service.proposals(
@@ -43,12 +47,34 @@ async def list_proposals(
         status=status_.value if status_ else None,
         min_saving=min_saving,
     )
+    standing = [p for p in proposals if p.status in STANDING]
+    try:
+        # blocking advice is counted over the whole run, not a filtered list
+        unfiltered = action is None and status_ is None and min_saving is None
+        completeness = await service.completeness(landscape_id, proposals if unfiltered else None)
+    except UnknownLandscape:
+        completeness = None
     return ProposalList(
         run=RunSummary.of(run.row) if run else None,
         proposals=proposals,
-        total_yearly_saving=round(sum(p.yearly_saving for p in proposals if p.status in OPEN), 2),
+        total_yearly_saving=round(
+            sum(p.yearly_saving for p in standing if p.yearly_saving is not None), 2
+        ),
+        unknown_saving_count=sum(1 for p in standing if p.yearly_saving is None),
         empty_reason=(run.row.empty_reason if run else "no run has been made yet"),
+        notes=list(run.notes) if run else [],
+        completeness=completeness,
     )
+
+
+@router.get("/completeness", response_model=DataCompleteness)
+async def completeness(landscape_id: AuthorizedLandscape, service: Queries) -> DataCompleteness:
+    """Per field (costs, scores, lifecycle, technologies, owner): how many of the owned
+    applications have it, and which applications' missing data blocks the most proposals."""
+    try:
+        return await service.completeness(landscape_id)
+    except UnknownLandscape as exc:
+        raise not_found(exc) from None
 
 
 @router.get("/proposals/{proposal_id:path}", response_model=ProposalExplained)

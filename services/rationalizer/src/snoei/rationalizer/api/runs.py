@@ -53,7 +53,9 @@ async def run_detail(
         run, proposals = await service.run_detail(landscape_id, run_id)
     except RunNotFound as exc:
         raise not_found(exc) from None
-    return RunDetail(run=RunSummary.of(run.row), proposals=proposals, waves=run.waves)
+    return RunDetail(
+        run=RunSummary.of(run.row), proposals=proposals, waves=run.waves, notes=list(run.notes)
+    )
 
 
 @router.get("/{run_id}/diff", response_model=RunDiffView)

@@ -7,8 +7,11 @@ from enum import StrEnum
 
 from snoei.shared.contracts.proposals import ProposalStatus, RuleFired
 
-ACTIVE_STATUSES = frozenset({ProposalStatus.OPEN, ProposalStatus.ACCEPTED})
-"""Statuses of proposals that still stand: they count for savings, coverage and waves."""
+ACTIVE_STATUSES = frozenset(
+    {ProposalStatus.OPEN, ProposalStatus.NEEDS_DATA, ProposalStatus.ACCEPTED}
+)
+"""Statuses of proposals that still stand: they count for coverage and waves, and for the
+savings when their saving is known."""
 
 
 class Verdict(StrEnum):
@@ -26,16 +29,18 @@ class Decision:
 
 
 def decided_status(
-    decision: Decision | None, facts_hash: str
+    decision: Decision | None, facts_hash: str, *, needs_data: bool = False
 ) -> tuple[ProposalStatus, RuleFired | None]:
     """The status a proposal with ``facts_hash`` gets from ``decision``, and the rule that
-    says so when the decision was taken on facts that have changed since (it is open again)."""
+    says so when the decision was taken on facts that have changed since (it is open again).
+    Undecided, a proposal whose saving is unknown is ``needs-data`` rather than open."""
+    undecided = ProposalStatus.NEEDS_DATA if needs_data else ProposalStatus.OPEN
     if decision is None:
-        return ProposalStatus.OPEN, None
+        return undecided, None
     if decision.facts_hash == facts_hash:
         accepted = decision.verdict == Verdict.ACCEPT
         return (ProposalStatus.ACCEPTED if accepted else ProposalStatus.REJECTED), None
-    return ProposalStatus.OPEN, RuleFired(
+    return undecided, RuleFired(
         rule="decision",
         message=(
             f"Was {decision.verdict.value}ed before"

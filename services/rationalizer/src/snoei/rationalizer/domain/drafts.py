@@ -23,6 +23,29 @@ def proposal_id(action: Action, targets: Sequence[str]) -> str:
 
 
 @dataclass(frozen=True, slots=True)
+class Missing:
+    """An input a proposal lacks: what, of which applications, and what it would settle."""
+
+    what: str  # e.g. "annual costs"
+    applications: tuple[str, ...]
+    settles: str  # e.g. "compute the saving"
+    unknown_economics: bool = False  # True when the saving cannot be computed without it
+
+    def text(self, landscape: Landscape) -> str:
+        names = [
+            f"{landscape.applications[a].name} ({a})" if a in landscape.applications else a
+            for a in self.applications
+        ]
+        listed = names[0] if len(names) == 1 else f"{', '.join(names[:-1])} and {names[-1]}"
+        return f"{self.what} of {listed} to {self.settles}"
+
+
+def unknown_costs(*apps: ApplicationRecord) -> tuple[str, ...]:
+    """The ids of the applications whose annual costs are unknown (never read as 0)."""
+    return tuple(a.id for a in apps if a.costs is None)
+
+
+@dataclass(frozen=True, slots=True)
 class RunFacts:
     """What the rules of one run read: the landscape, the rule book, the technology
     lifecycles on the day of the run, last run's quadrants and this run's assessments."""
@@ -47,13 +70,15 @@ class Draft:
     action: Action
     target: ApplicationRecord
     rules: list[RuleFired]
-    saving: float
+    saving: float | None  # None: unknown, see ``missing``
     rewire: list[str]
     blast: Blast
     survivor: str | None = None
     candidates: tuple[str, ...] = ()
     products: tuple[ReplacementProduct, ...] = ()
     reasons: list[str] = field(default_factory=list)
+    missing: list[Missing] = field(default_factory=list)
+    """Inputs that would change or settle the proposal (costs, scores, lifecycle)."""
     basis: dict[str, Any] = field(default_factory=dict)
     """Further facts the proposal rests on, for its facts hash."""
 

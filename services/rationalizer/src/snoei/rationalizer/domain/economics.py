@@ -14,9 +14,9 @@ from snoei.shared.contracts.proposals import Action, RiskLevel
 
 @dataclass(frozen=True, slots=True)
 class Economics:
-    yearly_saving: float
+    yearly_saving: float | None  # None: unknown (an input is missing), never read as 0
     migration_cost: float
-    payback_months: float | None  # None: it never pays back (no yearly saving)
+    payback_months: float | None  # None: never pays back (no saving) or saving unknown
     confidence: float
     risk_score: float
 
@@ -34,8 +34,8 @@ def economics(draft: Draft, assessment: Assessment, config: RulesConfig) -> Econ
         config.migration_base_cost + config.migration_cost_per_integration * len(draft.rewire),
         2,
     )
-    saving = round(draft.saving, 2)
-    payback = round(migration / (saving / 12), 1) if saving > 0 else None
+    saving = round(draft.saving, 2) if draft.saving is not None else None
+    payback = round(migration / (saving / 12), 1) if saving is not None and saving > 0 else None
     direct = [f for f in draft.flows if f.depth == 1]
     # Retiring an application whose use is unknown is a guess about who still needs it.
     extra_missing = ("users",) if app.users is None and draft.action == Action.RETIRE else ()

@@ -14,6 +14,7 @@ from snoei.rationalizer.domain.consolidate import draft_consolidation
 from snoei.rationalizer.domain.coverage import REMOVING, check_coverage
 from snoei.rationalizer.domain.decisions import ACTIVE_STATUSES, Decision, Verdict
 from snoei.rationalizer.domain.drafts import Draft, RunFacts, proposal_id
+from snoei.rationalizer.domain.explain import why_empty
 from snoei.rationalizer.domain.finishing import Finished, Finisher
 from snoei.rationalizer.domain.landscape import Landscape
 from snoei.rationalizer.domain.market import EMPTY_MARKET, MarketCatalogue
@@ -29,13 +30,14 @@ from snoei.rationalizer.domain.rulebook import (
     FUNCTIONAL_OVERLAP,
     REPLACE,
     RETIRE,
+    STRUCTURE,
     TIME_QUADRANT,
     RulesConfig,
 )
 from snoei.rationalizer.domain.summary import euros
 from snoei.rationalizer.domain.technology import LifecycleCatalogue, TechnologyRisk
 from snoei.rationalizer.domain.waves import WavePlan, plan_waves
-from snoei.shared.contracts.proposals import Proposal
+from snoei.shared.contracts.proposals import Proposal, RuleFired
 
 __all__ = [
     "ACTIVE_STATUSES",
@@ -79,11 +81,27 @@ class Evaluation:
     quadrants: Mapping[str, str]
     waves: WavePlan
     empty_reason: str | None = None
+    notes: tuple[RuleFired, ...] = ()  # what the run considered and set aside, with facts
     memo: EngineMemo | None = field(default=None, compare=False, repr=False)
 
     @property
     def total_yearly_saving(self) -> float:
-        return round(sum(p.yearly_saving for p in self.proposals if p.status in ACTIVE_STATUSES), 2)
+        """The known savings of the standing proposals; unknown ones are counted apart."""
+        return round(
+            sum(
+                p.yearly_saving
+                for p in self.proposals
+                if p.status in ACTIVE_STATUSES and p.yearly_saving is not None
+            ),
+            2,
+        )
+
+    @property
+    def unknown_saving_count(self) -> int:
+        """Standing proposals whose saving is unknown (their inputs are missing)."""
+        return sum(
+            1 for p in self.proposals if p.status in ACTIVE_STATUSES and p.yearly_saving is None
+        )
 
 
 class Rationalizer:
@@ -147,6 +165,7 @@ class Rationalizer:
         quadrants = {
             a: s.quadrant.value for a, s in run.assessments.items() if s.quadrant is not None
         }
+        notes = overlap.notes if overlap is not None else ()
         memo = EngineMemo(
             self.landscape,
             self.blasts.used,
@@ -157,7 +176,14 @@ class Rationalizer:
             assessed,
             overlap,
         )
-        return Evaluation(tuple(proposals), quadrants, self._waves(proposals), memo=memo)
+        return Evaluation(
+            tuple(proposals),
+            quadrants,
+            self._waves(proposals),
+            why_empty(run, overlap) if not proposals else None,
+            notes,
+            memo=memo,
+        )
 
     def _assess(self) -> dict[str, tuple[str | None, Assessment]]:
         """Every application's assessment, re-using the previous run's where the record and
@@ -195,6 +221,13 @@ class Rationalizer:
                 for member in cluster.members:
                     if member != cluster.survivor:
                         draft = draft_consolidation(member, cluster, run)
+                        # why a related application is not in the cluster, where one is
+                        draft.rules.extend(
+                            n
+                            for n in overlap.notes_about(member)
+                            + overlap.notes_about(cluster.survivor)
+                            if n.rule == STRUCTURE
+                        )
                         drafts[draft.id] = draft
         for enabled, rule in (
             (self.config.enabled(RETIRE), draft_retirement),

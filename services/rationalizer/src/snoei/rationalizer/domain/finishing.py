@@ -13,11 +13,11 @@ from typing import Any
 from snoei.rationalizer.domain.assessment import Assessment
 from snoei.rationalizer.domain.blasts import Blast
 from snoei.rationalizer.domain.decisions import Decision, decided_status
-from snoei.rationalizer.domain.drafts import Draft, RunFacts
+from snoei.rationalizer.domain.drafts import Draft, Missing, RunFacts
 from snoei.rationalizer.domain.economics import economics
 from snoei.rationalizer.domain.summary import summarise
 from snoei.shared.contracts.landscape import ApplicationRecord, facts_as_in_v1
-from snoei.shared.contracts.proposals import Proposal, RuleFired
+from snoei.shared.contracts.proposals import Action, Proposal, RuleFired
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,6 +85,7 @@ class Finisher:
         assessment = self.run.assessments[draft.target.id]
         apps = self.run.landscape.applications
         named = [draft.survivor, *draft.candidates]
+        named.extend(a for m in draft.missing for a in m.applications)
         named.extend(sorted({f.consumer for f in draft.flows if f.depth == 1})[:5])
         return (
             draft.action,
@@ -95,6 +96,7 @@ class Finisher:
             draft.candidates,
             draft.products,
             draft.reasons,
+            draft.missing,
             draft.basis,
             assessment.missing,
             assessment.stale,
@@ -111,7 +113,10 @@ class Finisher:
         if quality is not None:
             rules.append(quality)
         hashed = facts_hash(draft)
-        status, outdated = decided_status(self.decisions.get(draft.id), hashed)
+        missing = [*draft.missing, *_assessment_gaps(assessment, draft)]
+        status, outdated = decided_status(
+            self.decisions.get(draft.id), hashed, needs_data=money.yearly_saving is None
+        )
         if outdated is not None:
             rules.append(outdated)
         proposal = Proposal(
@@ -129,6 +134,8 @@ class Finisher:
             risk=money.risk,
             risk_score=money.risk_score,
             confidence=money.confidence,
+            missing_inputs=tuple(m.text(self.run.landscape) for m in missing),
+            data_needed_from=tuple(sorted({a for m in missing for a in m.applications})),
             blast_radius=tuple(draft.flows),
             integrations_to_rewire=tuple(draft.rewire),
             status=status,
@@ -137,6 +144,31 @@ class Finisher:
         )
         summary = summarise(proposal, draft.reasons, self.run.landscape)
         return proposal.model_copy(update={"summary": summary})
+
+
+_SETTLES = {
+    "business value": "place it in a TIME quadrant",
+    "technical fitness": "place it in a TIME quadrant",
+    "technologies": "judge its technology risk",
+}
+
+
+def _assessment_gaps(assessment: Assessment, draft: Draft) -> list[Missing]:
+    """The target's missing inputs besides its costs (which the draft names with what they
+    settle): survey scores, technologies and their lifecycle, and users for a retirement."""
+    app = (draft.target.id,)
+    gaps: dict[str, list[str]] = {}
+    for name in assessment.missing:
+        if name in _SETTLES:
+            gaps.setdefault(_SETTLES[name], []).append(name)
+        elif name.startswith("lifecycle of "):
+            gaps.setdefault("judge its technology risk", []).append(
+                "the lifecycle dates of " + name.removeprefix("lifecycle of ")
+            )
+    found = [Missing(" and ".join(names), app, settles) for settles, names in gaps.items()]
+    if draft.target.users is None and draft.action == Action.RETIRE:
+        found.append(Missing("the number of users", app, "know whether it is still used"))
+    return found
 
 
 def _data_quality(assessment: Assessment) -> RuleFired | None:

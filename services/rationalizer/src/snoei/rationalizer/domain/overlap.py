@@ -1,5 +1,6 @@
-"""Functional overlap: applications whose capability sets are similar (Jaccard) form
-consolidation clusters, and each cluster keeps one documented survivor."""
+"""Functional overlap: owned applications whose capability sets are similar (Jaccard) and
+share specific enough capabilities (``evidence``), and are not each other's specialisation
+or part, form consolidation clusters; each cluster keeps one documented survivor."""
 
 from __future__ import annotations
 
@@ -8,9 +9,17 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from snoei.rationalizer.domain.assessment import Assessment
+from snoei.rationalizer.domain.evidence import (
+    Evidence,
+    Structure,
+    pair_evidence,
+    specificity,
+    structure_key,
+)
 from snoei.rationalizer.domain.landscape import Landscape
-from snoei.rationalizer.domain.rulebook import RulesConfig
-from snoei.shared.contracts.landscape import Lifecycle
+from snoei.rationalizer.domain.rulebook import FUNCTIONAL_OVERLAP, STRUCTURE, RulesConfig
+from snoei.shared.contracts.landscape import ElementKind, Lifecycle
+from snoei.shared.contracts.proposals import RuleFired
 
 
 @dataclass(frozen=True, slots=True)
@@ -19,10 +28,15 @@ class Cluster:
     survivor: str
     scores: Mapping[str, float]  # survivor score per member
     similarity: Mapping[tuple[str, str], float]  # Jaccard of overlapping pairs (a < b)
+    evidence: Mapping[tuple[str, str], Evidence]  # overlap evidence of those pairs
 
     def similarity_to_survivor(self, member: str) -> float:
         a, b = sorted((member, self.survivor))
         return self.similarity.get((a, b), 0.0)
+
+    def evidence_to_survivor(self, member: str) -> Evidence:
+        a, b = sorted((member, self.survivor))
+        return self.evidence[(a, b)]
 
 
 class _UnionFind:
@@ -108,14 +122,22 @@ def survivor_scores(
             count += integration.source not in inside
         external[member] = count
     total_external = sum(external.values())
-    highest_cost = max((landscape.applications[m].yearly_cost or 0.0) for m in members)
+    # Unknown costs are not zero: with any member's costs unknown the cost term cannot
+    # compare them, so it is neutral (0.5) for every member and the proposal names the costs.
+    costs = [landscape.applications[m].yearly_cost for m in members]
+    known_costs = [c for c in costs if c is not None] if None not in costs else []
+    highest_cost = max(known_costs, default=0.0)
     scores = {}
     for member in members:
         assessment = assessments[member]
         app = assessment.application
         fitness = assessment.effective_fitness if assessment.effective_fitness is not None else 3.0
         value = app.business_value if app.business_value is not None else 3.0
-        cost_term = 1.0 - (app.yearly_cost or 0.0) / highest_cost if highest_cost > 0 else 1.0
+        cost = app.yearly_cost
+        if not known_costs or cost is None:
+            cost_term = 0.5
+        else:
+            cost_term = 1.0 - cost / highest_cost if highest_cost > 0 else 1.0
         rewire = total_external - external[member]
         dependents_term = 1.0 - rewire / total_external if total_external else 1.0
         scores[member] = round(
@@ -142,32 +164,44 @@ def integrations_to_rewire(landscape: Landscape, leaving: list[str], survivor: s
 
 @dataclass(frozen=True, slots=True)
 class OverlapGroups:
-    """Active applications linked by overlap >= the threshold, from their capability sets
-    alone: a run whose sets and threshold are those of the last run re-uses them."""
+    """Candidates (active, owned applications, not infrastructure) linked by overlap: Jaccard
+    >= the threshold, evidence >= the minimum, and no structure between them. ``key`` is
+    everything they were worked out from: a run with the same key re-uses them."""
 
-    capability_sets: Mapping[str, frozenset[str]]
-    threshold: float
+    key: tuple[object, ...]
     pairs: Mapping[tuple[str, str], float]
+    evidence: Mapping[tuple[str, str], Evidence]
     groups: tuple[tuple[str, ...], ...]  # sorted members, groups in order of their root
     neighbours: Mapping[str, frozenset[str]]
+    notes: tuple[RuleFired, ...]  # overlaps set aside: structure, or weak evidence
+
+    def notes_about(self, app_id: str) -> list[RuleFired]:
+        return [n for n in self.notes if app_id in str(n.facts.get("applications", "")).split(", ")]
+
+
+def overlap_candidates(landscape: Landscape) -> dict[str, frozenset[str]]:
+    """The capability sets of the applications that may be duplicates of each other."""
+    return {
+        app.id: frozenset(app.capabilities)
+        for app in landscape.applications.values()
+        if app.lifecycle == Lifecycle.ACTIVE and app.owned and app.kind == ElementKind.APPLICATION
+    }
 
 
 def overlap_groups(
     landscape: Landscape, config: RulesConfig, previous: OverlapGroups | None = None
 ) -> OverlapGroups:
-    capability_sets = {
-        app.id: frozenset(app.capabilities)
-        for app in landscape.applications.values()
-        if app.lifecycle == Lifecycle.ACTIVE
-    }
-    threshold = config.overlap_threshold
-    if (
-        previous is not None
-        and previous.threshold == threshold
-        and previous.capability_sets == capability_sets
-    ):
+    capability_sets = overlap_candidates(landscape)
+    key = (
+        capability_sets,
+        config.overlap_threshold,
+        config.overlap_min_evidence,
+        structure_key(landscape.applications.values()),
+        {c.id: c.parent_id for c in landscape.capabilities.values()},
+    )
+    if previous is not None and previous.key == key:
         return previous
-    pairs = overlapping_pairs(capability_sets, threshold)
+    pairs, evidence, notes = _weighed_pairs(landscape, config, capability_sets)
     union = _UnionFind()
     neighbours: dict[str, set[str]] = defaultdict(set)
     for a, b in pairs:
@@ -178,11 +212,70 @@ def overlap_groups(
     for app_id in union.parent:
         groups[union.find(app_id)].append(app_id)
     return OverlapGroups(
-        capability_sets,
-        threshold,
+        key,
         pairs,
+        evidence,
         tuple(tuple(sorted(found)) for _, found in sorted(groups.items())),
         {app_id: frozenset(linked) for app_id, linked in neighbours.items()},
+        tuple(notes),
+    )
+
+
+def _weighed_pairs(
+    landscape: Landscape, config: RulesConfig, capability_sets: Mapping[str, frozenset[str]]
+) -> tuple[dict[tuple[str, str], float], dict[tuple[str, str], Evidence], list[RuleFired]]:
+    """The similar pairs that stand as duplicates, their evidence, and a note for each
+    similar pair set aside (structure between them, or too little evidence)."""
+    realisers: dict[str, int] = defaultdict(int)
+    for caps in capability_sets.values():
+        for capability in caps:
+            realisers[capability] += 1
+    specific = specificity(landscape.capabilities)
+    structure = Structure(landscape.applications)
+    kept: dict[tuple[str, str], float] = {}
+    evidence: dict[tuple[str, str], Evidence] = {}
+    notes: list[RuleFired] = []
+    for (a, b), jaccard in sorted(
+        overlapping_pairs(capability_sets, config.overlap_threshold).items()
+    ):
+        shared = sorted(capability_sets[a] & capability_sets[b])
+        weighed = pair_evidence(shared, realisers, specific)
+        relation = structure.relation(a, b)
+        if relation is None and weighed.score >= config.overlap_min_evidence:
+            kept[(a, b)] = jaccard
+            evidence[(a, b)] = weighed
+        else:
+            notes.append(_set_aside(landscape, config, (a, b), weighed, relation))
+    return kept, evidence, notes
+
+
+def _set_aside(
+    landscape: Landscape,
+    config: RulesConfig,
+    pair: tuple[str, str],
+    evidence: Evidence,
+    relation: str | None,
+) -> RuleFired:
+    a, b = (landscape.applications[x] for x in pair)
+    facts: dict[str, str | float | int | bool | None] = {
+        "applications": f"{a.id}, {b.id}",
+        "shared_capabilities": ", ".join(c for c, _ in evidence.weights),
+        "overlap_evidence": evidence.score,
+        "evidence_per_capability": evidence.explained(landscape),
+    }
+    shared = ", ".join(landscape.capability_name(c) for c, _ in evidence.weights)
+    if relation is not None:
+        return RuleFired(
+            rule=STRUCTURE,
+            message=f"{a.name} and {b.name} both realise {shared} but are not duplicates: "
+            f"{relation}.",
+            facts={**facts, "relation": relation},
+        )
+    return RuleFired(
+        rule=FUNCTIONAL_OVERLAP,
+        message=f"{a.name} and {b.name} share only {shared}, too general to call them "
+        f"duplicates (overlap evidence {evidence.score:g} < {config.overlap_min_evidence:g}).",
+        facts={**facts, "overlap_min_evidence": config.overlap_min_evidence},
     )
 
 
@@ -223,6 +316,12 @@ def consolidation_clusters(
                     scores={m: scores[m] for m in cluster_members},
                     similarity={
                         (min(candidate, m), max(candidate, m)): pairs[
+                            (min(candidate, m), max(candidate, m))
+                        ]
+                        for m in absorbed
+                    },
+                    evidence={
+                        (min(candidate, m), max(candidate, m)): overlap.evidence[
                             (min(candidate, m), max(candidate, m))
                         ]
                         for m in absorbed

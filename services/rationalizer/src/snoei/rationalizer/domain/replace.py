@@ -4,7 +4,7 @@ application that does the same work, or upgrades when none does."""
 from __future__ import annotations
 
 from snoei.rationalizer.domain.assessment import Assessment
-from snoei.rationalizer.domain.drafts import Draft, RunFacts, quadrant_rule
+from snoei.rationalizer.domain.drafts import Draft, Missing, RunFacts, quadrant_rule, unknown_costs
 from snoei.rationalizer.domain.market import product_label
 from snoei.rationalizer.domain.rulebook import REPLACE, TECHNOLOGY_LIFECYCLE
 from snoei.rationalizer.domain.technology import ReleaseCycle, TechnologyRisk, milestone_text
@@ -17,8 +17,8 @@ def draft_replacement(assessment: Assessment, run: RunFacts) -> Draft | None:
     replacing or its technology is not risky (or not known) enough."""
     app = assessment.application
     worst = assessment.worst_technology
-    if app.lifecycle != Lifecycle.ACTIVE or worst is None:
-        return None
+    if app.lifecycle != Lifecycle.ACTIVE or worst is None or not app.owned:
+        return None  # a national or sector facility is replaced by whoever owns it
     config = run.config
     valuable = (
         app.business_value is not None and app.business_value >= config.replace_min_value
@@ -51,12 +51,17 @@ def draft_replacement(assessment: Assessment, run: RunFacts) -> Draft | None:
         rules=rules,
         # Moving onto an application the organisation already runs saves its cost;
         # a like-for-like upgrade saves nothing but removes the risk.
-        saving=(app.yearly_cost or 0.0) if candidates else 0.0,
+        saving=app.yearly_cost if candidates else 0.0,
         rewire=every if candidates else [],
         blast=run.blasts.of(app.id, 1),
         candidates=candidates,
         products=products,
         reasons=reasons,
+        missing=[
+            Missing("annual costs", unknown, "compute the saving", unknown_economics=True)
+            for unknown in [unknown_costs(app) if candidates else ()]
+            if unknown
+        ],
         basis={"technology": [worst.label, milestone_text(worst.end_of_life)]},
     )
 
@@ -112,7 +117,7 @@ def replacement_candidates(app: ApplicationRecord, run: RunFacts) -> tuple[str, 
                 continue
             seen.add(other)
             theirs = run.assessments[other]
-            if theirs.application.lifecycle != Lifecycle.ACTIVE:
+            if theirs.application.lifecycle != Lifecycle.ACTIVE or not theirs.application.owned:
                 continue
             if theirs.lifecycle_risk >= run.config.replace_min_risk:
                 continue

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from snoei.rationalizer.domain.assessment import Assessment, Quadrant
-from snoei.rationalizer.domain.drafts import Draft, RunFacts, quadrant_rule
+from snoei.rationalizer.domain.drafts import Draft, Missing, RunFacts, quadrant_rule, unknown_costs
 from snoei.rationalizer.domain.rulebook import RETIRE
 from snoei.shared.contracts.landscape import Lifecycle
 from snoei.shared.contracts.proposals import Action, RuleFired
@@ -12,8 +12,8 @@ from snoei.shared.contracts.proposals import Action, RuleFired
 def draft_retirement(assessment: Assessment, run: RunFacts) -> Draft | None:
     """The proposal to retire the assessed application, or None when no retire rule fires."""
     app = assessment.application
-    if app.lifecycle not in (Lifecycle.ACTIVE, Lifecycle.PHASE_OUT):
-        return None
+    if app.lifecycle not in (Lifecycle.ACTIVE, Lifecycle.PHASE_OUT) or not app.owned:
+        return None  # what the organisation does not own is not its to retire
     rules: list[RuleFired] = []
     reasons: list[str] = []
     if app.lifecycle == Lifecycle.PHASE_OUT:
@@ -45,8 +45,13 @@ def draft_retirement(assessment: Assessment, run: RunFacts) -> Draft | None:
         action=Action.RETIRE,
         target=app,
         rules=rules,
-        saving=(app.yearly_cost or 0.0),
+        saving=app.yearly_cost,
         rewire=sorted(outgoing),
         blast=run.blasts.of(app.id, run.config.blast_radius_depth),
         reasons=reasons,
+        missing=[
+            Missing("annual costs", unknown, "compute the saving", unknown_economics=True)
+            for unknown in [unknown_costs(app)]
+            if unknown
+        ],
     )

@@ -10,6 +10,8 @@ FUNCTIONAL_OVERLAP = "functional_overlap"
 RETIRE = "retire"
 REPLACE = "replace"
 COVERAGE = "coverage"
+STRUCTURE = "structure"
+"""Not a rule to switch: the evidence that specialisation or whole/part ruled out an overlap."""
 
 RULE_NAMES: tuple[str, ...] = (
     TIME_QUADRANT,
@@ -93,6 +95,17 @@ class RulesConfig(BaseModel):
         gt=0,
         le=1,
         description="Jaccard similarity of capability sets from which two applications overlap.",
+    )
+    overlap_min_evidence: float = Field(
+        default=0.5,
+        ge=0,
+        le=100,
+        description=(
+            "Overlap evidence two applications need to be duplicates: per shared capability "
+            "1 / (1 + levels below it in the capability tree) / log2(1 + applications "
+            "realising it), summed. One specific component shared by two or three "
+            "applications is enough; a domain or a widely realised capability is not."
+        ),
     )
     survivor_weights: SurvivorWeights = Field(default_factory=SurvivorWeights)
     unused_max_users: int = Field(

@@ -42,11 +42,22 @@ class WhatIfResult(BaseModel):
     )
     blast_radius: tuple[LostFlow, ...] = Field(description="Who loses which data flow.")
     integrations_removed: int = Field(description="Integrations that disappear.")
-    yearly_cost_change: float = Field(description="Change of yearly run cost (negative saves).")
+    yearly_cost_change: float | None = Field(
+        description="Change of yearly run cost (negative saves); null when the costs of any "
+        "retired application are unknown (see `costs_unknown_for`), never counted as 0."
+    )
+    costs_unknown_for: tuple[str, ...] = Field(
+        default=(), description="Retired applications whose annual costs are unknown."
+    )
     waves: WavePlan = Field(description="Order in which to retire them.")
     proposals: tuple[Proposal, ...] = Field(
         description="Proposals for the landscape as it would be afterwards."
     )
+
+
+def _cost_change(costs: list[float | None]) -> float | None:
+    known = [c for c in costs if c is not None]
+    return -round(sum(known), 2) if len(known) == len(costs) else None
 
 
 def what_if(
@@ -82,9 +93,8 @@ def what_if(
         ),
         blast_radius=tuple(blast_radius(landscape, gone, config.blast_radius_depth)),
         integrations_removed=len(removed_integrations),
-        yearly_cost_change=-round(
-            sum((landscape.applications[a].yearly_cost or 0.0) for a in gone), 2
-        ),
+        yearly_cost_change=_cost_change([landscape.applications[a].yearly_cost for a in gone]),
+        costs_unknown_for=tuple(a for a in gone if landscape.applications[a].costs is None),
         waves=plan_waves(landscape, gone),
         proposals=after.proposals,
     )

@@ -219,6 +219,7 @@ WORDS: dict[str, str | dict[str, str]] = {
     "replace": "replace",
     "consolidate": "consolidate",
     "open": "open",
+    "needs-data": "needs data",
     "blocked": "held back",
     "accepted": "accepted",
     "rejected": "rejected",

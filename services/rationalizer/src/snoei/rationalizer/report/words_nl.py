@@ -224,6 +224,7 @@ WORDS: dict[str, str | dict[str, str]] = {
     "replace": "vervangen",
     "consolidate": "samenvoegen",
     "open": "open",
+    "needs-data": "gegevens nodig",
     "blocked": "tegengehouden",
     "accepted": "aanvaard",
     "rejected": "afgewezen",
