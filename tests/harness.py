@@ -64,6 +64,20 @@ async def wait_for(
         interval = min(interval * 1.5, 0.5)
 
 
+def server_directory(prefix: str = "snoei-test-") -> Path:
+    """A new directory for an embedded server's data, never under pytest's ``tmp_path``.
+
+    Run as root, the embedded PostgreSQL is another system user: it reaches its data
+    directory through every parent for as long as it runs (the checkpointer opens
+    ``global/pg_control`` by its full path). Each pytest session that starts on the machine
+    makes ``/tmp/pytest-of-<user>`` private again (mode 0700), so a server under ``tmp_path``
+    dies at its next checkpoint ("PANIC: could not open file .../pg_control: Permission
+    denied") and drops every connection. The caller removes the directory."""
+    root = Path(tempfile.mkdtemp(prefix=prefix))
+    os.chmod(root, 0o755)
+    return root
+
+
 @dataclass
 class Servers:
     """The real servers one test session talks to."""
@@ -134,8 +148,7 @@ def _start(servers: Servers, backend: str) -> None:
     if dsn:
         servers.admin_dsn = dsn
     if not servers.admin_dsn or not servers.kafka_bootstrap:
-        root = Path(tempfile.mkdtemp(prefix="snoei-test-"))
-        os.chmod(root, 0o755)
+        root = server_directory()
         servers._cleanup.append(lambda: shutil.rmtree(root, ignore_errors=True))
         if not servers.admin_dsn:
             pg = EmbeddedPostgres(root / "pg", free_port(), root / "pg.log")
