@@ -16,7 +16,7 @@ ROUTINE = """\
 2026-12-03 08:13:19.101 UTC [8240] LOG:  checkpoint starting: immediate force wait
 """
 CRASH = """\
-2026-12-03 08:13:27.288 UTC [8240] PANIC:  could not open file "global/pg_control": Permission denied
+2026-12-03 08:13:27.288 UTC [8240] PANIC:  could not open file "pg_control": Permission denied
 2026-12-03 08:13:27.295 UTC [8225] LOG:  terminating any other active server processes
 """
 
