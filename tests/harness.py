@@ -38,6 +38,20 @@ REPO = Path(__file__).resolve().parent.parent
 TEST_TOKEN = "test-token"
 
 
+def ready_timeout() -> float:
+    """Seconds a service process gets to answer ``/ready``: ``SNOEI_TEST_READY_TIMEOUT_S``,
+    60 by default. Importing a service takes 2-3 s on an idle machine and over 20 s on a
+    shared one under heavy load; a process that hangs still fails, with its log."""
+    value = os.environ.get("SNOEI_TEST_READY_TIMEOUT_S", "60")
+    try:
+        seconds = float(value)
+    except ValueError:
+        seconds = 0.0
+    if seconds <= 0:
+        raise ValueError(f"SNOEI_TEST_READY_TIMEOUT_S={value!r}: give a positive number of seconds")
+    return seconds
+
+
 async def wait_for(
     condition: Callable[[], Any],
     *,
@@ -206,7 +220,10 @@ class ServiceProcess:
                 stdin=subprocess.DEVNULL,
             )
 
-    async def wait_ready(self, timeout: float = 30) -> None:
+    async def wait_ready(self, timeout: float | None = None) -> None:
+        """Until ``/ready`` answers 200 (within ``ready_timeout()`` by default); fails at once,
+        with the log's tail, when the process exits meanwhile."""
+        timeout = ready_timeout() if timeout is None else timeout
         async with httpx.AsyncClient(base_url=self.url, timeout=2) as client:
 
             async def ready() -> bool:
@@ -223,6 +240,8 @@ class ServiceProcess:
                 await wait_for(ready, timeout=timeout, message=f"{self.name} to be ready")
             except AssertionError as exc:
                 raise RuntimeError(str(exc)) from None
+            except TimeoutError as exc:  # the log is shown by ``running_services``
+                raise TimeoutError(f"{exc}; SNOEI_TEST_READY_TIMEOUT_S sets the deadline") from None
 
     def stop(self, timeout: float = 20) -> None:
         stop_process(self.process, timeout)
