@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import shutil
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 
 from snoei.shared.settings import KafkaSettings
-from tests.harness import Servers, start_servers
+from tests.harness import Servers, server_directory, start_servers
 
 
 @pytest.fixture(scope="session")
@@ -29,3 +31,15 @@ async def database_url(servers: Servers) -> str:
 async def kafka(servers: Servers) -> KafkaSettings:
     """Kafka settings with this test's own, already created topics."""
     return await servers.fresh_topics()
+
+
+@pytest.fixture
+def stack_root() -> Iterator[Path]:
+    """A directory for a stack with its own embedded PostgreSQL (``snoei stack up``, the demo,
+    the bench): outside ``tmp_path``, which the server's system user may lose access to
+    (see ``server_directory``)."""
+    root = server_directory("snoei-stack-")
+    try:
+        yield root / "stack"
+    finally:
+        shutil.rmtree(root, ignore_errors=True)

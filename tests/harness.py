@@ -38,6 +38,20 @@ REPO = Path(__file__).resolve().parent.parent
 TEST_TOKEN = "test-token"
 
 
+def ready_timeout() -> float:
+    """Seconds a service process gets to answer ``/ready``: ``SNOEI_TEST_READY_TIMEOUT_S``,
+    60 by default. Importing a service takes 2-3 s on an idle machine and over 20 s on a
+    shared one under heavy load; a process that hangs still fails, with its log."""
+    value = os.environ.get("SNOEI_TEST_READY_TIMEOUT_S", "60")
+    try:
+        seconds = float(value)
+    except ValueError:
+        seconds = 0.0
+    if seconds <= 0:
+        raise ValueError(f"SNOEI_TEST_READY_TIMEOUT_S={value!r}: give a positive number of seconds")
+    return seconds
+
+
 async def wait_for(
     condition: Callable[[], Any],
     *,
@@ -62,6 +76,20 @@ async def wait_for(
             raise TimeoutError(f"timed out after {timeout}s waiting for {message}{detail}")
         await asyncio.sleep(interval)
         interval = min(interval * 1.5, 0.5)
+
+
+def server_directory(prefix: str = "snoei-test-") -> Path:
+    """A new directory for an embedded server's data, never under pytest's ``tmp_path``.
+
+    Run as root, the embedded PostgreSQL is another system user: it reaches its data
+    directory through every parent for as long as it runs (the checkpointer opens
+    ``global/pg_control`` by its full path). Each pytest session that starts on the machine
+    makes ``/tmp/pytest-of-<user>`` private again (mode 0700), so a server under ``tmp_path``
+    dies at its next checkpoint ("PANIC: could not open file .../pg_control: Permission
+    denied") and drops every connection. The caller removes the directory."""
+    root = Path(tempfile.mkdtemp(prefix=prefix))
+    os.chmod(root, 0o755)
+    return root
 
 
 @dataclass
@@ -134,8 +162,7 @@ def _start(servers: Servers, backend: str) -> None:
     if dsn:
         servers.admin_dsn = dsn
     if not servers.admin_dsn or not servers.kafka_bootstrap:
-        root = Path(tempfile.mkdtemp(prefix="snoei-test-"))
-        os.chmod(root, 0o755)
+        root = server_directory()
         servers._cleanup.append(lambda: shutil.rmtree(root, ignore_errors=True))
         if not servers.admin_dsn:
             pg = EmbeddedPostgres(root / "pg", free_port(), root / "pg.log")
@@ -193,7 +220,10 @@ class ServiceProcess:
                 stdin=subprocess.DEVNULL,
             )
 
-    async def wait_ready(self, timeout: float = 30) -> None:
+    async def wait_ready(self, timeout: float | None = None) -> None:
+        """Until ``/ready`` answers 200 (within ``ready_timeout()`` by default); fails at once,
+        with the log's tail, when the process exits meanwhile."""
+        timeout = ready_timeout() if timeout is None else timeout
         async with httpx.AsyncClient(base_url=self.url, timeout=2) as client:
 
             async def ready() -> bool:
@@ -210,6 +240,8 @@ class ServiceProcess:
                 await wait_for(ready, timeout=timeout, message=f"{self.name} to be ready")
             except AssertionError as exc:
                 raise RuntimeError(str(exc)) from None
+            except TimeoutError as exc:  # the log is shown by ``running_services``
+                raise TimeoutError(f"{exc}; SNOEI_TEST_READY_TIMEOUT_S sets the deadline") from None
 
     def stop(self, timeout: float = 20) -> None:
         stop_process(self.process, timeout)

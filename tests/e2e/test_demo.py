@@ -19,9 +19,9 @@ pytestmark = pytest.mark.e2e
 
 
 def test_the_demo_prints_the_proposals_writes_the_report_and_stops_the_stack(
-    tmp_path: Path,
+    tmp_path: Path, stack_root: Path
 ) -> None:
-    root = tmp_path / "stack"
+    root = stack_root
     report = tmp_path / "out" / "report.html"
     ports = {
         name: free_port() for name in ("PG", "BROKER", "INVENTORY", "DEPENDENCY", "RATIONALIZER")

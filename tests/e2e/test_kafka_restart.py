@@ -45,9 +45,9 @@ async def _publish(state: StackState, changes: list[InventoryChange]) -> None:
 
 
 async def test_a_broker_restart_in_the_middle_of_a_load_loses_no_change(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    stack_root: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    root = tmp_path / "stack"
+    root = stack_root
     monkeypatch.setenv("SNOEI_STACK_DIR", str(root))
     state = await asyncio.to_thread(
         stack_up,

@@ -28,8 +28,8 @@ def _snoei(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
     )
 
 
-def test_stack_up_and_down_leave_no_process_behind(tmp_path: Path) -> None:
-    root = tmp_path / "stack"
+def test_stack_up_and_down_leave_no_process_behind(stack_root: Path) -> None:
+    root = stack_root
     env = {k: v for k, v in os.environ.items() if not k.startswith("SNOEI_")}
     env |= {
         "SNOEI_STACK_DIR": str(root),

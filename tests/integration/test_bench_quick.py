@@ -20,13 +20,15 @@ FIGURE_KEYS = {
 }
 
 
-def test_quick_bench_of_b3_b5_b6_b7_writes_every_figure_with_its_baseline(tmp_path: Path) -> None:
+def test_quick_bench_of_b3_b5_b6_b7_writes_every_figure_with_its_baseline(
+    tmp_path: Path, stack_root: Path
+) -> None:
     script = (
         "import sys; from pathlib import Path; from snoei.bench.runner import run_bench; "
         "run_bench('B3,B5,B6,B7', quick=True, out_dir=Path(sys.argv[1]), root=Path(sys.argv[2]))"
     )
     completed = subprocess.run(
-        [sys.executable, "-c", script, str(tmp_path / "results"), str(tmp_path / "stack")],
+        [sys.executable, "-c", script, str(tmp_path / "results"), str(stack_root)],
         cwd=REPO, capture_output=True, text=True, timeout=300, check=False,
     )
     assert completed.returncode == 0, completed.stdout[-2000:] + completed.stderr[-2000:]

@@ -67,6 +67,23 @@ class BenchEnv:
             timeout=timeout,
         )
 
+    @property
+    def postgres_log(self) -> Path:
+        return self.root / "logs" / "postgres.log"
+
+    def postgres_log_size(self) -> int:
+        return self.postgres_log.stat().st_size if self.postgres_log.exists() else 0
+
+    def postgres_trouble(self, since: int = 0, limit: int = 4) -> list[str]:
+        """The server log's lines after byte ``since`` that say why connections were dropped
+        (a PANIC, a killed server process, a shutdown): a lost connection names no cause."""
+        if not self.postgres_log.exists():
+            return []
+        with self.postgres_log.open("rb") as log:
+            log.seek(since)
+            lines = log.read().decode(errors="replace").splitlines()
+        return [line for line in lines if _is_trouble(line)][-limit:]
+
     async def fresh_database(self, name: str) -> str:
         """Drop and recreate ``name``; return its DSN."""
         conn = await asyncpg.connect(self.dsn())
@@ -76,6 +93,16 @@ class BenchEnv:
         finally:
             await conn.close()
         return self.dsn(name)
+
+
+# pg_isready connects as the OS user and during start-up; neither is a problem
+_ROUTINE = ('role "root" does not exist', "the database system is starting up")
+_TROUBLE = (" PANIC: ", " FATAL: ", "terminated by signal", "shutdown request",
+            "terminating any other active server processes")
+
+
+def _is_trouble(line: str) -> bool:
+    return any(t in line for t in _TROUBLE) and not any(r in line for r in _ROUTINE)
 
 
 def _clean(root: Path) -> None:

@@ -83,11 +83,16 @@ def _run_all(
     async def one(scenario: Scenario, ctx: BenchContext) -> None:
         console.print(f"[bold]{scenario.key}[/bold] {scenario.title}")
         started = time.perf_counter()
+        log_at = ctx.env.postgres_log_size() if ctx.env is not None else 0
         try:
             result = await scenario.run(ctx)
         except Exception as exc:
-            console.print(f"[red]{scenario.key} failed:[/red] {exc}")
-            result = ScenarioResult(scenario.key, scenario.title, {}, error=str(exc))
+            error = str(exc)
+            trouble = ctx.env.postgres_trouble(since=log_at) if ctx.env is not None else []
+            if trouble:
+                error += "; PostgreSQL log: " + " | ".join(trouble)
+            console.print(f"[red]{scenario.key} failed:[/red] {error}")
+            result = ScenarioResult(scenario.key, scenario.title, {}, error=error)
             console.print(traceback.format_exc(), style="dim", markup=False, highlight=False)
         result.seconds = time.perf_counter() - started
         results.append(result)
