@@ -15,6 +15,9 @@ from typing import TYPE_CHECKING, Any, TypeAlias
 
 import asyncpg
 
+from snoei.inventory.adapters.batch_merge import MergeOutcome, StagedChange, merge_batch
+from snoei.inventory.adapters.outbox import OutboxStore, UnsentEvent
+
 if TYPE_CHECKING:  # the generic forms exist only in the stubs
     from asyncpg.pool import PoolConnectionProxy
 
@@ -22,6 +25,7 @@ if TYPE_CHECKING:  # the generic forms exist only in the stubs
         asyncpg.Connection[asyncpg.Record] | PoolConnectionProxy[asyncpg.Record]
     )
 ItemKey = tuple[str, str, str]  # landscape_id, kind, id
+__all__ = ["OutboxStore", "UnsentEvent"]  # the relay's store, re-exported where it used to live
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,13 +63,6 @@ class EventRow:
     sequence: int
     event_id: uuid.UUID
     type: str
-    body: bytes
-
-
-@dataclass(frozen=True, slots=True)
-class UnsentEvent:
-    landscape_id: str
-    sequence: int
     body: bytes
 
 
@@ -149,6 +146,34 @@ class UnitOfWork:
             for r in rows
         }
 
+    async def removed_versions(self, keys: Sequence[ItemKey]) -> dict[ItemKey, int]:
+        """The last version of each item that has a history but is not current (removed):
+        a new version continues from it."""
+        if not keys:
+            return {}
+        rows = await self._conn.fetch(
+            """SELECT h.landscape_id, h.kind, h.id, max(h.version) AS version
+               FROM item_history h
+               JOIN unnest($1::text[], $2::text[], $3::text[]) AS k(l, kind, id)
+                 ON h.landscape_id = k.l AND h.kind = k.kind AND h.id = k.id
+               WHERE NOT EXISTS (SELECT 1 FROM items i WHERE i.landscape_id = h.landscape_id
+                                 AND i.kind = h.kind AND i.id = h.id)
+               GROUP BY h.landscape_id, h.kind, h.id""",
+            [k[0] for k in keys], [k[1] for k in keys], [k[2] for k in keys],
+        )
+        return {(r["landscape_id"], r["kind"], r["id"]): r["version"] for r in rows}
+
+    async def merge(self, changes: Sequence[StagedChange], now: datetime) -> MergeOutcome:
+        """The set-based write of a batch (``batch_merge``); events follow with ``add_events``."""
+        return await merge_batch(self._conn, changes, now)
+
+    async def add_events(self, events: Sequence[EventRow]) -> None:
+        await self._copy(
+            "events",
+            [(e.landscape_id, e.sequence, e.event_id, e.type, e.body) for e in events],
+            ["landscape_id", "sequence", "event_id", "type", "body"],
+        )
+
     async def write(
         self,
         *,
@@ -174,11 +199,7 @@ class UnitOfWork:
             ["landscape_id", "kind", "id", "version", "data", "valid_from", "change_id",
              "source", "sequence"],
         )
-        await self._copy(
-            "events",
-            [(e.landscape_id, e.sequence, e.event_id, e.type, e.body) for e in events],
-            ["landscape_id", "sequence", "event_id", "type", "body"],
-        )
+        await self.add_events(events)
         await self._copy("processed_changes", list(processed), ["landscape_id", "change_id"])
         if sequences:
             await self._conn.execute(
@@ -343,48 +364,3 @@ class InventoryRepository:
             landscape_id, from_sequence, limit,
         )
         return [UnsentEvent(r["landscape_id"], r["sequence"], r["body"]) for r in rows]
-
-
-class OutboxStore:
-    """The relay's view of the ``events`` table; holds a session lock so one relay runs."""
-
-    LOCK_KEY = 0x5E0E1  # any constant; one inventory deployment per database
-
-    def __init__(self, conn: Connection) -> None:
-        self._conn = conn
-
-    async def try_lead(self) -> bool:
-        return bool(await self._conn.fetchval("SELECT pg_try_advisory_lock($1)", self.LOCK_KEY))
-
-    async def unsent(self, limit: int) -> list[UnsentEvent]:
-        """The next events after each landscape's cursor, in sequence order. Sequences are
-        committed in order (the landscape's row lock), so nothing appears behind a cursor."""
-        rows = await self._conn.fetch(
-            """SELECT e.landscape_id, e.sequence, e.body
-               FROM landscapes l
-               LEFT JOIN outbox_cursor c ON c.landscape_id = l.landscape_id
-               CROSS JOIN LATERAL (
-                   SELECT landscape_id, sequence, body FROM events e
-                   WHERE e.landscape_id = l.landscape_id
-                     AND e.sequence > coalesce(c.published_sequence, 0)
-                   ORDER BY e.sequence LIMIT $1
-               ) e
-               WHERE l.last_sequence > coalesce(c.published_sequence, 0)
-               ORDER BY e.landscape_id, e.sequence LIMIT $1""",
-            limit,
-        )
-        return [UnsentEvent(r["landscape_id"], r["sequence"], r["body"]) for r in rows]
-
-    async def mark_sent(self, sent: Sequence[UnsentEvent]) -> None:
-        """Move each landscape's cursor to the last event of ``sent`` (never back)."""
-        last: dict[str, int] = {}
-        for event in sent:
-            last[event.landscape_id] = max(last.get(event.landscape_id, 0), event.sequence)
-        await self._conn.execute(
-            """INSERT INTO outbox_cursor (landscape_id, published_sequence)
-               SELECT * FROM unnest($1::text[], $2::bigint[])
-               ON CONFLICT (landscape_id) DO UPDATE SET published_sequence =
-                   greatest(outbox_cursor.published_sequence, EXCLUDED.published_sequence)""",
-            list(last),
-            list(last.values()),
-        )

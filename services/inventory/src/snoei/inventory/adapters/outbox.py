@@ -1,0 +1,70 @@
+"""The outbox relay's view of the ``events`` table: what is not yet published, and a cursor
+per landscape for what is."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, TypeAlias
+
+import asyncpg
+
+if TYPE_CHECKING:  # the generic forms exist only in the stubs
+    from asyncpg.pool import PoolConnectionProxy
+
+    Connection: TypeAlias = (
+        asyncpg.Connection[asyncpg.Record] | PoolConnectionProxy[asyncpg.Record]
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class UnsentEvent:
+    landscape_id: str
+    sequence: int
+    body: bytes
+
+
+
+class OutboxStore:
+    """The relay's view of the ``events`` table; holds a session lock so one relay runs."""
+
+    LOCK_KEY = 0x5E0E1  # any constant; one inventory deployment per database
+
+    def __init__(self, conn: Connection) -> None:
+        self._conn = conn
+
+    async def try_lead(self) -> bool:
+        return bool(await self._conn.fetchval("SELECT pg_try_advisory_lock($1)", self.LOCK_KEY))
+
+    async def unsent(self, limit: int) -> list[UnsentEvent]:
+        """The next events after each landscape's cursor, in sequence order. Sequences are
+        committed in order (the landscape's row lock), so nothing appears behind a cursor."""
+        rows = await self._conn.fetch(
+            """SELECT e.landscape_id, e.sequence, e.body
+               FROM landscapes l
+               LEFT JOIN outbox_cursor c ON c.landscape_id = l.landscape_id
+               CROSS JOIN LATERAL (
+                   SELECT landscape_id, sequence, body FROM events e
+                   WHERE e.landscape_id = l.landscape_id
+                     AND e.sequence > coalesce(c.published_sequence, 0)
+                   ORDER BY e.sequence LIMIT $1
+               ) e
+               WHERE l.last_sequence > coalesce(c.published_sequence, 0)
+               ORDER BY e.landscape_id, e.sequence LIMIT $1""",
+            limit,
+        )
+        return [UnsentEvent(r["landscape_id"], r["sequence"], r["body"]) for r in rows]
+
+    async def mark_sent(self, sent: Sequence[UnsentEvent]) -> None:
+        """Move each landscape's cursor to the last event of ``sent`` (never back)."""
+        last: dict[str, int] = {}
+        for event in sent:
+            last[event.landscape_id] = max(last.get(event.landscape_id, 0), event.sequence)
+        await self._conn.execute(
+            """INSERT INTO outbox_cursor (landscape_id, published_sequence)
+               SELECT * FROM unnest($1::text[], $2::bigint[])
+               ON CONFLICT (landscape_id) DO UPDATE SET published_sequence =
+                   greatest(outbox_cursor.published_sequence, EXCLUDED.published_sequence)""",
+            list(last),
+            list(last.values()),
+        )
