@@ -85,13 +85,17 @@ MERGE = """
 WITH fresh AS (
     SELECT DISTINCT ON (b.landscape_id, b.change_id) b.*
     FROM change_batch b
+    -- OFFSET 0 keeps this a probe of the primary key per staged row: as an anti-join the
+    -- planner hashes the whole of processed_changes for every batch, which grows with it.
     WHERE NOT EXISTS (SELECT 1 FROM processed_changes p
-                      WHERE p.landscape_id = b.landscape_id AND p.change_id = b.change_id)
+                      WHERE p.landscape_id = b.landscape_id AND p.change_id = b.change_id
+                      OFFSET 0)
     ORDER BY b.landscape_id, b.change_id, b.position
 ),
 chained AS (
     SELECT f.*,
            lag(f.data, 1, i.data) OVER item AS before,
+           i.version IS NOT NULL AS stored,
            coalesce(i.version,
                     (SELECT max(h.version) FROM item_history h
                      WHERE h.landscape_id = f.landscape_id AND h.kind = f.kind
@@ -101,7 +105,7 @@ chained AS (
     WINDOW item AS (PARTITION BY f.landscape_id, f.kind, f.id ORDER BY f.position)
 ),
 altered AS (
-    SELECT c.position, c.landscape_id, c.kind, c.id, c.change_id, c.source, c.data,
+    SELECT c.position, c.landscape_id, c.kind, c.id, c.change_id, c.source, c.data, c.stored,
            c.before IS NOT NULL AS existed,
            coalesce(c.stored_version, 0)
                + count(*) OVER (PARTITION BY c.landscape_id, c.kind, c.id
@@ -123,17 +127,24 @@ history AS (
     SELECT landscape_id, kind, id, version, data, $1, change_id, source, sequence
     FROM altered
 ),
-upserted AS (
+-- Plain INSERT for items not stored before and UPDATE for the others (no speculative
+-- insertion): the landscapes' locks keep other writers of these items out.
+inserted AS (
     INSERT INTO items (landscape_id, kind, id, data, version, updated_at, change_id, source)
     SELECT landscape_id, kind, id, data, version, $1, change_id, source
-    FROM latest WHERE data IS NOT NULL
-    ON CONFLICT (landscape_id, kind, id) DO UPDATE
-    SET data = EXCLUDED.data, version = EXCLUDED.version, updated_at = EXCLUDED.updated_at,
-        change_id = EXCLUDED.change_id, source = EXCLUDED.source
+    FROM latest WHERE data IS NOT NULL AND NOT stored
+),
+updated AS (
+    UPDATE items i
+    SET data = u.data, version = u.version, updated_at = $1, change_id = u.change_id,
+        source = u.source
+    FROM latest u
+    WHERE u.data IS NOT NULL AND u.stored
+      AND i.landscape_id = u.landscape_id AND i.kind = u.kind AND i.id = u.id
 ),
 deleted AS (
     DELETE FROM items i USING latest d
-    WHERE d.data IS NULL
+    WHERE d.data IS NULL AND d.stored
       AND i.landscape_id = d.landscape_id AND i.kind = d.kind AND i.id = d.id
 ),
 processed AS (
