@@ -96,12 +96,21 @@ chained AS (
     SELECT f.*,
            lag(f.data, 1, i.data) OVER item AS before,
            i.version IS NOT NULL AS stored,
-           coalesce(i.version,
-                    (SELECT max(h.version) FROM item_history h
-                     WHERE h.landscape_id = f.landscape_id AND h.kind = f.kind
-                       AND h.id = f.id)) AS stored_version
+           coalesce(i.version, last.version) AS stored_version
     FROM fresh f
     LEFT JOIN items i ON i.landscape_id = f.landscape_id AND i.kind = f.kind AND i.id = f.id
+    -- The last version of an item that is not current (removed), to count on from. Written
+    -- as a step back from the item's key in primary-key order, which no other index can
+    -- answer: as max(version) by key, the planner took the as-of index while the table's
+    -- statistics lagged a bulk load, and filtered every version of the kind, for each row.
+    LEFT JOIN LATERAL (
+        SELECT h.landscape_id, h.kind, h.id, h.version FROM item_history h
+        WHERE i.version IS NULL
+          AND (h.landscape_id, h.kind, h.id, h.version)
+              < (f.landscape_id, f.kind, f.id, 2147483647)
+        ORDER BY h.landscape_id DESC, h.kind DESC, h.id DESC, h.version DESC
+        LIMIT 1
+    ) last ON last.landscape_id = f.landscape_id AND last.kind = f.kind AND last.id = f.id
     WINDOW item AS (PARTITION BY f.landscape_id, f.kind, f.id ORDER BY f.position)
 ),
 altered AS (
