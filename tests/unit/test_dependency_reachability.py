@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import random
 import uuid
+from typing import Any
 
 import pytest
 from hypothesis import given, settings
@@ -75,7 +76,7 @@ def test_a_repeated_question_is_answered_from_the_view_until_the_graph_changes()
     view = reachability.reachability(g)
     # a flow from a1 to a new application: the next answer must include it
     record = ApplicationRecord(id="new", name="New", criticality=Criticality.CRITICAL)
-    provenance = {"change_id": uuid.uuid4(), "source": "test"}
+    provenance: dict[str, Any] = {"change_id": uuid.uuid4(), "source": "test"}
     g.apply(ev.ApplicationRegistered(
         landscape_id="random", sequence=g.sequence + 1,
         payload=ev.ApplicationState(application=record, **provenance),
