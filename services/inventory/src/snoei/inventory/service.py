@@ -15,6 +15,7 @@ from typing import Any, Literal
 import asyncpg
 from pydantic import TypeAdapter
 
+from snoei.inventory.adapters.batch_merge import StagedChange
 from snoei.inventory.adapters.outbox import OutboxStore
 from snoei.inventory.adapters.repository import (
     EventRow,
@@ -26,10 +27,13 @@ from snoei.inventory.adapters.repository import (
     UnitOfWork,
 )
 from snoei.inventory.domain.changes import (
+    Kind,
     Target,
+    build_event,
     changed_fields,
     event_for,
     meta_of,
+    staged_of,
     target_of,
 )
 from snoei.shared.contracts import changes as c
@@ -38,6 +42,7 @@ from snoei.shared.tracing import trace_headers
 
 log = logging.getLogger(__name__)
 ChangeKind = Literal["registered", "updated", "removed"]
+WritePath = Literal["set", "planned"]
 PRUNE_NAMESPACE = uuid.UUID("0b8f3f0e-6a7c-4c55-9a51-2f4f2b0d6e11")
 _JSON_OBJECT: TypeAdapter[dict[str, Any]] = TypeAdapter(dict[str, Any])
 
@@ -87,9 +92,20 @@ class QualityIssue:
 
 
 class InventoryService:
-    def __init__(self, *, repository: InventoryRepository, outbox_signal: asyncio.Event) -> None:
+    """``write_path``: "set" stores a batch with binary COPY and one set-based merge
+    (``adapters/batch_merge.py``); "planned" decides each change in Python and writes the
+    outcome, and is kept as the reference the set-based path is tested against."""
+
+    def __init__(
+        self,
+        *,
+        repository: InventoryRepository,
+        outbox_signal: asyncio.Event,
+        write_path: WritePath = "set",
+    ) -> None:
         self._repository = repository
         self._outbox_signal = outbox_signal
+        self._write_path = write_path
 
     async def apply(
         self, changes: Sequence[c.InventoryChange], *, landscape_id: str | None = None
@@ -102,13 +118,47 @@ class InventoryService:
         if not changes and landscape_id is None:
             return result
         async with self._repository.unit_of_work() as uow:
-            if changes:
+            if changes and self._write_path == "set":
+                await self._merge_in(uow, changes, result)
+            elif changes:
                 await self._apply_in(uow, changes, result)
             if landscape_id is not None:
                 result.last_sequence = await uow.last_sequence(landscape_id)
         if result.events:
             self._outbox_signal.set()
         return result
+
+    @staticmethod
+    async def _merge_in(
+        uow: UnitOfWork, changes: Sequence[c.InventoryChange], result: ApplyResult
+    ) -> None:
+        """Set-based: the merge statement decides and stores; Python validates before and
+        builds the events of what it altered after."""
+        await uow.lock_sequences([ch.landscape_id for ch in changes])
+        kinds: list[Kind] = []
+        staged: list[StagedChange] = []
+        for change in changes:
+            kind, item_id, data = staged_of(change)
+            meta = meta_of(change)
+            kinds.append(kind)
+            staged.append(
+                StagedChange(change.landscape_id, kind, item_id, meta.change_id, meta.source, data)
+            )
+        outcome = await uow.merge(staged, datetime.now(UTC))
+        for altered in outcome.altered:
+            change, item = changes[altered.position], staged[altered.position]
+            event = build_event(
+                change, kinds[altered.position], item.id, removes=item.data is None,
+                existed=altered.existed, sequence=altered.sequence,
+            )
+            result.events.append(
+                EventRow(change.landscape_id, altered.sequence, event.event_id, event.type,
+                         event.to_bytes())
+            )
+        await uow.add_events(result.events)
+        result.applied += len(outcome.altered)
+        result.duplicates += len(changes) - outcome.fresh
+        result.unchanged += outcome.fresh - len(outcome.altered)
 
     async def _apply_in(
         self, uow: UnitOfWork, changes: Sequence[c.InventoryChange], result: ApplyResult
@@ -130,10 +180,9 @@ class InventoryService:
             (ch.landscape_id, t.kind, t.id) for ch, t in zip(fresh, targets, strict=True)
         ]
         state: dict[ItemKey, StoredItem | None] = dict(await uow.current_items(keys))
-        batch = _Batch(
-            now=datetime.now(UTC), sequences=sequences, state=state,
-            versions={k: s.version for k, s in state.items() if s is not None},
-        )
+        versions = {k: s.version for k, s in state.items() if s is not None}
+        versions.update(await uow.removed_versions([k for k in keys if k not in state]))
+        batch = _Batch(now=datetime.now(UTC), sequences=sequences, state=state, versions=versions)
         for change, target, key in zip(fresh, targets, keys, strict=True):
             self._plan(batch, change, target, key, result)
         touched = {e.landscape_id for e in result.events}

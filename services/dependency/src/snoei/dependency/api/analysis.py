@@ -9,7 +9,7 @@ from fastapi import APIRouter, Depends, Query
 from pydantic import BaseModel, Field
 
 from snoei.dependency.api.dependencies import Service, Settings, within
-from snoei.dependency.domain import analysis
+from snoei.dependency.domain import analysis, reachability
 from snoei.shared.http import AuthorizedLandscape
 from snoei.shared.identifiers import Text
 
@@ -54,7 +54,7 @@ async def impact(
     within("applications", len(request.applications), settings.max_impact_applications,
            "max_impact_applications")
     g = await service.graph(landscape_id)
-    return analysis.impact(g, request.applications, limit=limit)
+    return reachability.impact(g, request.applications, limit=limit)
 
 
 @router.get("/cycles", response_model=list[analysis.Cycle])

@@ -5,7 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter
 
 from snoei.dependency.api.dependencies import Depth, Service
-from snoei.dependency.domain import analysis
+from snoei.dependency.domain import analysis, reachability
 from snoei.shared.http import AuthorizedLandscape
 from snoei.shared.identifiers import Text
 
@@ -18,7 +18,7 @@ async def dependencies(
 ) -> analysis.Neighbourhood:
     """Applications whose data this one consumes, directly and up to `depth` hops."""
     g = await service.graph(landscape_id)
-    return analysis.neighbourhood(g, application_id, depth=depth, upstream=True)
+    return reachability.neighbourhood(g, application_id, depth=depth, upstream=True)
 
 
 @router.get("/dependents", response_model=analysis.Neighbourhood)
@@ -27,4 +27,4 @@ async def dependents(
 ) -> analysis.Neighbourhood:
     """Applications consuming this one's data, directly and up to `depth` hops."""
     g = await service.graph(landscape_id)
-    return analysis.neighbourhood(g, application_id, depth=depth, upstream=False)
+    return reachability.neighbourhood(g, application_id, depth=depth, upstream=False)

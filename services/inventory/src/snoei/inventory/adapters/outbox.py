@@ -1,17 +1,28 @@
-"""The outbox relay's SQL: which committed events are not yet published, the cursor that
-says how far each landscape was published, and how many events wait (for the metrics)."""
+"""The outbox relay's view of the ``events`` table: what is not yet published, a cursor per
+landscape for what is, and how many events wait (for the metrics)."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import TYPE_CHECKING
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, TypeAlias
 
 import asyncpg
 
-from snoei.inventory.adapters.repository import UnsentEvent
+if TYPE_CHECKING:  # the generic forms exist only in the stubs
+    from asyncpg.pool import PoolConnectionProxy
 
-if TYPE_CHECKING:
-    from snoei.inventory.adapters.repository import Connection
+    Connection: TypeAlias = (
+        asyncpg.Connection[asyncpg.Record] | PoolConnectionProxy[asyncpg.Record]
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class UnsentEvent:
+    landscape_id: str
+    sequence: int
+    body: bytes
+    traceparent: str | None = None
 
 
 async def outbox_backlog(pool: asyncpg.Pool) -> int:

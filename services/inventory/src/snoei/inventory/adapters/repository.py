@@ -15,6 +15,8 @@ from typing import TYPE_CHECKING, Any, TypeAlias
 
 import asyncpg
 
+from snoei.inventory.adapters.batch_merge import MergeOutcome, StagedChange, merge_batch
+from snoei.inventory.adapters.outbox import OutboxStore, UnsentEvent
 from snoei.shared.tracing import current_traceparent
 
 if TYPE_CHECKING:  # the generic forms exist only in the stubs
@@ -24,6 +26,7 @@ if TYPE_CHECKING:  # the generic forms exist only in the stubs
         asyncpg.Connection[asyncpg.Record] | PoolConnectionProxy[asyncpg.Record]
     )
 ItemKey = tuple[str, str, str]  # landscape_id, kind, id
+__all__ = ["OutboxStore", "UnsentEvent"]  # the relay's store, re-exported where it used to live
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,14 +67,6 @@ class EventRow:
     body: bytes
     # The trace the event is created in (the change's): the relay publishes it in that trace.
     traceparent: str | None = field(default_factory=current_traceparent)
-
-
-@dataclass(frozen=True, slots=True)
-class UnsentEvent:
-    landscape_id: str
-    sequence: int
-    body: bytes
-    traceparent: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -154,6 +149,35 @@ class UnitOfWork:
             for r in rows
         }
 
+    async def removed_versions(self, keys: Sequence[ItemKey]) -> dict[ItemKey, int]:
+        """The last version of each item that has a history but is not current (removed):
+        a new version continues from it."""
+        if not keys:
+            return {}
+        rows = await self._conn.fetch(
+            """SELECT h.landscape_id, h.kind, h.id, max(h.version) AS version
+               FROM item_history h
+               JOIN unnest($1::text[], $2::text[], $3::text[]) AS k(l, kind, id)
+                 ON h.landscape_id = k.l AND h.kind = k.kind AND h.id = k.id
+               WHERE NOT EXISTS (SELECT 1 FROM items i WHERE i.landscape_id = h.landscape_id
+                                 AND i.kind = h.kind AND i.id = h.id)
+               GROUP BY h.landscape_id, h.kind, h.id""",
+            [k[0] for k in keys], [k[1] for k in keys], [k[2] for k in keys],
+        )
+        return {(r["landscape_id"], r["kind"], r["id"]): r["version"] for r in rows}
+
+    async def merge(self, changes: Sequence[StagedChange], now: datetime) -> MergeOutcome:
+        """The set-based write of a batch (``batch_merge``); events follow with ``add_events``."""
+        return await merge_batch(self._conn, changes, now)
+
+    async def add_events(self, events: Sequence[EventRow]) -> None:
+        await self._copy(
+            "events",
+            [(e.landscape_id, e.sequence, e.event_id, e.type, e.body, e.traceparent)
+             for e in events],
+            ["landscape_id", "sequence", "event_id", "type", "body", "traceparent"],
+        )
+
     async def write(
         self,
         *,
@@ -179,12 +203,7 @@ class UnitOfWork:
             ["landscape_id", "kind", "id", "version", "data", "valid_from", "change_id",
              "source", "sequence"],
         )
-        await self._copy(
-            "events",
-            [(e.landscape_id, e.sequence, e.event_id, e.type, e.body, e.traceparent)
-             for e in events],
-            ["landscape_id", "sequence", "event_id", "type", "body", "traceparent"],
-        )
+        await self.add_events(events)
         await self._copy("processed_changes", list(processed), ["landscape_id", "change_id"])
         if sequences:
             await self._conn.execute(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from dataclasses import dataclass
 from typing import Any, Literal
 
@@ -9,7 +10,7 @@ from pydantic import BaseModel
 
 from snoei.shared.contracts import changes as c
 from snoei.shared.contracts import inventory_events as e
-from snoei.shared.envelope import Envelope
+from snoei.shared.envelope import Envelope, utcnow
 
 Kind = Literal["application", "integration", "capability", "technology"]
 KINDS: tuple[Kind, ...] = ("application", "integration", "capability", "technology")
@@ -72,32 +73,58 @@ def target_of(change: c.InventoryChange) -> Target:
     return Target(kind, str(data["id"]), data)
 
 
+def staged_of(change: c.InventoryChange) -> tuple[Kind, str, str | None]:
+    """Which item a change addresses, and its new state as JSON text (None: removes it);
+    the set-based write path's ``target_of``, serialised once, in pydantic's core."""
+    kind = _kind(change)
+    payload = change.payload
+    if isinstance(payload, c.DeleteItem):
+        return kind, payload.id, None
+    record: Any = getattr(payload, kind)  # the record of this kind: every one has an id
+    return kind, str(record.id), record.model_dump_json()
+
+
 def event_for(
     change: c.InventoryChange, target: Target, *, existed: bool, sequence: int
 ) -> Envelope | None:
     """The canonical event for a change against the current state; None when it changes nothing."""
+    if target.data is None and not existed:
+        return None
+    return build_event(
+        change, target.kind, target.id, removes=target.data is None, existed=existed,
+        sequence=sequence,
+    )
+
+
+def build_event(
+    change: c.InventoryChange, kind: Kind, item_id: str, *, removes: bool, existed: bool,
+    sequence: int,
+) -> Envelope:
+    """The canonical event of a change that alters its item (which ``existed`` before it)."""
     meta = meta_of(change)
+    # The envelope's default factories are given explicitly: pydantic's model_construct
+    # inspects a factory's signature on every call, which cost more than the rest of it.
     common: dict[str, Any] = {
+        "event_id": uuid.uuid4(),
+        "occurred_at": utcnow(),
         "landscape_id": change.landscape_id,
         "sequence": sequence,
         "correlation_id": change.correlation_id or change.event_id,
         "causation_id": change.event_id,
     }
-    if target.data is None:
-        if not existed:
-            return None
-        removed = e.ItemRemoved(id=target.id, change_id=meta.change_id, source=meta.source)
-        return _REMOVED[target.kind](payload=removed, **common)
+    if removes:
+        removed = e.ItemRemoved(id=item_id, change_id=meta.change_id, source=meta.source)
+        return _REMOVED[kind](payload=removed, **common)
     # Built from the change's own, already validated record and ids, without validating them
     # again: that was two thirds of the inventory's Python time per change on bulk loads.
-    state = _STATE[target.kind].model_construct(
+    state = _STATE[kind].model_construct(
         **{
-            target.kind: getattr(change.payload, target.kind),
+            kind: getattr(change.payload, kind),
             "change_id": meta.change_id,
             "source": meta.source,
         }
     )
-    cls = _UPDATED[target.kind] if existed else _REGISTERED[target.kind]
+    cls = _UPDATED[kind] if existed else _REGISTERED[kind]
     return cls.model_construct(payload=state, **common)
 
 
