@@ -24,6 +24,7 @@ from snoei.inventory.adapters.repository import (
     StoredItem,
 )
 from snoei.inventory.domain.changes import changed_fields, event_for, meta_of, target_of
+from snoei.shared import faults
 from snoei.shared.contracts import changes as c
 from snoei.shared.kafka import BatchPublisher, OutgoingMessage
 
@@ -235,11 +236,13 @@ class OutboxRelay:
                         if not batch:
                             await self._wait()
                             continue
-                        await self._publisher.publish(
+                        await faults.in_halves(  # test-only: a crash inside a batch
+                            "inventory.outbox_mid_batch",
+                            self._publisher.publish,
                             [
                                 OutgoingMessage(self._topic, e.landscape_id.encode(), e.body)
                                 for e in batch
-                            ]
+                            ],
                         )
                         await store.mark_sent(batch)
                         self.published += len(batch)

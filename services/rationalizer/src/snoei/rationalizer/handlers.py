@@ -11,6 +11,7 @@ from pydantic import ValidationError
 
 from snoei.rationalizer.config import RationalizerSettings
 from snoei.rationalizer.service import Debouncer, RationalizerService
+from snoei.shared import faults
 from snoei.shared.contracts.graph import GRAPH_EVENTS, GraphChanged, GraphEvent
 from snoei.shared.contracts.runs import RUN_COMMANDS, RunCommand
 from snoei.shared.envelope import EnvelopeCodec, UnsupportedSchemaVersion, describe_errors
@@ -64,6 +65,7 @@ def register_handlers(
         # The replica is committed before the offsets; redelivery is skipped by version.
         events: list[GraphEvent] = decode_all(records, GRAPH_EVENTS)
         changed = await service.apply_graph_events(events)
+        faults.point("rationalizer.after_replica_stored")  # test-only: a crash before the run
         items: dict[str, int] = {}
         for event in events:
             items[event.landscape_id] = items.get(event.landscape_id, 0) + _items(event)
