@@ -1,0 +1,125 @@
+"""The servers a chaos run uses: an embedded PostgreSQL and Tansu broker the suite can crash
+and restart, or the user's own (then only the services are disturbed)."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import shutil
+import signal
+import subprocess
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
+
+import asyncpg
+
+from snoei.cli.embedded import EmbeddedKafka, EmbeddedPostgres, free_port
+
+
+class ChaosError(RuntimeError):
+    """The suite could not run (a server did not start, a stage timed out)."""
+
+
+def _wait(process: subprocess.Popen[bytes] | None, timeout: float) -> None:
+    if process is None:
+        return
+    try:
+        process.wait(timeout)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
+
+
+@dataclass
+class Servers:
+    """PostgreSQL and the Kafka-protocol broker; embedded ones can be crashed and restarted."""
+
+    admin_dsn: str
+    bootstrap: str
+    postgres: EmbeddedPostgres | None = None
+    broker: EmbeddedKafka | None = None
+
+    @property
+    def embedded(self) -> bool:
+        return self.postgres is not None and self.broker is not None
+
+    def dsn(self, database: str) -> str:
+        parts = urlsplit(self.admin_dsn)
+        return urlunsplit(parts._replace(path=f"/{database}"))
+
+    async def fresh_database(self, name: str) -> str:
+        conn = await asyncpg.connect(self.admin_dsn)
+        try:
+            await conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+            await conn.execute(f'CREATE DATABASE "{name}"')
+        finally:
+            await conn.close()
+        return self.dsn(name)
+
+    def crash_postgres(self) -> None:
+        """Immediate shutdown (SIGQUIT to the postmaster): no checkpoint, crash recovery at
+        the next start, exactly like a power cut for every client."""
+        pg = self._postgres()
+        if pg.process is not None:
+            pg.process.send_signal(signal.SIGQUIT)
+            _wait(pg.process, 30)
+        pg.process = None
+
+    def start_postgres(self) -> None:
+        self._postgres().start(timeout=60)
+
+    def kill_broker(self) -> None:
+        broker = self._broker()
+        if broker.process is not None:
+            broker.process.kill()
+            _wait(broker.process, 10)
+        broker.process = None
+
+    def start_broker(self) -> None:
+        self._broker().start(timeout=30)
+
+    def stop(self) -> None:
+        if self.broker is not None:
+            self.broker.stop()
+        if self.postgres is not None and self.postgres.process is not None:
+            self.postgres.process.send_signal(signal.SIGINT)  # "fast" shutdown
+            _wait(self.postgres.process, 30)
+            self.postgres.process = None
+
+    def _postgres(self) -> EmbeddedPostgres:
+        if self.postgres is None:
+            raise ChaosError("PostgreSQL is not embedded: the suite cannot crash it")
+        return self.postgres
+
+    def _broker(self) -> EmbeddedKafka:
+        if self.broker is None:
+            raise ChaosError("the broker is not embedded: the suite cannot restart it")
+        return self.broker
+
+
+@contextlib.contextmanager
+def chaos_servers(
+    root: Path, *, database_url: str | None = None, bootstrap: str | None = None
+) -> Iterator[Servers]:
+    """The user's servers when both addresses are given, else a fresh embedded PostgreSQL
+    (durable: its crash recovery is under test) and Tansu broker under ``root``."""
+    if database_url and bootstrap:
+        yield Servers(database_url, bootstrap)
+        return
+    if database_url or bootstrap:
+        raise ChaosError("give both --database-url and --bootstrap, or neither (embedded)")
+    shutil.rmtree(root, ignore_errors=True)
+    root.mkdir(parents=True)
+    os.chmod(root, 0o755)  # the PostgreSQL system user must reach its data directory
+    logs = root / "logs"
+    pg = EmbeddedPostgres(root / "pg", free_port(), logs / "postgres.log")
+    kafka = EmbeddedKafka(free_port(), logs / "broker.log")
+    servers = Servers(pg.dsn(), kafka.bootstrap, pg, kafka)
+    try:
+        pg.start(timeout=60)
+        kafka.start()
+        yield servers
+    finally:
+        servers.stop()
