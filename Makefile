@@ -1,10 +1,14 @@
 # Thin targets over the real tools. `make setup demo` runs the main job, `make test` the tests.
 UV ?= python3 -m uv
 PYTEST_ARGS ?=
+CHAOS_ARGS ?=
 
-.PHONY: setup demo test lint sizes typecheck bench up down
+.PHONY: setup demo test lint sizes typecheck bench chaos up down
 
-setup:
+setchaos:
+	$(UV) run snoei chaos $(CHAOS_ARGS)
+
+up:
 	python3 -m pip install --quiet --disable-pip-version-check uv
 	$(UV) sync --all-packages --frozen
 
@@ -25,6 +29,9 @@ typecheck:
 
 bench:
 	$(UV) run snoei bench $(if $(SCENARIO),--scenario $(SCENARIO),) $(if $(QUICK),--quick,)
+
+chaos:
+	$(UV) run snoei chaos $(CHAOS_ARGS)
 
 up:
 	$(UV) run snoei stack up

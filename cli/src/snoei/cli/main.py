@@ -106,6 +106,9 @@ def chaos(
     out: Annotated[Path, typer.Option(help="Where to write the results.")] = Path(
         "bench/results/chaos.json"
     ),
+    directory: Annotated[
+        Path, typer.Option("--dir", help="Data and logs of the servers and services.")
+    ] = Path(".snoei/chaos"),
     database_url: Annotated[
         str | None, typer.Option(help="Your PostgreSQL (with --bootstrap): no embedded servers.")
     ] = None,
@@ -130,7 +133,8 @@ def chaos(
 
     try:
         options = Options(cycles, applications, integrations, seed, parse_kinds(faults), timeout)
-        report = run_chaos(options, out=out, database_url=database_url, bootstrap=bootstrap)
+        report = run_chaos(options, out=out, root=directory, database_url=database_url,
+                           bootstrap=bootstrap)
     except (ChaosError, EmbeddedServerError) as exc:
         typer.echo(f"snoei chaos: {exc}", err=True)
         raise typer.Exit(2) from None

@@ -33,8 +33,13 @@ class RunContext:
     tap: EventTap
     rng: random.Random
     timeout: float
-    broker_cursors: list[int] = field(default_factory=list)  # outbox cursor at each loss
     broker_lost_changes: int = 0
+    broker_lost_events: set[int] = field(default_factory=set)  # published, unread, then gone
+
+    def events_unread(self, last: int) -> list[int]:
+        """Sequences up to ``last`` the tap has not read and no broker took down with it."""
+        return [s for s in range(1, last + 1)
+                if s not in self.tap.seen and s not in self.broker_lost_events]
 
 
 @dataclass(frozen=True, slots=True)
@@ -116,17 +121,24 @@ async def _quiet(read: Callable[[], Awaitable[int | None]], timeout: float) -> i
 
 
 async def broker(ctx: RunContext, chunk: list[Change]) -> Injected:
-    """Kill Tansu (memory only) once the chunk is acknowledged, while the inventory eats it.
-    What the inventory never consumed was lost by the broker: sent again, as the pipeline
-    would, and counted as ``broker_lost``. Everything else must come back by itself."""
+    """Kill Tansu (memory only) once the chunk is acknowledged; half the time the inventory
+    is held (SIGSTOP) meanwhile, so the broker dies with changes nobody consumed. Those are
+    sent again, as the pipeline would, and counted as ``broker_lost``; so are events the
+    broker held that the tap had not read. Everything else must come back by itself."""
+    inventory = ctx.deployment.primary["inventory"]
+    held = ctx.rng.random() < 0.5
+    if held:
+        inventory.signal(signal.SIGSTOP)
     await ctx.feeder.publish(chunk)
     await asyncio.sleep(ctx.rng.uniform(0.0, 1.0))
     await ctx.tap.stop()
     at = time.monotonic()
     await asyncio.to_thread(ctx.servers.kill_broker)
+    if held:
+        inventory.signal(signal.SIGCONT)
     await _quiet(ctx.probe.processed, ctx.timeout)  # a batch in hand still commits
-    cursor = await _quiet(ctx.probe.cursor, ctx.timeout)
-    ctx.broker_cursors.append(cursor or 0)
+    cursor = await _quiet(ctx.probe.cursor, ctx.timeout) or 0
+    ctx.broker_lost_events.update(s for s in range(1, cursor + 1) if s not in ctx.tap.seen)
     await asyncio.to_thread(ctx.servers.start_broker)
     await ctx.feeder.stop()
     await ctx.feeder.start()
@@ -139,18 +151,36 @@ async def broker(ctx: RunContext, chunk: list[Change]) -> Injected:
     # Only the unconsumed tail is the broker's loss; a hole before it stays lost.
     await ctx.feeder.publish(published[first:], again=True)
     ctx.broker_lost_changes += len(published) - first
-    return Injected("broker", f"Tansu killed and restarted; {len(published) - first} changes "
-                    f"never consumed, sent again", at)
+    return Injected("broker", f"Tansu killed{' with the inventory held' if held else ''} and "
+                    f"restarted; {len(published) - first} changes never consumed, sent again",
+                    at)
+
+
+async def _graph_settled(ctx: RunContext) -> None:
+    """Wait until the dependency applied every published change and cut its last version."""
+    deadline = time.monotonic() + ctx.timeout
+    while time.monotonic() < deadline:
+        progress = await ctx.probe.progress()
+        if (progress.processed == len(ctx.feeder.published)
+                and progress.graph_sequence == progress.inventory_sequence):
+            break
+        await asyncio.sleep(0.25)
+    await _quiet(ctx.probe.graph_version, ctx.timeout)
 
 
 async def targeted(ctx: RunContext, chunk: list[Change], kind: str) -> Injected:
-    """Restart the service with the fault point armed; it kills itself there under load."""
+    """Stop the service, send the chunk, start it with the fault point armed: its first
+    batch is the whole chunk, and it kills itself at the point while handling it. The
+    rationalizer starts once every graph version of the chunk is out, so the version it
+    stores before dying is the last one: only a restart that finds the replica ahead of its
+    latest run evaluates it."""
     service = TARGETED[kind]
     process = ctx.deployment.primary[service]
     await asyncio.to_thread(process.stop)
+    await ctx.feeder.publish(chunk)
+    if service == "rationalizer":
+        await _graph_settled(ctx)
     process.start(faults=f"{kind}:kill")
-    await process.wait_ready(ctx.timeout)
-    load = asyncio.create_task(ctx.feeder.publish(chunk), name="chaos-load")
     fired = await process.wait_exit(ctx.timeout)
     at = time.monotonic()
     note = None
@@ -159,7 +189,6 @@ async def targeted(ctx: RunContext, chunk: list[Change], kind: str) -> Injected:
         await asyncio.to_thread(process.stop)
     process.start()
     await process.wait_ready(ctx.timeout)
-    await load
     return Injected(kind, f"{service} killed at {kind}", at, note)
 
 

@@ -87,6 +87,10 @@ class Probe:
         return await self._value("SELECT published_sequence FROM inventory.outbox_cursor "
                                  "WHERE landscape_id = $1")
 
+    async def graph_version(self) -> int | None:
+        return await self._value(
+            "SELECT version FROM dependency.landscapes WHERE landscape_id = $1")
+
     async def progress(self) -> Progress:
         run = await self.get("rationalizer", "runs", limit=1)
         return Progress(

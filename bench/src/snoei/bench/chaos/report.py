@@ -32,16 +32,14 @@ def ranges(numbers: list[int], limit: int = 10) -> list[str]:
 
 def event_accounting(run: RunResult) -> dict[str, Any]:
     """The events topic against the inventory's sequence: every sequence once at least; a
-    missing one the broker held when it died is the broker's loss, any other is lost."""
-    expected = range(1, run.state.last_sequence + 1)
-    missing = [s for s in expected if s not in run.seen]
-    held = max(run.broker_cursors, default=0)
+    missing one the broker held unread when it died is the broker's loss, any other lost."""
+    missing = [s for s in range(1, run.state.last_sequence + 1) if s not in run.seen]
     return {
         "expected": run.state.last_sequence,
         "read": sum(len(ids) for ids in run.seen.values()),
         "duplicates": sum(len(ids) - 1 for ids in run.seen.values()),
-        "broker_lost": sum(1 for s in missing if s <= held),
-        "lost": sum(1 for s in missing if s > held),
+        "broker_lost": sum(1 for s in missing if s in run.broker_lost_events),
+        "lost": sum(1 for s in missing if s not in run.broker_lost_events),
         # the same sequence carrying two different events: a change numbered twice
         "renumbered": sum(1 for ids in run.seen.values() if len(set(ids)) > 1),
         "missing": ranges(missing),

@@ -16,7 +16,7 @@ from rich.console import Console
 
 from snoei.bench.chaos.kinds import EMBEDDED_ONLY, Injected, RunContext, inject
 from snoei.bench.chaos.load import Change, Feeder, chunks, workload
-from snoei.bench.chaos.observe import EventTap, Probe, Progress
+from snoei.bench.chaos.observe import EventTap, Probe
 from snoei.bench.chaos.servers import ChaosError, Servers
 from snoei.bench.chaos.services import Deployment
 from snoei.bench.chaos.state import EndState, capture
@@ -56,20 +56,23 @@ class RunResult:
     cycles: list[Cycle]
     published: list[Change]
     seen: dict[int, list[str]]
-    broker_cursors: list[int]
+    broker_lost_events: set[int]
     broker_lost_changes: int
 
 
-async def wait_converged(probe: Probe, published: int, timeout: float) -> Progress | None:
-    """Poll until every service caught up with every published change; None at the deadline
-    (the last progress is then in the cycle's note)."""
+async def wait_converged(ctx: RunContext, timeout: float) -> str | None:
+    """Poll until every service caught up with every published change and the events topic
+    holds every sequence; None then, else (at the deadline) what was still behind."""
     deadline = time.monotonic() + timeout
+    published = len(ctx.feeder.published)
     while True:
-        progress = await probe.progress()
-        if progress.converged(published):
+        progress = await ctx.probe.progress()
+        unread = ctx.events_unread(progress.inventory_sequence or 0)
+        if progress.converged(published) and not unread:
             return None
         if time.monotonic() > deadline:
-            return progress
+            return (f"{progress.describe(published)}; {len(unread)} events not on the events "
+                    f"topic for a reader from its start")
         await asyncio.sleep(0.25)
 
 
@@ -93,13 +96,12 @@ async def _cycle(ctx: RunContext, k: int, chunk: list[Change], kind: str | None)
     else:
         injected: Injected = await inject(ctx, kind, chunk)
         cycle.detail, cycle.note, started = injected.detail, injected.note, injected.at
-    stuck = await wait_converged(ctx.probe, len(ctx.feeder.published), ctx.timeout)
+    stuck = await wait_converged(ctx, ctx.timeout)
     if stuck is None:
         cycle.recovery_s = round(time.monotonic() - started, 2)
     else:
         cycle.note = "; ".join(filter(None, [
-            cycle.note, f"not converged within {ctx.timeout:.0f}s: "
-            f"{stuck.describe(len(ctx.feeder.published))}"]))
+            cycle.note, f"not converged within {ctx.timeout:.0f}s: {stuck}"]))
     return cycle
 
 
@@ -135,25 +137,13 @@ async def one_run(
                           + (f" ({cycle.note})" if cycle.note else ""))
             if k in decide_after:
                 await decide(probe, k + 1)
-        await _tap_caught_up(tap, probe, options.timeout)
         state = await capture(probe, kafka)
     finally:
         await tap.stop()
         await feeder.stop()
         await asyncio.to_thread(deployment.stop)
     return RunResult(name, state, cycles, list(feeder.published), dict(tap.seen),
-                     ctx.broker_cursors, ctx.broker_lost_changes)
-
-
-async def _tap_caught_up(tap: EventTap, probe: Probe, timeout: float) -> None:
-    """Wait (bounded) until the tap saw the inventory's last sequence."""
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        progress = await probe.progress()
-        last = progress.inventory_sequence or 0
-        if last in tap.seen or last == 0:
-            return
-        await asyncio.sleep(0.25)
+                     ctx.broker_lost_events, ctx.broker_lost_changes)
 
 
 def fault_plan(options: Options, servers: Servers) -> list[str]:
@@ -162,8 +152,12 @@ def fault_plan(options: Options, servers: Servers) -> list[str]:
     if not kinds:
         raise ChaosError("none of the chosen faults can be injected into servers the suite "
                          "did not start (postgres and broker need the embedded stack)")
+    # Seeded shuffles one after another: random order, and every kind before any repeats.
     rng = random.Random(options.seed)
-    return [rng.choice(kinds) for _ in range(options.cycles)]
+    plan: list[str] = []
+    while len(plan) < options.cycles:
+        plan += rng.sample(kinds, len(kinds))
+    return plan[: options.cycles]
 
 
 async def execute(

@@ -97,6 +97,8 @@ def _describe(key: Row, want: Row | None, got: Row | None) -> str:
         return f"{name} only after faults"
     if got is None:
         return f"{name} missing after faults"
+    if len(repr(want)) + len(repr(got)) < 80:
+        return f"{name} {', '.join(map(str, want))} vs {', '.join(map(str, got))} after faults"
     fields = [str(i) for i, (a, b) in enumerate(zip(want, got, strict=True)) if a != b]
     return f"{name} differs (field {', '.join(fields)})"
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 import time
 from datetime import UTC, datetime
 from pathlib import Path
@@ -39,6 +40,8 @@ def run_chaos(
             console = Console(width=180)
     if options.cycles < 1:
         raise ChaosError("--cycles must be at least 1")
+    # aiokafka reports every refused connection while a broker is down: expected here.
+    logging.getLogger("aiokafka").setLevel(logging.CRITICAL)
     started, clock = datetime.now(UTC), time.monotonic()
     root = root.resolve()
     with chaos_servers(root, database_url=database_url, bootstrap=bootstrap) as servers:
