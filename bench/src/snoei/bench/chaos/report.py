@@ -15,19 +15,8 @@ from rich.console import Console
 from rich.table import Table
 
 from snoei.bench.chaos.runner import Options, RunResult
-from snoei.bench.chaos.state import differences
+from snoei.bench.chaos.state import differences, ranges
 from snoei.bench.common import machine, percentile
-
-
-def ranges(numbers: list[int], limit: int = 10) -> list[str]:
-    """``[1, 2, 3, 7]`` as ``["1-3", "7"]``, the first ``limit`` ranges."""
-    out: list[str] = []
-    for n in sorted(numbers):
-        if out and out[-1].split("-")[-1] == str(n - 1):
-            out[-1] = f"{out[-1].split('-')[0]}-{n}"
-        else:
-            out.append(str(n))
-    return out[:limit]
 
 
 def event_accounting(run: RunResult) -> dict[str, Any]:

@@ -19,7 +19,7 @@ from snoei.bench.chaos.load import Change, Feeder, chunks, workload
 from snoei.bench.chaos.observe import EventTap, Probe
 from snoei.bench.chaos.servers import ChaosError, Servers
 from snoei.bench.chaos.services import Deployment
-from snoei.bench.chaos.state import EndState, capture
+from snoei.bench.chaos.state import EndState, capture, ranges
 from snoei.shared.kafka import ensure_topics
 from snoei.shared.settings import KafkaSettings
 
@@ -60,20 +60,26 @@ class RunResult:
     broker_lost_changes: int
 
 
+TAP_GRACE_S = 15.0  # the events reader trails the dependency, which already read them
+
+
 async def wait_converged(ctx: RunContext, timeout: float) -> str | None:
-    """Poll until every service caught up with every published change and the events topic
-    holds every sequence; None then, else (at the deadline) what was still behind."""
+    """Poll until every service caught up with every published change, then (briefly) until
+    a reader of the events topic from its start has every sequence; None then, else what
+    was still behind at the deadline."""
     deadline = time.monotonic() + timeout
     published = len(ctx.feeder.published)
-    while True:
-        progress = await ctx.probe.progress()
-        unread = ctx.events_unread(progress.inventory_sequence or 0)
-        if progress.converged(published) and not unread:
-            return None
+    while not (progress := await ctx.probe.progress()).converged(published):
         if time.monotonic() > deadline:
-            return (f"{progress.describe(published)}; {len(unread)} events not on the events "
-                    f"topic for a reader from its start")
+            return progress.describe(published)
         await asyncio.sleep(0.25)
+    deadline = time.monotonic() + TAP_GRACE_S
+    while unread := ctx.events_unread(progress.inventory_sequence or 0):
+        if time.monotonic() > deadline:
+            return (f"{len(unread)} events ({', '.join(ranges(unread, 3))}) are not on the "
+                    f"events topic for a reader from its start")
+        await asyncio.sleep(0.25)
+    return None
 
 
 async def decide(probe: Probe, cycle: int) -> None:

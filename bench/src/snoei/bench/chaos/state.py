@@ -91,6 +91,17 @@ async def capture(probe: Probe, kafka: KafkaSettings) -> EndState:
     return state
 
 
+def ranges(numbers: list[int], limit: int = 10) -> list[str]:
+    """``[1, 2, 3, 7]`` as ``["1-3", "7"]``, the first ``limit`` ranges."""
+    out: list[str] = []
+    for n in sorted(numbers):
+        if out and out[-1].split("-")[-1] == str(n - 1):
+            out[-1] = f"{out[-1].split('-')[0]}-{n}"
+        else:
+            out.append(str(n))
+    return out[:limit]
+
+
 def _describe(key: Row, want: Row | None, got: Row | None) -> str:
     name = "/".join(str(k) for k in key)
     if want is None:
