@@ -5,10 +5,7 @@ CHAOS_ARGS ?=
 
 .PHONY: setup demo test lint sizes typecheck bench chaos up down
 
-setchaos:
-	$(UV) run snoei chaos $(CHAOS_ARGS)
-
-up:
+setup:
 	python3 -m pip install --quiet --disable-pip-version-check uv
 	$(UV) sync --all-packages --frozen
 
