@@ -3,7 +3,7 @@ UV ?= python3 -m uv
 PYTEST_ARGS ?=
 CHAOS_ARGS ?=
 
-.PHONY: setup demo test lint sizes typecheck bench chaos up down
+.PHONY: setup demo test lint sizes typecheck bench chaos up down asyncapi
 
 setup:
 	python3 -m pip install --quiet --disable-pip-version-check uv
@@ -31,7 +31,10 @@ chaos:
 	$(UV) run snoei chaos $(CHAOS_ARGS)
 
 up:
-	$(UV) run snoei stack up
+	$(UV) run snoei stack up $(if $(BROKER),--broker $(BROKER),)
 
 down:
 	$(UV) run snoei stack down
+
+asyncapi:
+	$(UV) run python -m snoei.shared.asyncapi docs/asyncapi

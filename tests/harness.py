@@ -30,6 +30,7 @@ from snoei.cli.embedded import (
     free_port,
     stop_process,
 )
+from snoei.cli.kafka_broker import ApacheKafka
 from snoei.shared.kafka import ensure_topics
 from snoei.shared.settings import KafkaSettings
 
@@ -69,6 +70,9 @@ class Servers:
 
     kafka_bootstrap: str
     admin_dsn: str
+    # Apache Kafka has idempotent producers; Tansu refuses them.
+    idempotent_producers: bool = False
+    apache_kafka: ApacheKafka | None = None
     _cleanup: list[Callable[[], None]] = field(default_factory=list)
 
     async def fresh_database(self) -> str:
@@ -90,6 +94,7 @@ class Servers:
             heartbeat_interval_ms=300,
             fetch_max_wait_ms=EMBEDDED_FETCH_MAX_WAIT_MS,
             partitions=3,
+            enable_idempotence=self.idempotent_producers,
         )
 
     async def fresh_topics(self) -> KafkaSettings:
@@ -105,9 +110,21 @@ class Servers:
 
 def start_servers() -> Servers:
     """Embedded servers by default; ``SNOEI_KAFKA_BOOTSTRAP`` / ``SNOEI_DATABASE_URL`` when set;
-    testcontainers when ``SNOEI_TEST_BACKEND=testcontainers``."""
+    Apache Kafka from Maven's jars when ``SNOEI_TEST_BACKEND=kafka``; testcontainers when
+    ``SNOEI_TEST_BACKEND=testcontainers``."""
     backend = os.environ.get("SNOEI_TEST_BACKEND", "embedded")
-    servers = Servers(kafka_bootstrap="", admin_dsn="")
+    if backend not in ("embedded", "kafka", "testcontainers"):
+        raise ValueError(f"SNOEI_TEST_BACKEND={backend!r}: use embedded, kafka or testcontainers")
+    servers = Servers(kafka_bootstrap="", admin_dsn="", idempotent_producers=backend != "embedded")
+    try:
+        _start(servers, backend)
+    except BaseException:
+        servers.close()  # what did start must not outlive a failed start
+        raise
+    return servers
+
+
+def _start(servers: Servers, backend: str) -> None:
     if backend == "testcontainers":
         _start_testcontainers(servers)
     bootstrap = os.environ.get("SNOEI_KAFKA_BOOTSTRAP")
@@ -125,12 +142,17 @@ def start_servers() -> Servers:
             pg.start(durable=False)
             servers._cleanup.append(pg.stop)
             servers.admin_dsn = pg.dsn()
+        if not servers.kafka_bootstrap and backend == "kafka":
+            apache = ApacheKafka(free_port(), root / "kafka.log", root / "kafka")
+            apache.start()
+            servers._cleanup.append(apache.stop)
+            servers.kafka_bootstrap = apache.bootstrap
+            servers.apache_kafka = apache
         if not servers.kafka_bootstrap:
             kafka = EmbeddedKafka(free_port(), root / "kafka.log")
             kafka.start()
             servers._cleanup.append(kafka.stop)
             servers.kafka_bootstrap = kafka.bootstrap
-    return servers
 
 
 def _start_testcontainers(servers: Servers) -> None:
@@ -216,6 +238,7 @@ def service_env(
             "SNOEI_KAFKA_HEARTBEAT_INTERVAL_MS": str(kafka.heartbeat_interval_ms),
             "SNOEI_KAFKA_FETCH_MAX_WAIT_MS": str(kafka.fetch_max_wait_ms),
             "SNOEI_KAFKA_PARTITIONS": str(kafka.partitions),
+            "SNOEI_KAFKA_ENABLE_IDEMPOTENCE": str(kafka.enable_idempotence).lower(),
             "SNOEI_HTTP_PORT": str(port),
             "SNOEI_LOG_FORMAT": "json",
             "SNOEI_API_TOKENS": f'{{"{TEST_TOKEN}": ["*"]}}',

@@ -72,6 +72,15 @@ async def test_a_change_sent_twice_is_applied_once(client: httpx.AsyncClient) ->
     assert len((await client.get(f"{BASE}/events")).json()) == 1
 
 
+async def test_each_batch_reports_the_sequence_it_left_even_when_batches_race(
+    client: httpx.AsyncClient,
+) -> None:
+    # each answer is read in the transaction that applied its batch
+    answers = await asyncio.gather(*(post(client, [app_change(f"app-{i}")]) for i in range(8)))
+    assert sorted(a["last_sequence"] for a in answers) == list(range(1, 9))
+    assert (await post(client, []))["last_sequence"] == 8
+
+
 async def test_history_answers_what_an_item_looked_like_on_a_date(
     client: httpx.AsyncClient,
 ) -> None:

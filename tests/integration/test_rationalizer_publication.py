@@ -8,9 +8,8 @@ from collections.abc import Sequence
 import pytest
 
 from snoei.rationalizer.adapters.endoflife import packaged_catalogue
-from snoei.rationalizer.adapters.repository import RationalizerRepository
 from snoei.rationalizer.domain.rulebook import RulesConfig
-from snoei.rationalizer.service import RationalizerService
+from snoei.rationalizer.factory import build_services
 from snoei.shared.contracts.graph import GraphContent, GraphSnapshot
 from snoei.shared.contracts.landscape import ApplicationRecord
 from snoei.shared.contracts.proposals import PROPOSAL_EVENTS
@@ -43,8 +42,8 @@ async def test_a_run_whose_publication_failed_is_published_later_once(database_u
     try:
         await migrate(pool, schema="rationalizer", package="snoei.rationalizer.migrations")
         publisher = FlakyPublisher(failures=1)
-        service = RationalizerService(
-            repository=RationalizerRepository(pool),
+        services = build_services(
+            pool=pool,
             catalogue=packaged_catalogue(),
             rules=RulesConfig(),
             publisher=publisher,
@@ -56,7 +55,7 @@ async def test_a_run_whose_publication_failed_is_published_later_once(database_u
             ApplicationRecord(id="crm", name="CRM", business_value=4, technical_fitness=4),
             ApplicationRecord(id="old", name="Old", business_value=1, technical_fitness=1),
         )
-        await service.apply_graph_events(
+        await services.replicas.apply_graph_events(
             [
                 GraphSnapshot(
                     landscape_id=LANDSCAPE,
@@ -66,21 +65,21 @@ async def test_a_run_whose_publication_failed_is_published_later_once(database_u
             ]
         )
 
-        row = await service.run(LANDSCAPE, RunRequest(trigger=RunTrigger.CLI))
+        row = await services.runs.run(LANDSCAPE, RunRequest(trigger=RunTrigger.CLI))
         assert row is not None
         assert publisher.sent == []  # stored, not published
 
-        assert await service.publish_pending(older_than_s=0) == 1
+        assert await services.runs.publish_pending(older_than_s=0) == 1
         published = [PROPOSAL_EVENTS.decode(m.value) for m in publisher.sent]
         assert {e.payload.run_id for e in published} == {row.run_id}
-        _, stored = await service.proposals(LANDSCAPE)
+        _, stored = await services.queries.proposals(LANDSCAPE)
         assert stored  # "old" is proposed for retirement
         assert sum(len(e.payload.proposals) for e in published) == len(stored)
 
-        assert await service.publish_pending(older_than_s=0) == 0  # marked: not again
-        second = await service.run(LANDSCAPE, RunRequest(trigger=RunTrigger.CLI))
+        assert await services.runs.publish_pending(older_than_s=0) == 0  # marked: not again
+        second = await services.runs.run(LANDSCAPE, RunRequest(trigger=RunTrigger.CLI))
         assert second is not None
-        assert await service.publish_pending(older_than_s=0) == 0  # published at once
+        assert await services.runs.publish_pending(older_than_s=0) == 0  # published at once
         assert {PROPOSAL_EVENTS.decode(m.value).payload.run_id for m in publisher.sent} == {
             row.run_id,
             second.run_id,

@@ -9,8 +9,9 @@ from typing import cast
 
 import pytest
 
-from snoei.rationalizer.service import Debouncer, RationalizerService
-from snoei.shared.contracts.runs import RunRequest
+from snoei.rationalizer.runs import RunService
+from snoei.rationalizer.scheduling import Debouncer, due_run_id
+from snoei.shared.contracts.runs import RunRequest, RunTrigger
 from tests.harness import wait_for
 
 pytestmark = pytest.mark.unit
@@ -34,7 +35,7 @@ class FakeClock:
 
 def debouncer(service: RecordingService, clock: FakeClock | None = None) -> Debouncer:
     return Debouncer(
-        cast(RationalizerService, service),
+        cast(RunService, service),
         delay=0.05,
         max_wait=1.0,
         settle=0.3,
@@ -102,5 +103,70 @@ async def test_a_single_change_is_evaluated_after_the_short_delay() -> None:
         await wait_for(lambda: service.runs, timeout=5, message="the run after the change")
         assert service.runs == [("city", service.runs[0][1])]
         assert 0.05 - 0.01 <= service.runs[0][1] - touched < 0.3
+    finally:
+        await d.close()
+
+
+class RequestRecorder:
+    def __init__(self) -> None:
+        self.requests: list[tuple[str, RunRequest]] = []
+        self.release = asyncio.Event()
+
+    async def run(self, landscape_id: str, request: RunRequest) -> None:
+        self.requests.append((landscape_id, request))
+        await self.release.wait()
+
+
+async def test_a_landscape_the_store_finds_due_is_run_with_an_id_of_its_graph_version() -> None:
+    service = RequestRecorder()
+    service.release.set()
+    d = Debouncer(service, delay=0.05, max_wait=1.0, settle=0.05, bulk_max_wait=2.0)
+    try:
+        assert d.recover("city", 7, since=d.now())
+        await wait_for(lambda: service.requests, timeout=5, message="the due run")
+        [(landscape_id, request)] = service.requests
+        assert landscape_id == "city"
+        assert request.run_id == due_run_id("city", 7)
+        assert request.run_id != due_run_id("city", 8)
+        assert request.trigger == RunTrigger.CHANGE
+    finally:
+        await d.close()
+
+
+async def test_a_due_landscape_this_instance_is_on_is_not_handed_over_again() -> None:
+    service = RequestRecorder()
+    d = Debouncer(service, delay=0.05, max_wait=1.0, settle=0.05, bulk_max_wait=2.0)
+    try:
+        asked = d.now()
+        d.touch("city", items=1)
+        assert not d.recover("city", 7, since=asked)  # changes pending
+        await wait_for(lambda: service.requests, timeout=5, message="the run after the change")
+        assert not d.recover("city", 7, since=asked)  # running
+        service.release.set()
+
+        def run_ended() -> bool:
+            return not any(
+                t.get_name() == "debounce-city" and not t.done() for t in asyncio.all_tasks()
+            )
+
+        await wait_for(run_ended, timeout=5, message="the run to end")
+        assert not d.recover("city", 7, since=asked)  # ended after the store was asked
+        assert d.recover("city", 8, since=d.now())  # asked after the run: due again
+        await wait_for(lambda: len(service.requests) == 2, timeout=5, message="the due run")
+        assert service.requests[0][1].run_id != due_run_id("city", 7)  # a change: its own id
+        assert service.requests[1][1].run_id == due_run_id("city", 8)
+    finally:
+        await d.close()
+
+
+async def test_a_change_after_a_due_landscape_was_handed_over_is_an_ordinary_run() -> None:
+    service = RequestRecorder()
+    service.release.set()
+    d = Debouncer(service, delay=0.05, max_wait=1.0, settle=0.05, bulk_max_wait=2.0)
+    try:
+        assert d.recover("city", 7, since=d.now())
+        d.touch("city", items=1)
+        await wait_for(lambda: service.requests, timeout=5, message="the run")
+        assert [r.run_id for _, r in service.requests] != [due_run_id("city", 7)]
     finally:
         await d.close()

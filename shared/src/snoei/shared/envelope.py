@@ -9,6 +9,8 @@ from typing import Any, Generic, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError
 
+from snoei.shared.identifiers import LandscapeId
+
 CURRENT_SCHEMA_VERSION = 1
 
 
@@ -33,10 +35,7 @@ class Envelope(BaseModel):
         title="Schema version",
         description="Version of the payload schema; older versions are upcast explicitly.",
     )
-    landscape_id: str = Field(
-        min_length=1,
-        max_length=128,
-        pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]*$",
+    landscape_id: LandscapeId = Field(
         title="Landscape id",
         description="The tenant: one organisation's landscape. Also the Kafka message key.",
     )

@@ -1,5 +1,5 @@
 """HTTP side shared by the services: RFC 9457 problem details, bearer-token landscape
-access, and the health / readiness endpoints."""
+access (a FastAPI dependency), and the health / readiness endpoints."""
 
 from __future__ import annotations
 
@@ -7,11 +7,13 @@ import hmac
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, FastAPI, Request
+from fastapi import APIRouter, Depends, FastAPI, Path, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from snoei.shared.identifiers import LandscapeId
 
 PROBLEM_JSON = "application/problem+json"
 
@@ -133,16 +135,23 @@ class TokenRegistry:
         return landscape_id
 
 
-def landscape_guard(registry: TokenRegistry) -> Callable[..., str]:
-    """A FastAPI dependency returning the path's ``landscape_id`` once the token may see it."""
+def grant_tokens(app: FastAPI, tokens: Mapping[str, Sequence[str]]) -> None:
+    """Which bearer tokens may see which landscapes, for :func:`authorized_landscape`."""
+    app.state.token_registry = TokenRegistry(tokens)
 
-    def guard(
-        landscape_id: str,
-        credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
-    ) -> str:
-        return registry.authorize(credentials, landscape_id)
 
-    return guard
+def authorized_landscape(
+    request: Request,
+    landscape_id: Annotated[LandscapeId, Path(description="The landscape (tenant) asked about.")],
+    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
+) -> str:
+    """The path's ``landscape_id`` once it is well-formed and the bearer token may see it."""
+    registry: TokenRegistry = request.app.state.token_registry
+    return registry.authorize(credentials, landscape_id)
+
+
+AuthorizedLandscape = Annotated[str, Depends(authorized_landscape)]
+"""Route parameter type: the landscape of the path, guarded by the bearer token."""
 
 
 Check = Callable[[], Awaitable[str | None]]

@@ -64,13 +64,14 @@ def broker_security(settings: KafkaSettings) -> BaseSecurity | None:
 
 
 def make_broker(settings: KafkaSettings, *, client_id: str) -> KafkaBroker:
-    """The FastStream broker of one service. Tansu has no idempotent producer, so consumers
-    deduplicate instead."""
+    """The FastStream broker of one service. Idempotence only where the broker has it (not
+    Tansu); consumers deduplicate either way."""
     return KafkaBroker(
         settings.bootstrap,
         security=broker_security(settings),
         client_id=client_id,
-        enable_idempotence=False,
+        enable_idempotence=settings.enable_idempotence,
+        max_request_size=settings.max_message_bytes,
         acks="all",
         linger_ms=5,
         graceful_timeout=15.0,
@@ -103,10 +104,10 @@ class BatchPublisher:
             **client_kwargs(self._settings),
             client_id=self._client_id,
             acks="all",
-            enable_idempotence=False,
+            enable_idempotence=self._settings.enable_idempotence,
             linger_ms=5,
             max_batch_size=512 * 1024,
-            max_request_size=8 * 1024 * 1024,
+            max_request_size=self._settings.max_message_bytes,
         )
         await self._producer.start()
 
@@ -135,7 +136,13 @@ async def ensure_topics(settings: KafkaSettings, names: Iterable[str]) -> None:
     try:
         existing = set(await admin.list_topics())
         missing = [
-            NewTopic(name, settings.partitions, settings.replication_factor)
+            NewTopic(
+                name,
+                settings.partitions,
+                settings.replication_factor,
+                # As large as producers send (Apache Kafka refuses batches over 1 MiB else).
+                topic_configs={"max.message.bytes": str(settings.max_message_bytes)},
+            )
             for name in names
             if name not in existing
         ]

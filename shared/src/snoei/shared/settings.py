@@ -50,6 +50,22 @@ class KafkaSettings(BaseSettings):
             "stack lowers it."
         ),
     )
+    enable_idempotence: bool = Field(
+        default=False,
+        description=(
+            "Idempotent producers (SNOEI_KAFKA_ENABLE_IDEMPOTENCE): the broker drops a batch a "
+            "retry sent twice, so a produce retry never duplicates or reorders. Needs a broker "
+            "that supports it (Apache Kafka does, Tansu does not); consumers deduplicate anyway."
+        ),
+    )
+    max_message_bytes: int = Field(
+        default=8 * 1024 * 1024,
+        ge=1024 * 1024,
+        description=(
+            "Largest record batch Snoei produces: the producers' max_request_size and the "
+            "max.message.bytes of the topics Snoei creates (Apache Kafka's default is 1 MiB)."
+        ),
+    )
     topic_prefix: str = Field(
         default="", description="Prefix for every topic name (isolates stacks on one broker)."
     )

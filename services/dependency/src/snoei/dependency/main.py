@@ -17,12 +17,12 @@ from snoei.dependency.config import DependencySettings
 from snoei.dependency.domain.errors import UnknownApplication, UnknownLandscape
 from snoei.dependency.handlers import register_handlers
 from snoei.dependency.service import DependencyService, GraphNotifier
+from snoei.shared.asyncapi import asyncapi_router
 from snoei.shared.db import make_pool
 from snoei.shared.http import (
-    TokenRegistry,
+    grant_tokens,
     health_router,
     install_problem_handlers,
-    landscape_guard,
     problem_response,
 )
 from snoei.shared.kafka import BatchPublisher, make_broker
@@ -75,6 +75,7 @@ def create_app(settings: DependencySettings) -> FastAPI:
 
     app = FastAPI(title="Snoei dependency", version="1", lifespan=runtime.lifespan)
     install_problem_handlers(app)
+    app.include_router(asyncapi_router("dependency", settings.kafka))
 
     async def not_found(request: Request, exc: Exception) -> JSONResponse:
         return problem_response(404, "Not found", str(exc), instance=str(request.url.path))
@@ -82,11 +83,8 @@ def create_app(settings: DependencySettings) -> FastAPI:
     app.add_exception_handler(UnknownLandscape, not_found)
     app.add_exception_handler(UnknownApplication, not_found)
     app.include_router(health_router({"database": runtime.database_ready, "kafka": tracker.ready}))
-    app.include_router(
-        api.build_router(
-            service=service,
-            settings=settings,
-            guard=landscape_guard(TokenRegistry(settings.api_tokens)),
-        )
-    )
+    grant_tokens(app, settings.api_tokens)
+    api.provide(app, service, settings)
+    api.publish_limits(app, settings)
+    app.include_router(api.router())
     return app

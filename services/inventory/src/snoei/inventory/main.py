@@ -12,13 +12,10 @@ from snoei.inventory.adapters.repository import InventoryRepository
 from snoei.inventory.config import InventorySettings
 from snoei.inventory.handlers import register_handlers
 from snoei.inventory.service import InventoryService, OutboxRelay
+from snoei.inventory.upload_limit import UploadLimit
+from snoei.shared.asyncapi import asyncapi_router
 from snoei.shared.db import make_pool
-from snoei.shared.http import (
-    TokenRegistry,
-    health_router,
-    install_problem_handlers,
-    landscape_guard,
-)
+from snoei.shared.http import grant_tokens, health_router, install_problem_handlers
 from snoei.shared.kafka import BatchPublisher, make_broker
 from snoei.shared.lifecycle import ServiceRuntime
 from snoei.shared.runner import AssignmentTracker
@@ -57,14 +54,10 @@ def create_app(settings: InventorySettings) -> FastAPI:
 
     app = FastAPI(title="Snoei inventory", version="1", lifespan=runtime.lifespan)
     install_problem_handlers(app)
-    app.add_middleware(api.UploadLimit, max_bytes=settings.max_upload_bytes)
+    app.include_router(asyncapi_router("inventory", settings.kafka))
+    app.add_middleware(UploadLimit, max_bytes=settings.max_upload_bytes)
+    grant_tokens(app, settings.api_tokens)
+    api.provide(app, service, max_upload_bytes=settings.max_upload_bytes)
     app.include_router(health_router({"database": runtime.database_ready, "kafka": tracker.ready}))
-    app.include_router(
-        api.build_router(
-            service=service,
-            repository=repository,
-            guard=landscape_guard(TokenRegistry(settings.api_tokens)),
-            max_upload_bytes=settings.max_upload_bytes,
-        )
-    )
+    app.include_router(api.router())
     return app

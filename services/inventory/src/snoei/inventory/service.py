@@ -13,6 +13,7 @@ from datetime import UTC, datetime
 from typing import Any, Literal
 
 import asyncpg
+from pydantic import TypeAdapter
 
 from snoei.inventory.adapters.repository import (
     EventRow,
@@ -22,8 +23,15 @@ from snoei.inventory.adapters.repository import (
     ItemWrite,
     OutboxStore,
     StoredItem,
+    UnitOfWork,
 )
-from snoei.inventory.domain.changes import changed_fields, event_for, meta_of, target_of
+from snoei.inventory.domain.changes import (
+    Target,
+    changed_fields,
+    event_for,
+    meta_of,
+    target_of,
+)
 from snoei.shared import faults
 from snoei.shared.contracts import changes as c
 from snoei.shared.kafka import BatchPublisher, OutgoingMessage
@@ -31,6 +39,7 @@ from snoei.shared.kafka import BatchPublisher, OutgoingMessage
 log = logging.getLogger(__name__)
 ChangeKind = Literal["registered", "updated", "removed"]
 PRUNE_NAMESPACE = uuid.UUID("0b8f3f0e-6a7c-4c55-9a51-2f4f2b0d6e11")
+_JSON_OBJECT: TypeAdapter[dict[str, Any]] = TypeAdapter(dict[str, Any])
 
 
 @dataclass
@@ -39,6 +48,19 @@ class ApplyResult:
     duplicates: int = 0
     unchanged: int = 0
     events: list[EventRow] = field(default_factory=list)
+    last_sequence: int | None = None  # of the landscape asked about, as the batch left it
+
+
+@dataclass
+class _Batch:
+    """What applying one batch decides, before it is written."""
+
+    now: datetime
+    sequences: dict[str, int]
+    state: dict[ItemKey, StoredItem | None]
+    versions: dict[ItemKey, int]
+    writes: dict[ItemKey, ItemWrite | None] = field(default_factory=dict)
+    history: list[HistoryRow] = field(default_factory=list)
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,77 +91,124 @@ class InventoryService:
         self._repository = repository
         self._outbox_signal = outbox_signal
 
-    async def apply(self, changes: Sequence[c.InventoryChange]) -> ApplyResult:
+    async def apply(
+        self, changes: Sequence[c.InventoryChange], *, landscape_id: str | None = None
+    ) -> ApplyResult:
         """Apply changes in order; a change id seen before (in the store or earlier in the
-        batch) is skipped, and a change that alters nothing emits no event."""
+        batch) is skipped, and a change that alters nothing emits no event. With
+        ``landscape_id``, the result carries that landscape's last sequence as the same
+        transaction left it."""
         result = ApplyResult()
-        if not changes:
+        if not changes and landscape_id is None:
             return result
-        now = datetime.now(UTC)
         async with self._repository.unit_of_work() as uow:
-            sequences = await uow.lock_sequences([ch.landscape_id for ch in changes])
-            ids = [(ch.landscape_id, meta_of(ch).change_id) for ch in changes]
-            seen = await uow.seen_changes(ids)
-            fresh: list[c.InventoryChange] = []
-            for change, change_key in zip(changes, ids, strict=True):
-                if change_key in seen:
-                    result.duplicates += 1
-                else:
-                    seen.add(change_key)
-                    fresh.append(change)
-            if not fresh:
-                return result
-            targets = [target_of(ch) for ch in fresh]
-            keys: list[ItemKey] = [
-                (ch.landscape_id, t.kind, t.id) for ch, t in zip(fresh, targets, strict=True)
-            ]
-            state: dict[ItemKey, StoredItem | None] = dict(await uow.current_items(keys))
-            versions = {k: s.version for k, s in state.items() if s is not None}
-            writes: dict[ItemKey, ItemWrite | None] = {}
-            history: list[HistoryRow] = []
-            for change, target, key in zip(fresh, targets, keys, strict=True):
-                current = state.get(key)
-                if current is not None and target.data == current.data:
-                    result.unchanged += 1
-                    continue
-                sequence = sequences[change.landscape_id] + 1
-                event = event_for(change, target, existed=current is not None, sequence=sequence)
-                if event is None:
-                    result.unchanged += 1
-                    continue
-                meta = meta_of(change)
-                sequences[change.landscape_id] = sequence
-                version = versions.get(key, 0) + 1
-                versions[key] = version
-                if target.data is None:
-                    state[key] = None
-                    writes[key] = None
-                else:
-                    state[key] = StoredItem(target.data, version)
-                    writes[key] = ItemWrite(
-                        key, target.data, version, now, meta.change_id, meta.source
-                    )
-                history.append(
-                    HistoryRow(*key, version, target.data, now, meta.change_id, meta.source,
-                               sequence)
-                )
-                result.events.append(
-                    EventRow(change.landscape_id, sequence, event.event_id, event.type,
-                             event.to_bytes())
-                )
-                result.applied += 1
-            touched = {e.landscape_id for e in result.events}
-            await uow.write(
-                upserts=[w for w in writes.values() if w is not None],
-                deletes=[k for k, w in writes.items() if w is None],
-                history=history,
-                events=result.events,
-                processed=[(ch.landscape_id, meta_of(ch).change_id) for ch in fresh],
-                sequences={land: s for land, s in sequences.items() if land in touched},
-            )
+            if changes:
+                await self._apply_in(uow, changes, result)
+            if landscape_id is not None:
+                result.last_sequence = await uow.last_sequence(landscape_id)
         if result.events:
             self._outbox_signal.set()
         return result
+
+    async def _apply_in(
+        self, uow: UnitOfWork, changes: Sequence[c.InventoryChange], result: ApplyResult
+    ) -> None:
+        sequences = await uow.lock_sequences([ch.landscape_id for ch in changes])
+        ids = [(ch.landscape_id, meta_of(ch).change_id) for ch in changes]
+        seen = await uow.seen_changes(ids)
+        fresh: list[c.InventoryChange] = []
+        for change, change_key in zip(changes, ids, strict=True):
+            if change_key in seen:
+                result.duplicates += 1
+            else:
+                seen.add(change_key)
+                fresh.append(change)
+        if not fresh:
+            return
+        targets = [target_of(ch) for ch in fresh]
+        keys: list[ItemKey] = [
+            (ch.landscape_id, t.kind, t.id) for ch, t in zip(fresh, targets, strict=True)
+        ]
+        state: dict[ItemKey, StoredItem | None] = dict(await uow.current_items(keys))
+        batch = _Batch(
+            now=datetime.now(UTC), sequences=sequences, state=state,
+            versions={k: s.version for k, s in state.items() if s is not None},
+        )
+        for change, target, key in zip(fresh, targets, keys, strict=True):
+            self._plan(batch, change, target, key, result)
+        touched = {e.landscape_id for e in result.events}
+        await uow.write(
+            upserts=[w for w in batch.writes.values() if w is not None],
+            deletes=[k for k, w in batch.writes.items() if w is None],
+            history=batch.history,
+            events=result.events,
+            processed=[(ch.landscape_id, meta_of(ch).change_id) for ch in fresh],
+            sequences={land: s for land, s in sequences.items() if land in touched},
+        )
+
+    @staticmethod
+    def _plan(
+        batch: _Batch, change: c.InventoryChange, target: Target, key: ItemKey,
+        result: ApplyResult,
+    ) -> None:
+        """One fresh change: the item's next version, its history row and its event."""
+        current = batch.state.get(key)
+        if current is not None and target.data == current.data:
+            result.unchanged += 1
+            return
+        sequence = batch.sequences[change.landscape_id] + 1
+        event = event_for(change, target, existed=current is not None, sequence=sequence)
+        if event is None:
+            result.unchanged += 1
+            return
+        meta = meta_of(change)
+        batch.sequences[change.landscape_id] = sequence
+        version = batch.versions.get(key, 0) + 1
+        batch.versions[key] = version
+        if target.data is None:
+            batch.state[key] = None
+            batch.writes[key] = None
+        else:
+            batch.state[key] = StoredItem(target.data, version)
+            batch.writes[key] = ItemWrite(
+                key, target.data, version, batch.now, meta.change_id, meta.source
+            )
+        batch.history.append(
+            HistoryRow(*key, version, target.data, batch.now, meta.change_id, meta.source,
+                       sequence)
+        )
+        result.events.append(
+            EventRow(change.landscape_id, sequence, event.event_id, event.type, event.to_bytes())
+        )
+        result.applied += 1
+
+    async def items(
+        self,
+        landscape_id: str,
+        kind: str,
+        *,
+        as_of: datetime | None = None,
+        after: str | None = None,
+        limit: int = 1000,
+    ) -> list[dict[str, Any]]:
+        """Items of one kind ordered by id, after ``after``; as they were at ``as_of``."""
+        return await self._repository.list_items(
+            landscape_id, kind, as_of=as_of, after=after, limit=limit
+        )
+
+    async def item(
+        self, landscape_id: str, kind: str, item_id: str, *, as_of: datetime | None = None
+    ) -> dict[str, Any] | None:
+        """One item now (or as of a moment); None when the landscape does not hold it."""
+        stored = await self._repository.get_item(landscape_id, kind, item_id, as_of=as_of)
+        return None if stored is None else stored.data
+
+    async def events(
+        self, landscape_id: str, from_sequence: int, limit: int
+    ) -> list[dict[str, Any]]:
+        """Canonical events of the landscape from a sequence number, as JSON objects."""
+        rows = await self._repository.events_from(landscape_id, from_sequence, limit)
+        return [_JSON_OBJECT.validate_json(r.body) for r in rows]
 
     async def history(self, landscape_id: str, kind: str, item_id: str) -> list[HistoryEntry]:
         rows = await self._repository.history(landscape_id, kind, item_id)

@@ -63,6 +63,14 @@ class RationalizerSettings(ServiceSettings):
         description="How often runs that were stored but not published (a failed publish, a "
         "crash in between) are looked for and published.",
     )
+    due_sweep_s: float = Field(
+        default=5.0,
+        gt=0,
+        le=3600,
+        description="How often the landscapes whose stored graph is ahead of their latest run "
+        "(a debounced run lost with its process) are looked for and evaluated; also once at "
+        "start-up.",
+    )
     schedule: str = Field(
         default="0 2 * * *",
         description="Cron expression of the built-in scheduled runs of every landscape "

@@ -10,7 +10,9 @@ from faststream.kafka import KafkaRouter
 from pydantic import ValidationError
 
 from snoei.rationalizer.config import RationalizerSettings
-from snoei.rationalizer.service import Debouncer, RationalizerService
+from snoei.rationalizer.replica import ReplicaService
+from snoei.rationalizer.runs import RunService
+from snoei.rationalizer.scheduling import Debouncer
 from snoei.shared import faults
 from snoei.shared.contracts.graph import GRAPH_EVENTS, GraphChanged, GraphEvent
 from snoei.shared.contracts.runs import RUN_COMMANDS, RunCommand
@@ -23,10 +25,18 @@ log = logging.getLogger(__name__)
 
 def decode_all(records: list[ConsumerRecord], codec: EnvelopeCodec[Any]) -> list[Any]:
     """The valid messages in order; malformed ones are logged with their reason and skipped."""
+    return [message for _, message in decode_records(records, codec)]
+
+
+def decode_records(
+    records: list[ConsumerRecord], codec: EnvelopeCodec[Any]
+) -> list[tuple[ConsumerRecord, Any]]:
+    """The valid messages in order with their records; malformed ones are logged with their
+    reason and skipped."""
     valid = []
     for record in records:
         try:
-            valid.append(codec.decode(record.value or b""))
+            valid.append((record, codec.decode(record.value or b"")))
         except (ValidationError, UnsupportedSchemaVersion) as exc:
             errors = describe_errors(exc)
             log.warning(
@@ -44,7 +54,8 @@ def register_handlers(
     router: KafkaRouter,
     *,
     settings: RationalizerSettings,
-    service: RationalizerService,
+    replicas: ReplicaService,
+    runs: RunService,
     debouncer: Debouncer,
     graph_tracker: AssignmentTracker,
     runs_tracker: AssignmentTracker,
@@ -63,8 +74,12 @@ def register_handlers(
     )
     async def on_graph(records: list[Any]) -> None:
         # The replica is committed before the offsets; redelivery is skipped by version.
-        events: list[GraphEvent] = decode_all(records, GRAPH_EVENTS)
-        changed = await service.apply_graph_events(events)
+        decoded = decode_records(records, GRAPH_EVENTS)
+        events: list[GraphEvent] = [event for _, event in decoded]
+        # Where each landscape's events arrive: the instance owning that partition is the
+        # one that evaluates the landscape when a run is found due after a crash.
+        partitions = {event.landscape_id: record.partition for record, event in decoded}
+        changed = await replicas.apply_graph_events(events, partitions)
         faults.point("rationalizer.after_replica_stored")  # test-only: a crash before the run
         items: dict[str, int] = {}
         for event in events:
@@ -84,7 +99,7 @@ def register_handlers(
         commands: list[RunCommand] = decode_all(records, RUN_COMMANDS)
         for command in commands:
             # Idempotent on run_id: a redelivered request finds its run stored and stops.
-            await service.run(command.landscape_id, command.payload)
+            await runs.run(command.landscape_id, command.payload)
 
 
 def _items(event: GraphEvent) -> int:

@@ -10,72 +10,50 @@ from faststream.kafka import KafkaRouter
 from snoei.rationalizer import api
 from snoei.rationalizer.adapters.dependency_client import DependencyClient
 from snoei.rationalizer.adapters.endoflife import packaged_catalogue
-from snoei.rationalizer.adapters.repository import RationalizerRepository
 from snoei.rationalizer.config import RationalizerSettings
+from snoei.rationalizer.factory import Services, build_services
 from snoei.rationalizer.handlers import register_handlers
-from snoei.rationalizer.service import (
+from snoei.rationalizer.scheduling import (
     Debouncer,
-    RationalizerService,
     relay_unpublished,
     run_schedule,
+    sweep_due_runs,
 )
+from snoei.shared.asyncapi import asyncapi_router
 from snoei.shared.db import make_pool
-from snoei.shared.http import (
-    TokenRegistry,
-    health_router,
-    install_problem_handlers,
-    landscape_guard,
-)
+from snoei.shared.http import grant_tokens, health_router, install_problem_handlers
 from snoei.shared.kafka import BatchPublisher, make_broker
-from snoei.shared.lifecycle import ServiceRuntime
+from snoei.shared.lifecycle import Background, ServiceRuntime
 from snoei.shared.runner import AssignmentTracker
 
 
 def create_app(settings: RationalizerSettings) -> FastAPI:
-    topics = settings.kafka.topics
     pool = make_pool(settings.database_url, schema=settings.db_schema)
-    repository = RationalizerRepository(pool)
     publisher = BatchPublisher(settings.kafka, client_id="snoei-rationalizer")
-    dependency = (
-        DependencyClient(
-            settings.dependency_url,
-            token=settings.dependency_token.get_secret_value()
-            if settings.dependency_token
-            else None,
-        )
-        if settings.dependency_url
-        else None
-    )
-    service = RationalizerService(
-        repository=repository,
+    dependency = _dependency_client(settings)
+    services = build_services(
+        pool=pool,
         catalogue=packaged_catalogue(),
         rules=settings.rules,
         publisher=publisher,
-        proposals_topic=topics.rationalizer_proposals,
-        runs_topic=topics.rationalizer_runs,
+        proposals_topic=settings.kafka.topics.rationalizer_proposals,
+        runs_topic=settings.kafka.topics.rationalizer_runs,
         snapshots=dependency,
     )
-    debouncer = Debouncer(
-        service,
-        delay=settings.debounce_s,
-        max_wait=settings.debounce_max_wait_s,
-        settle=settings.bulk_settle_s,
-        bulk_max_wait=settings.bulk_max_wait_s,
-    )
+    debouncer = _debouncer(settings, services)
     graph_tracker, runs_tracker = AssignmentTracker(), AssignmentTracker()
-    broker = make_broker(settings.kafka, client_id="snoei-rationalizer")
     router = KafkaRouter()
     register_handlers(
         router,
         settings=settings,
-        service=service,
+        replicas=services.replicas,
+        runs=services.runs,
         debouncer=debouncer,
         graph_tracker=graph_tracker,
         runs_tracker=runs_tracker,
     )
+    broker = make_broker(settings.kafka, client_id="snoei-rationalizer")
     broker.include_router(router)
-
-    on_stop = [debouncer.close] + ([dependency.aclose] if dependency is not None else [])
     runtime = ServiceRuntime(
         settings=settings,
         schema=settings.db_schema,
@@ -83,19 +61,22 @@ def create_app(settings: RationalizerSettings) -> FastAPI:
         pool=pool,
         broker=broker,
         publisher=publisher,
-        background=[
-            ("publication relay", partial(relay_unpublished, service, settings.relay_interval_s)),
-            *(
-                [("schedule", partial(run_schedule, service, settings.schedule))]
-                if settings.schedule
-                else []
-            ),
-        ],
-        on_stop=on_stop,
+        background=_background(settings, services, debouncer, graph_tracker),
+        on_stop=[debouncer.close] + ([dependency.aclose] if dependency is not None else []),
     )
+    return _http(settings, runtime, services, graph_tracker, runs_tracker)
 
+
+def _http(
+    settings: RationalizerSettings,
+    runtime: ServiceRuntime,
+    services: Services,
+    graph_tracker: AssignmentTracker,
+    runs_tracker: AssignmentTracker,
+) -> FastAPI:
     app = FastAPI(title="Snoei rationalizer", version="1", lifespan=runtime.lifespan)
     install_problem_handlers(app)
+    app.include_router(asyncapi_router("rationalizer", settings.kafka))
     app.include_router(
         health_router(
             {
@@ -105,7 +86,52 @@ def create_app(settings: RationalizerSettings) -> FastAPI:
             }
         )
     )
-    app.include_router(
-        api.build_router(service=service, guard=landscape_guard(TokenRegistry(settings.api_tokens)))
-    )
+    grant_tokens(app, settings.api_tokens)
+    api.provide(app, services)
+    app.include_router(api.router())
     return app
+
+
+def _debouncer(settings: RationalizerSettings, services: Services) -> Debouncer:
+    return Debouncer(
+        services.runs,
+        delay=settings.debounce_s,
+        max_wait=settings.debounce_max_wait_s,
+        settle=settings.bulk_settle_s,
+        bulk_max_wait=settings.bulk_max_wait_s,
+    )
+
+
+def _dependency_client(settings: RationalizerSettings) -> DependencyClient | None:
+    if not settings.dependency_url:
+        return None
+    token = settings.dependency_token
+    return DependencyClient(
+        settings.dependency_url, token=token.get_secret_value() if token else None
+    )
+
+
+def _background(
+    settings: RationalizerSettings,
+    services: Services,
+    debouncer: Debouncer,
+    graph_tracker: AssignmentTracker,
+) -> list[Background]:
+    """The service's loops: publication relay, due-run sweep and (if set) the schedule."""
+    loops: list[Background] = [
+        ("publication relay", partial(relay_unpublished, services.runs, settings.relay_interval_s)),
+        (
+            "due-run sweep",
+            partial(
+                sweep_due_runs,
+                services.runs,
+                debouncer,
+                partitions=lambda: {tp.partition for tp in graph_tracker.assigned},
+                joined=graph_tracker.joined,
+                interval_s=settings.due_sweep_s,
+            ),
+        ),
+    ]
+    if settings.schedule:
+        loops.append(("schedule", partial(run_schedule, services.runs, settings.schedule)))
+    return loops

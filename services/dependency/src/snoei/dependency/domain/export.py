@@ -185,6 +185,13 @@ def archimate(g: LandscapeGraph) -> str:
     ET.register_namespace("", ARCHIMATE_NS)
     ET.register_namespace("xsi", XSI_NS)
     doc = _Archimate(g)
+    _add_elements(doc, g)
+    _add_flows(doc, g)
+    _add_structure(doc, g)
+    return doc.finish()
+
+
+def _add_elements(doc: _Archimate, g: LandscapeGraph) -> None:
     for a in _applications(g):
         doc.element(
             "application",
@@ -199,9 +206,12 @@ def archimate(g: LandscapeGraph) -> str:
                 "annual-cost": a.costs.total,
             },
         )
-    capabilities = [g.capabilities[k] for k in sorted(g.capabilities)]
-    for c in capabilities:
+    for c in (g.capabilities[k] for k in sorted(g.capabilities)):
         doc.element("capability", c.id, "Capability", c.name, {})
+
+
+def _add_flows(doc: _Archimate, g: LandscapeGraph) -> None:
+    """Integrations as Flow relationships, supplier -> consumer."""
     for i in _edges(g):
         doc.relationship(
             f"integration:{i.id}",
@@ -217,6 +227,10 @@ def archimate(g: LandscapeGraph) -> str:
                 "criticality": i.criticality.value,
             },
         )
+
+
+def _add_structure(doc: _Archimate, g: LandscapeGraph) -> None:
+    """Applications realising capabilities, and the capability tree as Compositions."""
     for a in _applications(g):
         for cap in a.capabilities:
             if cap in g.capabilities:
@@ -228,7 +242,7 @@ def archimate(g: LandscapeGraph) -> str:
                     None,
                     {},
                 )
-    for c in capabilities:
+    for c in (g.capabilities[k] for k in sorted(g.capabilities)):
         if c.parent_id is not None and c.parent_id in g.capabilities:
             doc.relationship(
                 f"parent:{c.id}",
@@ -238,4 +252,3 @@ def archimate(g: LandscapeGraph) -> str:
                 None,
                 {},
             )
-    return doc.finish()

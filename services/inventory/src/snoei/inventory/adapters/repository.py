@@ -159,58 +159,73 @@ class UnitOfWork:
         processed: Sequence[tuple[str, uuid.UUID]],
         sequences: dict[str, int],
     ) -> None:
-        conn = self._conn
-        if upserts:
-            await conn.execute(
-                """INSERT INTO items (landscape_id, kind, id, data, version, updated_at,
-                                      change_id, source)
-                   SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::jsonb[],
-                                        $5::int[], $6::timestamptz[], $7::uuid[], $8::text[])
-                   ON CONFLICT (landscape_id, kind, id) DO UPDATE
-                   SET data = EXCLUDED.data, version = EXCLUDED.version,
-                       updated_at = EXCLUDED.updated_at, change_id = EXCLUDED.change_id,
-                       source = EXCLUDED.source""",
-                [u.key[0] for u in upserts], [u.key[1] for u in upserts],
-                [u.key[2] for u in upserts], [json.dumps(u.data) for u in upserts],
-                [u.version for u in upserts], [u.updated_at for u in upserts],
-                [u.change_id for u in upserts], [u.source for u in upserts],
-            )
-        if deletes:
-            await conn.execute(
-                """DELETE FROM items i
-                   USING unnest($1::text[], $2::text[], $3::text[]) AS k(l, kind, id)
-                   WHERE i.landscape_id = k.l AND i.kind = k.kind AND i.id = k.id""",
-                [k[0] for k in deletes], [k[1] for k in deletes], [k[2] for k in deletes],
-            )
-        if history:
-            await conn.copy_records_to_table(
-                "item_history",
-                records=[
-                    (h.landscape_id, h.kind, h.id, h.version,
-                     None if h.data is None else json.dumps(h.data),
-                     h.valid_from, h.change_id, h.source, h.sequence)
-                    for h in history
-                ],
-                columns=["landscape_id", "kind", "id", "version", "data", "valid_from",
-                         "change_id", "source", "sequence"],
-            )
-        if events:
-            await conn.copy_records_to_table(
-                "events",
-                records=[(e.landscape_id, e.sequence, e.event_id, e.type, e.body) for e in events],
-                columns=["landscape_id", "sequence", "event_id", "type", "body"],
-            )
-        if processed:
-            await conn.copy_records_to_table(
-                "processed_changes", records=list(processed), columns=["landscape_id", "change_id"]
-            )
+        """Store one batch's outcome: current items, history, outbox, seen change ids and the
+        landscapes' new sequence counters."""
+        await self._upsert_items(upserts)
+        await self._delete_items(deletes)
+        await self._copy(
+            "item_history",
+            [
+                (h.landscape_id, h.kind, h.id, h.version,
+                 None if h.data is None else json.dumps(h.data),
+                 h.valid_from, h.change_id, h.source, h.sequence)
+                for h in history
+            ],
+            ["landscape_id", "kind", "id", "version", "data", "valid_from", "change_id",
+             "source", "sequence"],
+        )
+        await self._copy(
+            "events",
+            [(e.landscape_id, e.sequence, e.event_id, e.type, e.body) for e in events],
+            ["landscape_id", "sequence", "event_id", "type", "body"],
+        )
+        await self._copy("processed_changes", list(processed), ["landscape_id", "change_id"])
         if sequences:
-            await conn.execute(
+            await self._conn.execute(
                 """UPDATE landscapes l SET last_sequence = s.seq
                    FROM unnest($1::text[], $2::bigint[]) AS s(id, seq)
                    WHERE l.landscape_id = s.id""",
                 list(sequences), list(sequences.values()),
             )
+
+    async def last_sequence(self, landscape_id: str) -> int | None:
+        """The landscape's sequence as this transaction sees it (None: never written)."""
+        value = await self._conn.fetchval(
+            "SELECT last_sequence FROM landscapes WHERE landscape_id = $1", landscape_id
+        )
+        return None if value is None else int(value)
+
+    async def _upsert_items(self, upserts: Sequence[ItemWrite]) -> None:
+        if not upserts:
+            return
+        await self._conn.execute(
+            """INSERT INTO items (landscape_id, kind, id, data, version, updated_at,
+                                  change_id, source)
+               SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::jsonb[],
+                                    $5::int[], $6::timestamptz[], $7::uuid[], $8::text[])
+               ON CONFLICT (landscape_id, kind, id) DO UPDATE
+               SET data = EXCLUDED.data, version = EXCLUDED.version,
+                   updated_at = EXCLUDED.updated_at, change_id = EXCLUDED.change_id,
+                   source = EXCLUDED.source""",
+            [u.key[0] for u in upserts], [u.key[1] for u in upserts],
+            [u.key[2] for u in upserts], [json.dumps(u.data) for u in upserts],
+            [u.version for u in upserts], [u.updated_at for u in upserts],
+            [u.change_id for u in upserts], [u.source for u in upserts],
+        )
+
+    async def _delete_items(self, deletes: Sequence[ItemKey]) -> None:
+        if not deletes:
+            return
+        await self._conn.execute(
+            """DELETE FROM items i
+               USING unnest($1::text[], $2::text[], $3::text[]) AS k(l, kind, id)
+               WHERE i.landscape_id = k.l AND i.kind = k.kind AND i.id = k.id""",
+            [k[0] for k in deletes], [k[1] for k in deletes], [k[2] for k in deletes],
+        )
+
+    async def _copy(self, table: str, records: list[tuple[Any, ...]], columns: list[str]) -> None:
+        if records:
+            await self._conn.copy_records_to_table(table, records=records, columns=columns)
 
 
 class InventoryRepository:
@@ -328,12 +343,6 @@ class InventoryRepository:
             landscape_id, from_sequence, limit,
         )
         return [UnsentEvent(r["landscape_id"], r["sequence"], r["body"]) for r in rows]
-
-    async def last_sequence(self, landscape_id: str) -> int | None:
-        value = await self._pool.fetchval(
-            "SELECT last_sequence FROM landscapes WHERE landscape_id = $1", landscape_id
-        )
-        return None if value is None else int(value)
 
 
 class OutboxStore:

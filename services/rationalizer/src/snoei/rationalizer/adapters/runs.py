@@ -1,0 +1,278 @@
+"""SQL of the runs: each run with its proposals (bodies stored once by content), its
+publication, and which landscapes are due a run.
+
+Bulk writes go through COPY or set-based statements over arrays, never a row loop.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import uuid
+from collections.abc import Collection, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import TYPE_CHECKING
+
+import asyncpg
+from pydantic import TypeAdapter
+
+from snoei.rationalizer.domain.waves import WavePlan
+from snoei.shared.contracts.proposals import Proposal
+
+if TYPE_CHECKING:
+    from snoei.rationalizer.adapters.connection import Connection
+
+_proposals: TypeAdapter[list[Proposal]] = TypeAdapter(list[Proposal])
+
+
+@dataclass(frozen=True, slots=True)
+class RunRow:
+    run_id: uuid.UUID
+    landscape_id: str
+    trigger: str
+    requested_by: str | None
+    graph_version: int
+    inventory_sequence: int
+    started_at: datetime
+    finished_at: datetime
+    duration_ms: float
+    proposal_count: int
+    total_yearly_saving: float
+    empty_reason: str | None
+    stale_inputs: bool
+
+
+@dataclass(frozen=True, slots=True)
+class StoredRun:
+    row: RunRow
+    quadrants: dict[str, str]
+    waves: WavePlan
+
+
+_RUN_COLUMNS = (
+    "run_id, landscape_id, trigger, requested_by, graph_version, inventory_sequence, "
+    "started_at, finished_at, duration_ms, proposal_count, total_yearly_saving, empty_reason, "
+    "stale_inputs"
+)
+
+
+def _run_row(record: asyncpg.Record) -> RunRow:
+    return RunRow(**{name.strip(): record[name.strip()] for name in _RUN_COLUMNS.split(",")})
+
+
+class RunRepository:
+    def __init__(self, pool: asyncpg.Pool) -> None:
+        self._pool = pool
+        # Per landscape, the last stored run's proposals with their body and its digest.
+        self._encoded: dict[str, dict[int, tuple[Proposal, str, str]]] = {}
+
+    async def run_exists(self, run_id: uuid.UUID) -> bool:
+        return bool(await self._pool.fetchval("SELECT 1 FROM runs WHERE run_id = $1", run_id))
+
+    async def due_runs(self, partitions: Collection[int]) -> dict[str, int]:
+        """Landscapes whose stored replica is ahead of their latest run (or that have no run
+        yet), with the replica's graph version: a change not evaluated, e.g. because the
+        process died while the run was debounced. Only those whose graph events arrive on one
+        of ``partitions``, or whose partition is unknown (seen only through a snapshot)."""
+        rows = await self._pool.fetch(
+            """SELECT r.landscape_id, r.version
+               FROM replicas r
+               LEFT JOIN LATERAL (
+                   SELECT graph_version FROM runs
+                   WHERE runs.landscape_id = r.landscape_id ORDER BY ordinal DESC LIMIT 1
+               ) latest ON true
+               WHERE (latest.graph_version IS NULL OR r.version > latest.graph_version)
+                 AND (r.graph_partition IS NULL OR r.graph_partition = ANY($1::int[]))
+               ORDER BY r.landscape_id""",
+            list(partitions),
+        )
+        return {r["landscape_id"]: r["version"] for r in rows}
+
+    async def latest_quadrants(self, landscape_id: str) -> dict[str, str]:
+        raw = await self._pool.fetchval(
+            "SELECT quadrants FROM runs WHERE landscape_id = $1 ORDER BY ordinal DESC LIMIT 1",
+            landscape_id,
+        )
+        return {} if raw is None else dict(json.loads(raw))
+
+    async def save_run(self, run: StoredRun, proposals: Sequence[Proposal]) -> bool:
+        """Store a run and its proposals; False if a run with this id already exists."""
+        async with self._pool.acquire() as conn, conn.transaction():
+            if not await self._insert_run(conn, run):
+                return False
+            if proposals:
+                bodies, digests = self._encode(run.row.landscape_id, proposals)
+                await self._store_bodies(conn, dict(zip(digests, bodies, strict=True)))
+                await conn.copy_records_to_table(
+                    "run_proposals",
+                    records=[
+                        (
+                            run.row.run_id,
+                            p.id,
+                            p.action.value,
+                            p.status.value,
+                            p.yearly_saving,
+                            p.facts_hash,
+                            digest,
+                        )
+                        for p, digest in zip(proposals, digests, strict=True)
+                    ],
+                    columns=[
+                        "run_id",
+                        "proposal_id",
+                        "action",
+                        "status",
+                        "yearly_saving",
+                        "facts_hash",
+                        "body_digest",
+                    ],
+                )
+        return True
+
+    @staticmethod
+    async def _insert_run(conn: Connection, run: StoredRun) -> bool:
+        r = run.row
+        inserted = await conn.fetchval(
+            f"""INSERT INTO runs ({_RUN_COLUMNS}, quadrants, waves)
+                VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)
+                ON CONFLICT (run_id) DO NOTHING RETURNING true""",
+            r.run_id,
+            r.landscape_id,
+            r.trigger,
+            r.requested_by,
+            r.graph_version,
+            r.inventory_sequence,
+            r.started_at,
+            r.finished_at,
+            r.duration_ms,
+            r.proposal_count,
+            r.total_yearly_saving,
+            r.empty_reason,
+            r.stale_inputs,
+            json.dumps(run.quadrants),
+            run.waves.model_dump_json(),
+        )
+        return bool(inserted)
+
+    @staticmethod
+    async def _store_bodies(conn: Connection, bodies: dict[str, str]) -> None:
+        """Store the proposal bodies (by digest) not stored before."""
+        known = {
+            r["digest"]
+            for r in await conn.fetch(
+                "SELECT digest FROM proposal_bodies WHERE digest = ANY($1::text[])", list(bodies)
+            )
+        }
+        new = [(d, b) for d, b in bodies.items() if d not in known]
+        if not new:
+            return
+        # Another instance may store the same body meanwhile: insert through a staging
+        # table, skipping conflicts.
+        await conn.execute(
+            "CREATE TEMP TABLE IF NOT EXISTS new_bodies "
+            "(digest text, body jsonb) ON COMMIT DELETE ROWS"
+        )
+        await conn.copy_records_to_table("new_bodies", records=new, columns=["digest", "body"])
+        await conn.execute(
+            "INSERT INTO proposal_bodies (digest, body) "
+            "SELECT digest, body FROM new_bodies ON CONFLICT (digest) DO NOTHING"
+        )
+
+    def _encode(
+        self, landscape_id: str, proposals: Sequence[Proposal]
+    ) -> tuple[list[str], list[str]]:
+        """Bodies and their digests; the proposals of the last run that come back unchanged
+        (the engine re-uses unchanged proposal objects) are not encoded again."""
+        before = self._encoded.get(landscape_id, {})
+        now: dict[int, tuple[Proposal, str, str]] = {}
+        for proposal in proposals:
+            found = before.get(id(proposal))
+            if found is None or found[0] is not proposal:
+                body = proposal.model_dump_json()
+                found = (proposal, body, hashlib.sha256(body.encode()).hexdigest())
+            now[id(proposal)] = found
+        self._encoded[landscape_id] = now
+        return [now[id(p)][1] for p in proposals], [now[id(p)][2] for p in proposals]
+
+    async def mark_published(self, run_id: uuid.UUID) -> None:
+        await self._pool.execute("UPDATE runs SET published = true WHERE run_id = $1", run_id)
+
+    async def unpublished_runs(self, older_than_s: float, limit: int) -> list[RunRow]:
+        """Stored runs not yet published that finished at least ``older_than_s`` ago (a
+        younger one is most likely being published by the instance that ran it)."""
+        rows = await self._pool.fetch(
+            f"""SELECT {_RUN_COLUMNS} FROM runs
+                WHERE NOT published AND finished_at < now() - make_interval(secs => $1)
+                ORDER BY ordinal LIMIT $2""",
+            older_than_s,
+            limit,
+        )
+        return [_run_row(r) for r in rows]
+
+    async def runs(self, landscape_id: str, limit: int) -> list[RunRow]:
+        rows = await self._pool.fetch(
+            f"""SELECT {_RUN_COLUMNS} FROM runs WHERE landscape_id = $1
+                ORDER BY ordinal DESC LIMIT $2""",
+            landscape_id,
+            limit,
+        )
+        return [_run_row(r) for r in rows]
+
+    async def run(self, landscape_id: str, run_id: uuid.UUID | None = None) -> StoredRun | None:
+        """One run of the landscape, or its latest when ``run_id`` is None."""
+        if run_id is None:
+            row = await self._pool.fetchrow(
+                f"""SELECT {_RUN_COLUMNS}, quadrants, waves FROM runs WHERE landscape_id = $1
+                    ORDER BY ordinal DESC LIMIT 1""",
+                landscape_id,
+            )
+        else:
+            row = await self._pool.fetchrow(
+                f"""SELECT {_RUN_COLUMNS}, quadrants, waves FROM runs
+                    WHERE landscape_id = $1 AND run_id = $2""",
+                landscape_id,
+                run_id,
+            )
+        if row is None:
+            return None
+        return StoredRun(
+            _run_row(row),
+            dict(json.loads(row["quadrants"])),
+            WavePlan.model_validate_json(row["waves"]),
+        )
+
+    async def previous_run_id(self, landscape_id: str, run_id: uuid.UUID) -> uuid.UUID | None:
+        value = await self._pool.fetchval(
+            """SELECT p.run_id FROM runs p JOIN runs r ON r.run_id = $2
+               WHERE p.landscape_id = $1 AND p.ordinal < r.ordinal
+               ORDER BY p.ordinal DESC LIMIT 1""",
+            landscape_id,
+            run_id,
+        )
+        return value if isinstance(value, uuid.UUID) else None
+
+    async def run_proposals(
+        self,
+        run_id: uuid.UUID,
+        *,
+        action: str | None = None,
+        min_saving: float | None = None,
+        proposal_id: str | None = None,
+    ) -> list[Proposal]:
+        rows = await self._pool.fetch(
+            """SELECT coalesce(p.body, b.body) AS body
+               FROM run_proposals p LEFT JOIN proposal_bodies b ON b.digest = p.body_digest
+               WHERE p.run_id = $1
+                 AND ($2::text IS NULL OR p.action = $2)
+                 AND ($3::float8 IS NULL OR p.yearly_saving >= $3)
+                 AND ($4::text IS NULL OR p.proposal_id = $4)
+               ORDER BY p.yearly_saving DESC, p.proposal_id""",
+            run_id,
+            action,
+            min_saving,
+            proposal_id,
+        )
+        if not rows:
+            return []
+        return _proposals.validate_json("[" + ",".join(r["body"] for r in rows) + "]")

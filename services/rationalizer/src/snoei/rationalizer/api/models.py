@@ -1,0 +1,110 @@
+"""Request and response bodies of the rationalizer's HTTP API."""
+
+import uuid
+from datetime import datetime
+from typing import Literal
+
+from pydantic import BaseModel, Field
+
+from snoei.rationalizer.adapters.decisions import DecisionRow
+from snoei.rationalizer.adapters.runs import RunRow
+from snoei.rationalizer.domain.engine import Verdict
+from snoei.rationalizer.domain.waves import WavePlan
+from snoei.shared.contracts.proposals import Proposal
+from snoei.shared.identifiers import Text
+
+
+class RunSummary(BaseModel):
+    run_id: uuid.UUID
+    trigger: str
+    requested_by: str | None
+    graph_version: int = Field(description="Graph version the run evaluated.")
+    inventory_sequence: int
+    started_at: datetime
+    finished_at: datetime
+    duration_ms: float
+    proposal_count: int
+    total_yearly_saving: float
+    empty_reason: str | None = Field(description="Why the run produced nothing, if it did not.")
+    stale_inputs: bool = Field(description="The graph replica was known to be behind.")
+
+    @classmethod
+    def of(cls, row: RunRow) -> "RunSummary":
+        return cls(**{k: getattr(row, k) for k in cls.model_fields})
+
+
+class ProposalList(BaseModel):
+    run: RunSummary | None = Field(description="The latest run; null before the first one.")
+    proposals: list[Proposal]
+    total_yearly_saving: float = Field(description="Sum over the listed open/accepted ones.")
+    empty_reason: str | None = None
+
+
+class DecisionView(BaseModel):
+    proposal_id: str
+    verdict: Verdict
+    reason: str
+    facts_hash: str = Field(description="Facts the decision was taken on.")
+    decided_by: str | None
+    decided_at: datetime
+
+    @classmethod
+    def of(cls, row: DecisionRow) -> "DecisionView":
+        return cls(
+            proposal_id=row.proposal_id,
+            verdict=row.verdict,
+            reason=row.reason,
+            facts_hash=row.facts_hash,
+            decided_by=row.decided_by,
+            decided_at=row.decided_at,
+        )
+
+
+class ProposalExplained(BaseModel):
+    proposal: Proposal
+    decision: DecisionView | None = Field(description="The decision in force, if any.")
+    decision_applies: bool = Field(description="False when the facts changed since deciding.")
+
+
+class DecisionRequest(BaseModel):
+    proposal_id: Text = Field(min_length=1, description="Id of a proposal of the latest run.")
+    verdict: Verdict
+    reason: Text = Field(min_length=1, max_length=2000, description="Why; shown to others.")
+    decided_by: Text | None = Field(default=None, max_length=200)
+
+
+class WhatIfRequest(BaseModel):
+    retire: list[Text] = Field(
+        min_length=1, max_length=5000, description="Ids of the applications to retire."
+    )
+
+
+class RunRequestBody(BaseModel):
+    trigger: Literal["http", "cli"] = "http"
+    requested_by: Text | None = Field(default=None, max_length=200)
+
+
+class RunAccepted(BaseModel):
+    run_id: uuid.UUID = Field(description="Poll GET runs/{run_id} until it is there.")
+
+
+class RunDetail(BaseModel):
+    run: RunSummary
+    proposals: list[Proposal]
+    waves: WavePlan
+
+
+class ProposalChange(BaseModel):
+    id: str
+    fields: list[str] = Field(description="Fields whose value changed.")
+    before: Proposal
+    after: Proposal
+
+
+class RunDiffView(BaseModel):
+    from_run: uuid.UUID | None
+    to_run: uuid.UUID
+    added: list[Proposal]
+    removed: list[Proposal]
+    changed: list[ProposalChange]
+    saving_change: float = Field(description="Change of the open/accepted yearly saving.")
