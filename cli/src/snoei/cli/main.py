@@ -115,6 +115,7 @@ def chaos(
     bootstrap: Annotated[
         str | None, typer.Option(help="Your Kafka bootstrap servers (with --database-url).")
     ] = None,
+    broker: stack.Broker = "tansu",
 ) -> None:
     """Kill, pause and restart services, the database and the broker during a load, and check
     that the end state equals an undisturbed run's. Exit 1 if anything was lost or differs."""
@@ -131,10 +132,14 @@ def chaos(
         raise typer.Exit(2) from None
     from snoei.cli.embedded import EmbeddedServerError
 
+    if broker not in ("tansu", "kafka"):
+        typer.echo(f"snoei chaos: --broker {broker}: use tansu or kafka", err=True)
+        raise typer.Exit(2)
     try:
         options = Options(cycles, applications, integrations, seed, parse_kinds(faults), timeout)
         report = run_chaos(options, out=out, root=directory, database_url=database_url,
-                           bootstrap=bootstrap)
+                           bootstrap=bootstrap,
+                           broker="kafka" if broker == "kafka" else "tansu")
     except (ChaosError, EmbeddedServerError) as exc:
         typer.echo(f"snoei chaos: {exc}", err=True)
         raise typer.Exit(2) from None

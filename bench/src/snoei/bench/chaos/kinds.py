@@ -121,10 +121,11 @@ async def _quiet(read: Callable[[], Awaitable[int | None]], timeout: float) -> i
 
 
 async def broker(ctx: RunContext, chunk: list[Change]) -> Injected:
-    """Kill Tansu (memory only) once the chunk is acknowledged; half the time the inventory
-    is held (SIGSTOP) meanwhile, so the broker dies with changes nobody consumed. Those are
-    sent again, as the pipeline would, and counted as ``broker_lost``; so are events the
-    broker held that the tap had not read. Everything else must come back by itself."""
+    """SIGKILL the broker once the chunk is acknowledged; half the time the inventory is held
+    (SIGSTOP) meanwhile, so the broker dies with changes nobody consumed. Tansu loses them
+    (memory only): they are sent again, as the pipeline would, and counted as
+    ``broker_lost``, and so are events it held that the tap had not read. Apache Kafka
+    loses nothing. Everything else must come back by itself."""
     inventory = ctx.deployment.primary["inventory"]
     held = ctx.rng.random() < 0.5
     if held:
@@ -136,13 +137,25 @@ async def broker(ctx: RunContext, chunk: list[Change]) -> Injected:
     await asyncio.to_thread(ctx.servers.kill_broker)
     if held:
         inventory.signal(signal.SIGCONT)
-    await _quiet(ctx.probe.processed, ctx.timeout)  # a batch in hand still commits
-    cursor = await _quiet(ctx.probe.cursor, ctx.timeout) or 0
-    ctx.broker_lost_events.update(s for s in range(1, cursor + 1) if s not in ctx.tap.seen)
+    lost = 0
+    if ctx.servers.volatile_broker:
+        await _quiet(ctx.probe.processed, ctx.timeout)  # a batch in hand still commits
+        cursor = await _quiet(ctx.probe.cursor, ctx.timeout) or 0
+        ctx.broker_lost_events.update(s for s in range(1, cursor + 1) if s not in ctx.tap.seen)
+        ctx.tap.positions.clear()
     await asyncio.to_thread(ctx.servers.start_broker)
     await ctx.feeder.stop()
     await ctx.feeder.start()
     ctx.tap.start()
+    if ctx.servers.volatile_broker:
+        lost = await _send_unconsumed_again(ctx)
+    what = "the inventory held" if held else "the load"
+    return Injected("broker", f"{ctx.servers.broker_kind} killed during {what} and restarted; "
+                    f"{lost} changes never consumed, sent again", at)
+
+
+async def _send_unconsumed_again(ctx: RunContext) -> int:
+    """Send again the tail of the published changes the inventory never applied."""
     processed = await ctx.probe.processed_ids()
     published = ctx.feeder.published
     first = len(published)
@@ -151,9 +164,7 @@ async def broker(ctx: RunContext, chunk: list[Change]) -> Injected:
     # Only the unconsumed tail is the broker's loss; a hole before it stays lost.
     await ctx.feeder.publish(published[first:], again=True)
     ctx.broker_lost_changes += len(published) - first
-    return Injected("broker", f"Tansu killed{' with the inventory held' if held else ''} and "
-                    f"restarted; {len(published) - first} changes never consumed, sent again",
-                    at)
+    return len(published) - first
 
 
 async def _graph_settled(ctx: RunContext) -> None:

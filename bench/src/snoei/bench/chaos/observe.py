@@ -129,6 +129,9 @@ class EventTap:
     kafka: KafkaSettings
     landscape_id: str
     seen: dict[int, list[str]] = field(default_factory=dict)
+    # Where the tap is in each partition: a restarted tap resumes there, unless the broker
+    # lost its topics (then ``positions`` is cleared and it reads the new ones from start).
+    positions: dict[int, int] = field(default_factory=dict)
     _task: asyncio.Task[None] | None = None
 
     def start(self) -> None:
@@ -165,11 +168,15 @@ class EventTap:
         assigned = [TopicPartition(topic, p) for p in sorted(partitions)]
         consumer.assign(assigned)
         await consumer.seek_to_beginning(*assigned)
+        for tp in assigned:
+            if tp.partition in self.positions:
+                consumer.seek(tp, self.positions[tp.partition])
         key = self.landscape_id.encode()
         while True:
             batches = await consumer.getmany(timeout_ms=500, max_records=5_000)
             for records in batches.values():
                 for record in records:
+                    self.positions[record.partition] = record.offset + 1
                     if record.key != key:
                         continue
                     event = json.loads(record.value)

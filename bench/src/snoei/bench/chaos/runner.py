@@ -121,7 +121,7 @@ async def one_run(
     kafka = KafkaSettings(bootstrap=servers.bootstrap, topic_prefix=f"chaos-{name}.")
     await ensure_topics(kafka, kafka.topics.all())  # as `snoei stack up` does
     deployment = Deployment(dsn, servers.bootstrap, kafka.topic_prefix,
-                            secrets.token_urlsafe(16), logs / name)
+                            secrets.token_urlsafe(16), logs / name, servers.broker_kind)
     feeder, tap = Feeder(kafka), EventTap(kafka, LANDSCAPE)
     try:
         await deployment.start(options.timeout)

@@ -16,6 +16,8 @@ from urllib.parse import urlsplit, urlunsplit
 import asyncpg
 
 from snoei.cli.embedded import EmbeddedKafka, EmbeddedPostgres, free_port
+from snoei.cli.kafka_broker import ApacheKafka
+from snoei.cli.stack import BrokerKind
 
 
 class ChaosError(RuntimeError):
@@ -39,11 +41,20 @@ class Servers:
     admin_dsn: str
     bootstrap: str
     postgres: EmbeddedPostgres | None = None
-    broker: EmbeddedKafka | None = None
+    broker: EmbeddedKafka | ApacheKafka | None = None
 
     @property
     def embedded(self) -> bool:
         return self.postgres is not None and self.broker is not None
+
+    @property
+    def volatile_broker(self) -> bool:
+        """A broker that loses its messages when it restarts (Tansu keeps them in memory)."""
+        return isinstance(self.broker, EmbeddedKafka)
+
+    @property
+    def broker_kind(self) -> BrokerKind:
+        return "kafka" if isinstance(self.broker, ApacheKafka) else "tansu"
 
     def dsn(self, database: str) -> str:
         parts = urlsplit(self.admin_dsn)
@@ -71,14 +82,17 @@ class Servers:
         self._postgres().start(timeout=60)
 
     def kill_broker(self) -> None:
+        """SIGKILL: Tansu loses every message (memory only), Apache Kafka recovers its log."""
         broker = self._broker()
         if broker.process is not None:
+            with contextlib.suppress(ProcessLookupError):  # Apache Kafka: its process group
+                os.killpg(broker.process.pid, signal.SIGKILL)
             broker.process.kill()
             _wait(broker.process, 10)
         broker.process = None
 
     def start_broker(self) -> None:
-        self._broker().start(timeout=30)
+        self._broker().start(timeout=120)
 
     def stop(self) -> None:
         if self.broker is not None:
@@ -93,7 +107,7 @@ class Servers:
             raise ChaosError("PostgreSQL is not embedded: the suite cannot crash it")
         return self.postgres
 
-    def _broker(self) -> EmbeddedKafka:
+    def _broker(self) -> EmbeddedKafka | ApacheKafka:
         if self.broker is None:
             raise ChaosError("the broker is not embedded: the suite cannot restart it")
         return self.broker
@@ -101,10 +115,12 @@ class Servers:
 
 @contextlib.contextmanager
 def chaos_servers(
-    root: Path, *, database_url: str | None = None, bootstrap: str | None = None
+    root: Path, *, database_url: str | None = None, bootstrap: str | None = None,
+    broker: BrokerKind = "tansu",
 ) -> Iterator[Servers]:
     """The user's servers when both addresses are given, else a fresh embedded PostgreSQL
-    (durable: its crash recovery is under test) and Tansu broker under ``root``."""
+    (durable: its crash recovery is under test) and broker (Tansu or Apache Kafka) under
+    ``root``."""
     if database_url and bootstrap:
         yield Servers(database_url, bootstrap)
         return
@@ -115,11 +131,14 @@ def chaos_servers(
     os.chmod(root, 0o755)  # the PostgreSQL system user must reach its data directory
     logs = root / "logs"
     pg = EmbeddedPostgres(root / "pg", free_port(), logs / "postgres.log")
-    kafka = EmbeddedKafka(free_port(), logs / "broker.log")
+    kafka: EmbeddedKafka | ApacheKafka = (
+        ApacheKafka(free_port(), logs / "broker.log", root / "kafka") if broker == "kafka"
+        else EmbeddedKafka(free_port(), logs / "broker.log")
+    )
     servers = Servers(pg.dsn(), kafka.bootstrap, pg, kafka)
     try:
         pg.start(timeout=60)
-        kafka.start()
+        kafka.start(timeout=180)
         yield servers
     finally:
         servers.stop()

@@ -17,7 +17,7 @@ import httpx
 
 from snoei.bench.chaos.servers import ChaosError
 from snoei.cli.embedded import free_port
-from snoei.cli.stack import StackState, service_environment
+from snoei.cli.stack import BrokerKind, StackState, service_environment
 
 SERVICES = ("inventory", "dependency", "rationalizer")
 SESSION_TIMEOUT_MS = 3_000  # the local stack's: a lost member is noticed within 3 s
@@ -111,6 +111,7 @@ class Deployment:
     topic_prefix: str
     token: str
     logs: Path
+    broker: BrokerKind = "tansu"  # the stack's settings for that broker
     primary: dict[str, ServiceProcess] = field(default_factory=dict)
     extra: list[ServiceProcess] = field(default_factory=list)
 
@@ -119,7 +120,7 @@ class Deployment:
         ports = {s: p.port for s, p in self.primary.items()} | {service: port}
         for other in SERVICES:
             ports.setdefault(other, free_port())
-        state = StackState(str(self.logs.parent), 0, 0, ports, self.token)
+        state = StackState(str(self.logs.parent), 0, 0, ports, self.token, broker=self.broker)
         env = service_environment(state, service, SESSION_TIMEOUT_MS)
         env.update({
             "SNOEI_DATABASE_URL": self.database_url,

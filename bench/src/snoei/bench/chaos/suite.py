@@ -15,6 +15,7 @@ from snoei.bench.chaos.kinds import KINDS
 from snoei.bench.chaos.report import build_report, show, write
 from snoei.bench.chaos.runner import Options, execute
 from snoei.bench.chaos.servers import ChaosError, chaos_servers
+from snoei.cli.stack import BrokerKind
 
 
 def parse_kinds(text: str | None) -> tuple[str, ...]:
@@ -31,7 +32,7 @@ def parse_kinds(text: str | None) -> tuple[str, ...]:
 def run_chaos(
     options: Options, *, out: Path = Path("bench/results/chaos.json"),
     root: Path = Path(".snoei/chaos"), database_url: str | None = None,
-    bootstrap: str | None = None, console: Console | None = None,
+    bootstrap: str | None = None, broker: BrokerKind = "tansu", console: Console | None = None,
 ) -> dict[str, Any]:
     """Run the suite and write ``out``; returns the report."""
     if console is None:
@@ -44,8 +45,10 @@ def run_chaos(
     logging.getLogger("aiokafka").setLevel(logging.CRITICAL)
     started, clock = datetime.now(UTC), time.monotonic()
     root = root.resolve()
-    with chaos_servers(root, database_url=database_url, bootstrap=bootstrap) as servers:
-        where = "embedded PostgreSQL and Tansu" if servers.embedded else "your servers"
+    with chaos_servers(root, database_url=database_url, bootstrap=bootstrap,
+                       broker=broker) as servers:
+        where = (f"embedded PostgreSQL and {'Apache Kafka' if broker == 'kafka' else 'Tansu'}"
+                 if servers.embedded else "your servers")
         console.print(f"chaos suite on {where}; logs in {root / 'logs'}")
         reference, chaos = asyncio.run(execute(options, servers, logs=root / "logs",
                                                console=console))
