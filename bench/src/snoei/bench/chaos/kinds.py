@@ -149,9 +149,10 @@ async def broker(ctx: RunContext, chunk: list[Change]) -> Injected:
     ctx.tap.start()
     if ctx.servers.volatile_broker:
         lost = await _send_unconsumed_again(ctx)
-    what = "the inventory held" if held else "the load"
-    return Injected("broker", f"{ctx.servers.broker_kind} killed during {what} and restarted; "
-                    f"{lost} changes never consumed, sent again", at)
+    what = "while the inventory was held" if held else "during the load"
+    resent = f"; {lost} changes never consumed, sent again" if ctx.servers.volatile_broker else ""
+    return Injected("broker", f"{ctx.servers.broker_kind} killed {what} and restarted{resent}",
+                    at)
 
 
 async def _send_unconsumed_again(ctx: RunContext) -> int:
