@@ -75,4 +75,7 @@ def test_differences_name_the_part_and_the_keys_that_differ() -> None:
     assert len(found) == 1
     assert found[0].startswith("inventory items: 2 differ")
     assert "application/b missing after faults" in found[0]
+    assert "application/a 1, {} vs 2, {} after faults" in found[0]
+    longer = EndState(proposals={("retire:a",): ("retire", "h2" * 40, "open")})
+    assert differences(reference, longer)[-1].endswith("retire:a differs in facts_hash")
     assert differences(reference, reference) == []

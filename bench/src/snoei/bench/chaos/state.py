@@ -102,7 +102,19 @@ def ranges(numbers: list[int], limit: int = 10) -> list[str]:
     return out[:limit]
 
 
-def _describe(key: Row, want: Row | None, got: Row | None) -> str:
+FIELDS = {  # what each part's values are, to name the one that differs
+    "inventory items": ("version", "data"),
+    "inventory history": ("data", "change_id", "source", "sequence"),
+    "inventory events": ("type",),
+    "graph nodes": ("record",),
+    "graph edges": ("record",),
+    "latest proposals": ("action", "facts_hash", "status"),
+    "decisions": ("verdict", "reason", "facts_hash"),
+    "topic partitions": ("partitions",),
+}
+
+
+def _describe(part: str, key: Row, want: Row | None, got: Row | None) -> str:
     name = "/".join(str(k) for k in key)
     if want is None:
         return f"{name} only after faults"
@@ -110,8 +122,9 @@ def _describe(key: Row, want: Row | None, got: Row | None) -> str:
         return f"{name} missing after faults"
     if len(repr(want)) + len(repr(got)) < 80:
         return f"{name} {', '.join(map(str, want))} vs {', '.join(map(str, got))} after faults"
-    fields = [str(i) for i, (a, b) in enumerate(zip(want, got, strict=True)) if a != b]
-    return f"{name} differs (field {', '.join(fields)})"
+    names = FIELDS[part]
+    fields = [names[i] for i, (a, b) in enumerate(zip(want, got, strict=True)) if a != b]
+    return f"{name} differs in {', '.join(fields)}"
 
 
 def differences(reference: EndState, chaos: EndState) -> list[str]:
@@ -123,7 +136,7 @@ def differences(reference: EndState, chaos: EndState) -> list[str]:
                       key=str)
         if not keys:
             continue
-        named = "; ".join(_describe(k, want.get(k), got.get(k)) for k in keys[:EXAMPLES])
+        named = "; ".join(_describe(part, k, want.get(k), got.get(k)) for k in keys[:EXAMPLES])
         more = f" (+{len(keys) - EXAMPLES} more)" if len(keys) > EXAMPLES else ""
         diverged.append(f"{part}: {len(keys)} differ: {named}{more}")
     if not reference.proposals:
