@@ -1,5 +1,7 @@
 """The report in a real browser (headless Chromium through Playwright): it renders without
-console errors or failed requests, shows the graph and charts, and highlights a blast radius."""
+console errors or failed requests, shows the graph grouped by capability domain and the charts,
+highlights a blast radius, finds an application by name, and leaves screenshots in
+reports/artifacts/ for CI to keep."""
 
 from __future__ import annotations
 
@@ -17,6 +19,7 @@ from snoei.rationalizer.domain.engine import rationalise
 from snoei.rationalizer.domain.landscape import Landscape
 from snoei.rationalizer.domain.rulebook import RulesConfig
 from snoei.rationalizer.report import ReportInput, build_report_input, render_report
+from snoei.rationalizer.report.graph import neighbourhoods
 from snoei.samples import generate_municipality
 from tests.harness import REPO
 
@@ -86,7 +89,7 @@ def browser(tmp_path_factory: pytest.TempPathFactory) -> Iterator[object]:
 
 
 @pytest.mark.parametrize("lang", ["en", "nl"])
-def test_the_report_renders_in_chromium_and_shows_the_blast_radius(
+def test_the_report_renders_in_chromium_shows_the_blast_radius_and_finds_applications(
     municipal: ReportInput, browser: object, lang: str, tmp_path: Path
 ) -> None:
     from playwright.sync_api import BrowserContext, ConsoleMessage, Request
@@ -113,15 +116,27 @@ def test_the_report_renders_in_chromium_and_shows_the_blast_radius(
     page.on("request", on_request)
     page.goto(page_file.as_uri(), wait_until="load")
 
+    artifacts = REPO / "reports" / "artifacts"  # ignored by git; CI keeps it as an artifact
+    artifacts.mkdir(parents=True, exist_ok=True)
+    suffix = "" if lang == "en" else f"-{lang}"
+    page.screenshot(path=str(artifacts / f"report{suffix}.png"), full_page=True)
+    page.locator("#summary").screenshot(path=str(artifacts / f"report-summary{suffix}.png"))
+    page.locator("#graph").screenshot(path=str(artifacts / f"report-graph{suffix}.png"))
+
+    drawn = neighbourhoods(municipal.landscape, municipal.proposals)
     nodes = page.locator("#landscape .node")
-    assert nodes.count() == len(municipal.landscape.applications)
+    assert nodes.count() == len(drawn) < len(municipal.landscape.applications)
+    assert page.locator("#landscape .group").count() > 1
     assert page.locator("#landscape .edge").count() > 0
     for chart in ("#chart-proposals .bar", "#chart-waves .bar", "#chart-time .dot"):
         assert page.locator(chart).count() > 0, chart
     assert page.locator("#chart-eol .tech").count() > 0
     assert page.locator("#proposals tbody tr").count() == len(municipal.proposals)
+    for section in ("#portfolio", "#method", "#data"):
+        assert page.locator(section).is_visible(), section
 
-    # The BRP register feeds much of the municipality: its blast radius is all it reaches.
+    # The BRP register feeds much of the municipality: its blast radius is all it reaches,
+    # drawn where the application is drawn and counted per domain where it is not.
     hub = "app-brp"
     expected = nx.descendants(municipal.landscape.graph, hub)
     assert page.locator("#landscape.focus").count() == 0
@@ -129,21 +144,36 @@ def test_the_report_renders_in_chromium_and_shows_the_blast_radius(
     assert page.locator("#landscape.focus").count() == 1
     assert page.locator("#landscape .node.selected").get_attribute("data-app") == hub
     highlighted = page.locator("#landscape .node.radius")
-    assert highlighted.count() == len(expected) > 0
-    assert set(highlighted.evaluate_all("els => els.map(e => e.dataset.app)")) == expected
+    shown = set(highlighted.evaluate_all("els => els.map(e => e.dataset.app)"))
+    assert shown == expected & drawn
+    counted = page.locator("#landscape .group.radius .hit").evaluate_all(
+        "els => els.map(e => parseInt(e.textContent, 10))"
+    )
+    assert len(shown) + sum(counted) == len(expected) > len(shown) > 0
     assert page.locator("#landscape .edge.radius").count() > 0
     assert str(len(expected)) in page.inner_text("#graph-info")
 
     # An application nothing reads from has an empty blast radius.
     page.click('#landscape .node[data-app="app-website-oud"]')
     assert page.locator("#landscape .node.radius").count() == 0
+    assert page.locator("#landscape .group.radius").count() == 0
+
+    # The search finds every application, also one only counted in its domain's box.
+    hidden = next(a for a in sorted(municipal.landscape.applications) if a not in drawn)
+    name = municipal.landscape.applications[hidden].name
+    page.fill("#graph-search", name)
+    results = page.locator("#graph-results button")
+    assert name in results.all_inner_texts()
+    assert page.locator("#landscape .group.match").count() >= 1
+    results.filter(has_text=name).first.click()
+    assert name in page.inner_text("#graph-info")
+    assert page.locator("#landscape .group.selected").count() == 1
+    page.fill("#graph-search", "zz-no-such-application")
+    assert page.locator("#graph-results button").count() == 0
+    page.fill("#graph-search", "")
 
     page.click(f'#landscape .node[data-app="{hub}"]')
-    page.screenshot(path=str(tmp_path / f"report-{lang}.png"), full_page=True)
-    reports = REPO / "reports"  # ignored by git: a picture for the notes
-    reports.mkdir(exist_ok=True)
-    page.locator("#summary").screenshot(path=str(reports / f"report-summary-{lang}.png"))
-    page.locator("#graph").screenshot(path=str(reports / f"report-graph-{lang}.png"))
+    page.locator("#graph").screenshot(path=str(artifacts / f"report-graph-radius{suffix}.png"))
     page.close()
 
     assert errors == []

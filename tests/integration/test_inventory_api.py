@@ -228,3 +228,47 @@ async def test_every_endpoint_needs_a_token_for_its_landscape(client: httpx.Asyn
         assert anonymous.status_code == 401, (method, path, anonymous.text)
         other = await client.request(method, path, headers=auth(OTHER_TOKEN))
         assert other.status_code == 403, (method, path, other.text)
+
+
+async def test_real_models_import_with_their_data_quality_problems_reported(
+    client: httpx.AsyncClient,
+) -> None:
+    # on_error=abort (the default): data-quality problems are listed, never a rejection
+    gemma = await upload(client, "gemma.xml")
+    assert gemma.status_code == 200, gemma.text
+    reported = {s["location"]: s["message"] for s in gemma.json()["skipped"]}
+    assert set(reported) == {"relationship 'r-self'", "relationship 'r-to-ref'",
+                             "relationship 'r-loos'", "relationship 'r-dangling'"}
+    assert all(m.startswith("data quality: ") for m in reported.values())
+    assert "'Documentbeheer' (ApplicationComponent)" in reported["relationship 'r-self'"]
+
+    apps = {a["id"]: a for a in (await client.get(f"{BASE}/applications")).json()}
+    assert apps["app-zaak"]["costs"] is None  # unknown, not zero
+    assert apps["app-brp"]["owned"] is False
+    assert apps["app-zaak-vth"]["specialises"] == ["app-zaak"]
+    assert apps["app-zaak"]["part_of"] == ["app-suite"]
+    assert "ref-zrc" not in apps
+    capabilities = {c["id"] for c in (await client.get(f"{BASE}/capabilities")).json()}
+    assert {"ref-zrc", "ref-drc", "ref-zaak-domein"} <= capabilities
+
+    catalog = await upload(client, "backstage-example.yaml")
+    assert catalog.status_code == 200, catalog.text
+    assert any("component:artist-lookup" in s["message"] for s in catalog.json()["skipped"])
+    db = (await client.get(f"{BASE}/applications/resource:artists-db")).json()
+    assert db["kind"] == "infrastructure"
+    # the event stream carries the new record version
+    events = (await client.get(f"{BASE}/events")).json()
+    assert {e["schema_version"] for e in events if e["type"].startswith("application.")} == {2}
+
+
+async def test_structure_naming_an_unknown_application_is_a_quality_issue(
+    client: httpx.AsyncClient,
+) -> None:
+    await post(client, [app_change("vth", specialises=["zaak"], part_of=["suite"])])
+    issues = (await client.get(f"{BASE}/quality-issues")).json()
+    assert [(i["id"], i["field"], i["problem"]) for i in issues] == [
+        ("vth", "part_of", "unknown-application"),
+        ("vth", "specialises", "unknown-application"),
+    ]
+    await post(client, [app_change("zaak"), app_change("suite")])
+    assert (await client.get(f"{BASE}/quality-issues")).json() == []

@@ -144,3 +144,32 @@ async def test_redelivered_changes_leave_one_version_and_one_event_each(
     assert sequences == list(range(1, 52))
     published = await read_all(kafka, kafka.topics.inventory_events, 51)
     assert sorted(json.loads(r.value)["sequence"] for r in published)[:51] == sequences
+
+
+async def test_a_change_without_a_usable_key_goes_to_the_dlq_and_is_not_applied(
+    client: httpx.AsyncClient, kafka: KafkaSettings
+) -> None:
+    # Valid changes in every other way: only the key is wrong, so before keys were checked
+    # the first two were applied out of their landscape's order.
+    keyless = upsert("keyless", "30000000-0000-0000-0000-000000000001")
+    garbled = upsert("garbled", "30000000-0000-0000-0000-000000000002")
+    await produce(kafka, [(None, keyless), (b"\xff\xfe" + L.encode(), garbled),
+                          (L.encode(), upsert("keyed", "30000000-0000-0000-0000-000000000003"))])
+
+    dead = await read_all(kafka, kafka.topics.inventory_changes_dlq, 2)
+    letters = {base64.b64decode(json.loads(r.value)["payload"]["original_value_b64"]):
+               json.loads(r.value) for r in dead}
+    assert set(letters) == {keyless, garbled}
+    assert "key: message has no key" in letters[keyless]["payload"]["reason"]
+    assert letters[keyless]["payload"]["original_key_b64"] is None
+    assert "key: message key is not UTF-8" in letters[garbled]["payload"]["reason"]
+    original_key = letters[garbled]["payload"]["original_key_b64"]
+    assert base64.b64decode(original_key) == b"\xff\xfe" + L.encode()
+    assert all(d["landscape_id"] == "unknown" for d in letters.values())
+    assert all(isinstance(d["payload"]["source_offset"], int) for d in letters.values())
+
+    async def keyed_stored() -> bool:
+        listed = (await client.get(f"/v1/landscapes/{L}/applications")).json()
+        return [a["id"] for a in listed] == ["keyed"]
+
+    await wait_for(keyed_stored, message="only the keyed change stored")

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import httpx
 import pytest
 from aiokafka import AIOKafkaProducer
 from typer.testing import CliRunner
 
-from snoei.cli.rationalize import app
+from snoei.cli.main import app
 from snoei.shared.contracts.graph import GraphChanged, GraphDelta
 from snoei.shared.contracts.landscape import (
     AnnualCosts,
@@ -69,6 +70,10 @@ async def test_cli_runs_lists_explains_simulates_and_decides(
             "SNOEI_RATIONALIZER_URL": procs["rationalizer"].url,
             "SNOEI_API_TOKEN": TEST_TOKEN,
             "COLUMNS": "200",
+            # No stack of this machine's, and no inventory: the commands show ids without
+            # names rather than fail.
+            "SNOEI_STACK_DIR": str(tmp_path / "no-stack"),
+            "SNOEI_INVENTORY_URL": "http://127.0.0.1:9",
         }
 
         def cli(*args: str) -> tuple[int, str]:
@@ -93,6 +98,17 @@ async def test_cli_runs_lists_explains_simulates_and_decides(
         code, output = cli("whatif", "old")
         assert code == 0, output
         assert "crm" in output
+        code, output = cli("decide", "retire:old", "accept")
+        assert code == 0, output
+        assert "retire:old is now accepted" in output
+        async with httpx.AsyncClient(base_url=procs["rationalizer"].url) as http:
+            refused = await http.post(
+                "/v1/landscapes/cli-land/decisions",
+                json={"proposal_id": "retire:old", "verdict": "reject"},
+                headers={"Authorization": f"Bearer {TEST_TOKEN}"},
+            )
+        assert refused.status_code == 422, refused.text
+        assert "a rejection needs a reason" in refused.text
         code, output = cli("decide", "retire:old", "reject", "--reason", "audit")
         assert code == 0, output
         assert "rejected" in output
@@ -102,4 +118,4 @@ async def test_cli_runs_lists_explains_simulates_and_decides(
         assert code == 0, output
         code, output = cli("diff")
         assert code == 0, output
-        assert "saving change" in output
+        assert "saves the same a year" in output

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import json
 import socket
 import subprocess
 import sys
@@ -11,7 +12,8 @@ import asyncpg
 import pytest
 
 from snoei.cli.embedded import free_port
-from snoei.inventory.adapters.repository import OutboxStore
+from snoei.inventory.adapters.outbox import OutboxStore
+from snoei.shared.contracts.landscape import ApplicationRecord
 from snoei.shared.db import make_pool, migrate
 from tests.harness import Servers, service_env
 
@@ -79,9 +81,9 @@ async def test_the_outbox_cursor_migration_starts_after_what_was_published(
                 "'{}', CASE WHEN $3 THEN now() END)",
                 landscape, sequence, published,
             )
-        assert await migrate(pool, schema="inventory", package=package) == [
-            "0003_outbox_cursor.sql"
-        ]
+        assert await migrate(
+            pool, schema="inventory", package=package, until="0003_outbox_cursor.sql"
+        ) == ["0003_outbox_cursor.sql"]
         cursors = await pool.fetch(
             "SELECT landscape_id, published_sequence FROM inventory.outbox_cursor"
         )
@@ -90,10 +92,64 @@ async def test_the_outbox_cursor_migration_starts_after_what_was_published(
             "caught-up": 2,
             "empty": 0,
         }
+        await migrate(pool, schema="inventory", package=package)  # the relay reads them all
         async with pool.acquire() as conn:
             await conn.execute("SET search_path TO inventory")
             unsent = await OutboxStore(conn).unsent(100)
         assert [(e.landscape_id, e.sequence) for e in unsent] == [("pending", 4), ("pending", 5)]
+    finally:
+        await pool.close()
+
+
+V1_FREE = {"id": "app-free", "name": "Free", "costs": {"licence": 0.0, "hosting": 0.0,
+                                                    "support": 0.0, "staff": 0.0}}
+V1_PAID = {"id": "app-paid", "name": "Paid", "costs": {"licence": 100.0, "hosting": 0.0,
+                                                    "support": 0.0, "staff": 0.0}}
+
+
+async def test_stored_version_1_application_records_are_upcast_like_messages(
+    database_url: str,
+) -> None:
+    # Inventory 0004 and dependency 0002: zero or absent costs stored by version 1 become
+    # unknown, exactly as the message upcaster reads them; real costs are kept.
+    pool = make_pool(database_url, schema="inventory")
+    await pool
+    try:
+        await migrate(pool, schema="inventory", package="snoei.inventory.migrations",
+                      until="0003_outbox_cursor.sql")
+        await migrate(pool, schema="dependency", package="snoei.dependency.migrations",
+                      until="0001_initial.sql")
+        no_costs = {"id": "app-none", "name": "None given"}
+        for record in (V1_FREE, V1_PAID, no_costs):
+            await pool.execute(
+                "INSERT INTO inventory.items (landscape_id, kind, id, data, version, updated_at)"
+                " VALUES ('l', 'application', $1, $2::jsonb, 1, now())",
+                record["id"], json.dumps(record),
+            )
+            await pool.execute(
+                "INSERT INTO inventory.item_history (landscape_id, kind, id, version, data, "
+                "valid_from, change_id, source, sequence) VALUES ('l', 'application', $1, 1, "
+                "$2::jsonb, now(), gen_random_uuid(), 'api', 1)",
+                record["id"], json.dumps(record),
+            )
+            await pool.execute(
+                "INSERT INTO dependency.applications (landscape_id, id, data) "
+                "VALUES ('l', $1, $2::jsonb)", record["id"], json.dumps(record),
+            )
+        assert await migrate(pool, schema="inventory", package="snoei.inventory.migrations",
+                             until="0004_application_records_v2.sql") \
+            == ["0004_application_records_v2.sql"]
+        assert await migrate(pool, schema="dependency", package="snoei.dependency.migrations",
+                             until="0002_application_records_v2.sql") \
+            == ["0002_application_records_v2.sql"]
+        for table in ("inventory.items", "inventory.item_history", "dependency.applications"):
+            rows = await pool.fetch(f"SELECT id, data FROM {table} ORDER BY id")
+            records = {r["id"]: ApplicationRecord.model_validate_json(r["data"]) for r in rows}
+            assert records["app-free"].costs is None, table
+            assert records["app-none"].costs is None, table
+            assert records["app-paid"].yearly_cost == 100.0, table
+            stored = json.loads(rows[0]["data"])
+            assert {"owned", "specialises", "part_of", "kind"} <= set(stored), table
     finally:
         await pool.close()
 

@@ -14,6 +14,7 @@ from snoei.shared.contracts.landscape import (
     ApplicationRecord,
     CapabilityRecord,
     Criticality,
+    ElementKind,
     Hosting,
     IntegrationKind,
     IntegrationRecord,
@@ -49,6 +50,28 @@ ZAAK = ApplicationRecord(
     technologies=(TechnologyUse(product="postgresql", version="11"),),
     capabilities=("gemma-zaakregistratiecomponent",),
     contract_end=date(2027, 12, 31),
+)
+# A national facility the municipality depends on but does not own; costs unknown.
+BRP = ApplicationRecord(
+    id="app-brp",
+    name="Basisregistratie Personen (BRP)",
+    supplier="RvIG",
+    capabilities=("gemma-basisregistratie-personen",),
+    attributes={"GEMMA type": "Buitengemeentelijke voorziening"},
+    owned=False,
+)
+# A part of the Zaaksysteem that specialises the generic portal; no costs of its own known.
+PORTAL = ApplicationRecord(
+    id="app-zaakportaal",
+    name="Zaakportaal Noord",
+    specialises=("app-portaal",),
+    part_of=("app-zaaksysteem",),
+)
+DATABASE = ApplicationRecord(
+    id="resource:zaak-db",
+    name="zaak-db",
+    kind=ElementKind.INFRASTRUCTURE,
+    attributes={"backstage.kind": "Resource", "backstage.type": "database"},
 )
 FLOW = IntegrationRecord(
     id="int-brp-zaak",
@@ -165,7 +188,7 @@ def examples() -> dict[str, list[Envelope]]:
             ),
             e.ApplicationUpdated(
                 **_common(31, 2),
-                payload=e.ApplicationState(change_id=_id(41), source="survey", application=ZAAK),
+                payload=e.ApplicationState(change_id=_id(41), source="survey", application=BRP),
             ),
             e.ApplicationRemoved(**_common(32, 3), payload=removed),
             e.IntegrationRegistered(
@@ -209,7 +232,7 @@ def examples() -> dict[str, list[Envelope]]:
                     from_version=6,
                     version=7,
                     inventory_sequence=42,
-                    applications_upserted=(ZAAK,),
+                    applications_upserted=(ZAAK, PORTAL),
                     integrations_upserted=(FLOW,),
                     applications_removed=("app-old",),
                 ),
@@ -219,7 +242,7 @@ def examples() -> dict[str, list[Envelope]]:
                 payload=graph.GraphContent(
                     version=7,
                     inventory_sequence=42,
-                    applications=(ZAAK,),
+                    applications=(ZAAK, BRP, PORTAL, DATABASE),
                     integrations=(FLOW,),
                     capabilities=(CAPABILITY,),
                     technologies=(TECHNOLOGY,),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 from typing import Any, cast
 
@@ -77,7 +78,9 @@ def test_every_topic_documents_each_message_type_of_its_golden_files(service: st
         for topic in names:
             [message] = _messages(doc, topic, action)
             variants = _variants(doc, message)
-            golden = {p.stem: p for p in (GOLDEN / topic).glob("*.json")}
+            # `<type>.v<n>.json` pin older versions, the upcasters' input: not documented
+            golden = {p.stem: p for p in (GOLDEN / topic).glob("*.json")
+                      if not re.search(r"\.v\d+$", p.stem)}
             assert golden, f"no golden files for {topic}"
             assert set(variants) == set(golden), topic
             for type_, path in golden.items():

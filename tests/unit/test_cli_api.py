@@ -11,9 +11,10 @@ import pytest
 import typer
 from typer.testing import CliRunner
 
-from snoei.cli import imports, rationalize
+from snoei.cli import imports
 from snoei.cli.api import ApiError, bearer, call, client
 from snoei.cli.demo import DemoError, _get
+from snoei.cli.main import app as snoei
 
 pytestmark = pytest.mark.unit
 
@@ -63,7 +64,7 @@ def test_unreachable_names_the_service_its_url_and_the_setting() -> None:
     error = _failure(_refused)
     assert str(error) == (
         "cannot reach the inventory at http://inventory.test ([Errno 111] Connection refused); "
-        "start it (snoei stack up) or set SNOEI_INVENTORY_URL"
+        "start it (uv run snoei stack up) or set SNOEI_INVENTORY_URL"
     )
     assert error.status is None
 
@@ -130,7 +131,8 @@ def test_a_client_without_base_url_shows_the_request_url() -> None:
 
 def test_no_token_and_a_bad_url_are_errors_the_user_can_fix() -> None:
     assert bearer("t") == {"Authorization": "Bearer t"}
-    with pytest.raises(ApiError, match=r"^no API token: set SNOEI_API_TOKEN \(or pass --token\)$"):
+    with pytest.raises(ApiError, match=r"^no API token: start a stack \(uv run snoei stack up\), "
+                                       r"set SNOEI_API_TOKEN or pass --token$"):
         bearer("")
     with pytest.raises(ApiError, match=r"is not a URL .*; set SNOEI_INVENTORY_URL$"):
         client("http://[::1", service="inventory", headers={}, timeout=1)
@@ -155,6 +157,8 @@ def closed_url() -> Iterator[str]:
 
 
 def _last_line(app: typer.Typer, args: list[str], env: dict[str, str]) -> str:
+    # No stack directory of this machine's: only what the test gives counts.
+    env = {"SNOEI_STACK_DIR": "/nonexistent/snoei-stack", **env}
     result = CliRunner().invoke(app, args, env=env)
     assert result.exit_code == 1
     assert "Traceback" not in result.output
@@ -162,26 +166,30 @@ def _last_line(app: typer.Typer, args: list[str], env: dict[str, str]) -> str:
 
 
 def test_rationalizer_commands_print_one_line_when_it_is_not_running(closed_url: str) -> None:
-    env = {"SNOEI_RATIONALIZER_URL": closed_url, "SNOEI_API_TOKEN": "t"}
-    line = _last_line(rationalize.app, ["proposals", "--landscape", "x"], env)
+    env = {"SNOEI_RATIONALIZER_URL": closed_url, "SNOEI_INVENTORY_URL": closed_url,
+           "SNOEI_API_TOKEN": "t"}
+    line = _last_line(snoei, ["proposals", "--landscape", "x"], env)
     assert line.startswith(f"error: cannot reach the rationalizer at {closed_url} (")
-    assert line.endswith("); start it (snoei stack up) or set SNOEI_RATIONALIZER_URL")
+    assert line.endswith("); start it (uv run snoei stack up) or set SNOEI_RATIONALIZER_URL")
 
 
 def test_import_prints_one_line_when_the_inventory_is_not_running(closed_url: str) -> None:
     env = {"SNOEI_INVENTORY_URL": closed_url, "SNOEI_API_TOKEN": "t"}
     line = _last_line(imports.app, [str(DATA / "applications.csv"), "--landscape", "x"], env)
     assert line.startswith(f"error: cannot reach the inventory at {closed_url} (")
-    assert line.endswith("); start it (snoei stack up) or set SNOEI_INVENTORY_URL")
+    assert line.endswith("); start it (uv run snoei stack up) or set SNOEI_INVENTORY_URL")
 
 
 @pytest.mark.parametrize(
     ("app", "args"),
     [
-        (rationalize.app, ["waves", "--landscape", "x"]),
+        (snoei, ["waves", "--landscape", "x"]),
         (imports.app, [str(DATA / "applications.csv"), "--landscape", "x"]),
     ],
 )
 def test_commands_without_a_token_say_how_to_set_one(app: typer.Typer, args: list[str]) -> None:
     line = _last_line(app, args, {"SNOEI_API_TOKEN": ""})
-    assert line == "error: no API token: set SNOEI_API_TOKEN (or pass --token)"
+    assert line == (
+        "error: no API token: start a stack (uv run snoei stack up), set SNOEI_API_TOKEN or "
+        "pass --token"
+    )

@@ -132,3 +132,27 @@ def test_an_unreadable_file_is_one_line_and_exit_1(inventory: tuple[str, FakeInv
     assert result.output.strip().splitlines()[-1] == (
         "error: the inventory answered 422 Unreadable file: not a CSV file: no header row"
     )
+
+
+def test_data_quality_problems_are_listed_apart_and_do_not_fail_the_import(
+    inventory: tuple[str, FakeInventory],
+) -> None:
+    url, fake = inventory
+    self_loop = {"location": "relationship 'r-self'", "item": None, "field": None,
+                 "message": "data quality: Flow from 'Documentbeheer' (ApplicationComponent) "
+                            "to 'Documentbeheer' (ApplicationComponent): connects the element "
+                            "to itself; left out"}
+    fake.body = _answer(skipped=[self_loop])
+    result = _import(url)
+    assert result.exit_code == 0, result.output
+    assert "1 data-quality problem(s), imported as described" in result.output
+    assert "relationship 'r-self': data quality: Flow from 'Documentbeheer'" in result.output
+    assert "bad row" not in result.output
+
+
+def test_bad_rows_are_counted_as_rows_not_errors(inventory: tuple[str, FakeInventory]) -> None:
+    url, fake = inventory
+    fake.body = _answer(skipped=[BAD_ROW, {**BAD_ROW, "field": "users"}])
+    result = _import(url, "--on-error", "skip")
+    assert result.exit_code == 3
+    assert "skipped 1 bad row(s)" in result.output

@@ -14,9 +14,15 @@ from snoei.shared.contracts.changes import CHANGES
 from snoei.shared.contracts.dlq import DEAD_LETTERS
 from snoei.shared.contracts.graph import GRAPH_EVENTS
 from snoei.shared.contracts.inventory_events import INVENTORY_EVENTS
+from snoei.shared.contracts.landscape import ApplicationRecord, ElementKind, facts_as_in_v1
 from snoei.shared.contracts.proposals import PROPOSAL_EVENTS, ProposalsPublished, split_run
-from snoei.shared.contracts.runs import RUN_COMMANDS, RunCommand
-from snoei.shared.envelope import EnvelopeCodec, UnsupportedSchemaVersion, describe_errors
+from snoei.shared.contracts.runs import RUN_COMMANDS, RunCommand, RunRequested
+from snoei.shared.envelope import (
+    EnvelopeCodec,
+    UnsupportedSchemaVersion,
+    describe_errors,
+    schema_version_field,
+)
 from tests.unit.contract_examples import examples
 
 pytestmark = pytest.mark.unit
@@ -62,7 +68,7 @@ def test_unknown_event_type_is_rejected_naming_the_type_field() -> None:
 def test_newer_schema_version_is_refused_with_a_clear_reason() -> None:
     raw = json.loads((GOLDEN / "inventory.events" / "application.registered.json").read_text())
     raw["schema_version"] = 99
-    with pytest.raises(UnsupportedSchemaVersion, match="newer than the supported version 1"):
+    with pytest.raises(UnsupportedSchemaVersion, match="newer than the supported version 2"):
         INVENTORY_EVENTS.decode(raw)
 
 
@@ -71,13 +77,16 @@ def test_old_schema_version_is_upcast_explicitly() -> None:
     raw["schema_version"] = 1
     raw["payload"]["trigger"] = "nightly"
 
+    class RunRequestedV2(RunRequested):
+        schema_version: int = schema_version_field(2)
+
     def v1_to_v2(message: dict[str, Any]) -> dict[str, Any]:
         payload = dict(message["payload"])
         payload["trigger"] = {"nightly": "schedule"}.get(payload["trigger"], payload["trigger"])
         return {**message, "payload": payload, "schema_version": 2}
 
-    codec: EnvelopeCodec[RunCommand] = EnvelopeCodec(
-        RunCommand, upcasters={("run.requested", 1): v1_to_v2}, current_version=2
+    codec: EnvelopeCodec[RunRequestedV2] = EnvelopeCodec(
+        RunRequestedV2, upcasters={("run.requested", 1): v1_to_v2}
     )
     upcast = codec.upcast(raw)
     assert upcast["schema_version"] == 2
@@ -90,11 +99,145 @@ def test_old_schema_version_is_upcast_explicitly() -> None:
     assert codec.decode(json.dumps(valid_as_is).encode()).schema_version == 2
 
 
+def test_an_upcaster_from_the_current_version_is_refused() -> None:
+    with pytest.raises(ValueError, match=r"'run\.requested' from version 1, but that type is at"):
+        EnvelopeCodec(RunCommand, upcasters={("run.requested", 1): lambda m: m})
+
+
 def test_newer_schema_version_is_refused_from_bytes_too() -> None:
     raw = json.loads((GOLDEN / "inventory.events" / "application.registered.json").read_text())
     raw["schema_version"] = 99
-    with pytest.raises(UnsupportedSchemaVersion, match="newer than the supported version 1"):
+    with pytest.raises(UnsupportedSchemaVersion, match="newer than the supported version 2"):
         INVENTORY_EVENTS.decode(json.dumps(raw).encode())
+
+
+def test_types_carrying_an_application_record_are_at_version_2_and_others_at_1() -> None:
+    assert CHANGES.current_version("application.upsert") == 2
+    assert CHANGES.current_version("integration.upsert") == 1
+    assert INVENTORY_EVENTS.current_version("application.registered") == 2
+    assert INVENTORY_EVENTS.current_version("application.updated") == 2
+    assert INVENTORY_EVENTS.current_version("application.removed") == 1
+    assert GRAPH_EVENTS.current_version("graph.changed") == 2
+    assert GRAPH_EVENTS.current_version("graph.snapshot") == 2
+
+
+V1_GOLDEN = [
+    ("inventory.changes", "application.upsert", "application"),
+    ("inventory.events", "application.registered", "application"),
+    ("inventory.events", "application.updated", "application"),
+    ("dependency.graph", "graph.changed", "applications_upserted"),
+    ("dependency.graph", "graph.snapshot", "applications"),
+]
+
+
+@pytest.mark.parametrize(("topic", "message_type", "field"), V1_GOLDEN,
+                         ids=[t for _, t, _ in V1_GOLDEN])
+@pytest.mark.parametrize("as_bytes", [False, True], ids=["dict", "bytes"])
+def test_version_1_golden_file_is_upcast_to_the_current_message(
+    topic: str, message_type: str, field: str, as_bytes: bool
+) -> None:
+    # the wire format of version 1, as it was shipped: the upcaster's input
+    path = GOLDEN / topic / f"{message_type}.v1.json"
+    old = json.loads(path.read_text())
+    assert old["schema_version"] == 1
+    decoded = CODECS[topic].decode(path.read_bytes() if as_bytes else old)
+    assert decoded.schema_version == 2
+    records = getattr(decoded.payload, field)
+    for record in records if isinstance(records, tuple) else (records,):
+        assert (record.owned, record.specialises, record.part_of) == (True, (), ())
+        assert record.kind == ElementKind.APPLICATION
+        # the v1 examples carry real costs: kept, not read as unknown
+        assert record.yearly_cost == 141000.0
+    # everything else is the message as it was
+    current = json.loads(decoded.model_dump_json())
+    assert {k: v for k, v in current.items() if k not in ("schema_version", "payload")} == {
+        k: v for k, v in old.items() if k not in ("schema_version", "payload")}
+
+
+V2_ONLY = ("owned", "specialises", "part_of", "kind")
+
+
+def _as_v1(record: dict[str, Any], costs: dict[str, Any] | None) -> dict[str, Any]:
+    """A record as version 1 wrote it: no new fields, costs always present (zeros by default)."""
+    old = {k: v for k, v in record.items() if k not in V2_ONLY}
+    old["costs"] = costs if costs is not None else {
+        "licence": 0.0, "hosting": 0.0, "support": 0.0, "staff": 0.0}
+    return old
+
+
+def _v1_upsert(costs: dict[str, Any] | None) -> dict[str, Any]:
+    path = GOLDEN / "inventory.changes" / "application.upsert.json"
+    raw: dict[str, Any] = json.loads(path.read_text())
+    raw["schema_version"] = 1
+    raw["payload"]["application"] = _as_v1(raw["payload"]["application"], costs)
+    return raw
+
+
+@pytest.mark.parametrize("as_bytes", [False, True], ids=["dict", "bytes"])
+def test_v1_application_with_zero_costs_is_upcast_to_unknown_costs(as_bytes: bool) -> None:
+    raw = _v1_upsert(None)
+    change = CHANGES.decode(json.dumps(raw).encode() if as_bytes else raw)
+    assert change.schema_version == 2
+    application = change.payload.application  # type: ignore[union-attr]  # an upsert
+    assert application.costs is None
+    assert application.yearly_cost is None
+    assert (application.owned, application.specialises, application.part_of) == (True, (), ())
+    assert application.kind == ElementKind.APPLICATION
+    assert application.name == "Zaaksysteem Noord"
+
+
+def test_v1_application_without_costs_is_upcast_to_unknown_costs() -> None:
+    raw = _v1_upsert(None)
+    del raw["payload"]["application"]["costs"]
+    change = CHANGES.decode(raw)
+    assert change.payload.application.costs is None  # type: ignore[union-attr]
+
+
+def test_v1_application_with_some_cost_keeps_its_costs_including_zero_parts() -> None:
+    raw = _v1_upsert({"licence": 1200.0, "hosting": 0.0, "support": 0.0, "staff": 0.0})
+    change = CHANGES.decode(raw)
+    application = change.payload.application  # type: ignore[union-attr]
+    assert application.costs is not None
+    assert (application.costs.licence, application.costs.hosting) == (1200.0, 0.0)
+    assert application.yearly_cost == 1200.0
+
+
+def test_v1_application_events_are_upcast_like_changes() -> None:
+    for name in ("application.registered", "application.updated"):
+        raw = json.loads((GOLDEN / "inventory.events" / f"{name}.json").read_text())
+        raw["schema_version"] = 1
+        raw["payload"]["application"] = _as_v1(raw["payload"]["application"], None)
+        event = INVENTORY_EVENTS.decode(json.dumps(raw).encode())
+        assert event.schema_version == 2
+        assert event.payload.application.costs is None  # type: ignore[union-attr]
+
+
+def test_v1_graph_messages_upcast_every_application_record() -> None:
+    for name, field in (("graph.changed", "applications_upserted"),
+                        ("graph.snapshot", "applications")):
+        raw = json.loads((GOLDEN / "dependency.graph" / f"{name}.json").read_text())
+        raw["schema_version"] = 1
+        records = raw["payload"][field]
+        raw["payload"][field] = [_as_v1(records[0], records[0]["costs"]),
+                                 _as_v1(records[1], None)]
+        event = GRAPH_EVENTS.decode(json.dumps(raw).encode())
+        upcast = getattr(event.payload, field)
+        assert upcast[0].yearly_cost == 141000.0
+        assert upcast[1].costs is None
+        assert upcast[1].specialises == ()  # a v1 record never carried structure
+
+
+def test_unchanged_message_types_are_still_read_at_version_1() -> None:
+    raw = json.loads((GOLDEN / "inventory.changes" / "integration.upsert.json").read_text())
+    assert raw["schema_version"] == 1
+    assert CHANGES.decode(raw).schema_version == 1
+
+
+def test_an_application_naming_itself_as_its_parent_or_whole_is_rejected() -> None:
+    raw = json.loads((GOLDEN / "inventory.changes" / "application.upsert.json").read_text())
+    raw["payload"]["application"]["part_of"] = ["app-zaaksysteem"]
+    with pytest.raises(ValidationError, match="'app-zaaksysteem' names itself in 'part_of'"):
+        CHANGES.decode(raw)
 
 
 def test_integration_to_itself_is_rejected_naming_the_application() -> None:
@@ -141,3 +284,16 @@ def test_a_large_run_is_split_into_parts_that_fit_a_kafka_message() -> None:
         empty_reason="no applications",
     )
     assert (empty.payload.parts, empty.payload.empty_reason) == (1, "no applications")
+
+
+def test_facts_of_a_record_that_says_nothing_new_are_as_version_1_wrote_them() -> None:
+    # the rationalizer's facts hash (stored with every decision) must survive the upgrade
+    record = ApplicationRecord(id="a", name="A")
+    v1_json = {"id": "a", "version": None, "costs": {"licence": 0.0, "hosting": 0.0,
+                                                     "support": 0.0, "staff": 0.0}}
+    facts = facts_as_in_v1(record, exclude={"name"})
+    assert {k: facts[k] for k in v1_json} == v1_json
+    assert not {"owned", "specialises", "part_of", "kind"} & set(facts)
+    external = record.model_copy(update={"owned": False, "part_of": ("b",)})
+    assert facts_as_in_v1(external, exclude={"name"})["owned"] is False
+    assert facts_as_in_v1(external, exclude={"name"})["part_of"] == ["b"]

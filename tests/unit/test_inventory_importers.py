@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from snoei.inventory.domain.changes import event_for, target_of
-from snoei.inventory.domain.validation import InvalidChange, parse_change
+from snoei.inventory.domain.validation import InvalidChange, parse_change, parse_keyed_change
 from snoei.inventory.importers import (
     ImportFailed,
     ImportRejected,
@@ -136,17 +136,18 @@ def test_backstage_catalog_components_apis_systems_resources() -> None:
     apps = records(result, "application")
     assert apps["zaak-api"]["lifecycle"] == "active"
     assert apps["zaak-api"]["supplier"] == "Eigen ontwikkeling"
-    assert apps["zaak-api"]["capabilities"] == ["system:zaakgericht-werken"]
+    assert apps["zaak-api"]["capabilities"] == []  # a system is context, not a capability
+    assert apps["zaak-api"]["attributes"]["backstage.system"] == "zaakgericht-werken"
+    assert apps["zaak-api"]["attributes"]["backstage.domain"] == "publiekszaken"
     assert apps["balie-frontend"]["lifecycle"] == "plan"
     assert apps["resource:zaken-db"]["attributes"]["backstage.kind"] == "Resource"
+    assert apps["resource:zaken-db"]["kind"] == "infrastructure"
     integrations = {(i["source"], i["target"], i["kind"])
                     for i in records(result, "integration").values()}
     assert integrations == {("resource:zaken-db", "zaak-api", "database-link"),
                             ("brp-koppeling", "zaak-api", "api"),
                             ("zaak-api", "balie-frontend", "api")}
-    assert records(result, "capability")["system:zaakgericht-werken"]["parent_id"] == (
-        "domain:publiekszaken"
-    )
+    assert records(result, "capability") == {}
 
 
 @pytest.mark.parametrize("name", ["xxe.xml", "billion_laughs.xml"])
@@ -225,7 +226,30 @@ def test_bad_changes_are_rejected_with_item_and_field(raw: bytes, expected: str)
 def test_a_key_other_than_the_landscape_is_rejected() -> None:
     raw = b'{"type": "application.delete", "landscape_id": "a", "payload": {"id": "x"}}'
     with pytest.raises(InvalidChange, match=r"application\.delete 'x': landscape_id: message key"):
-        parse_change(raw, key="b")
+        parse_keyed_change(raw, key=b"b")
+
+
+@pytest.mark.parametrize(
+    ("key", "expected"),
+    [
+        (None, "application.delete 'x': key: message has no key; it must be the landscape id 'a'"),
+        (b"", "application.delete 'x': key: message has no key"),
+        (b"\xffa", "application.delete 'x': key: message key is not UTF-8 text"),
+    ],
+)
+def test_a_message_without_a_usable_key_is_rejected(key: bytes | None, expected: str) -> None:
+    # Without the landscape id as key the change may sit on any partition: its order relative
+    # to the landscape's other changes is lost, so it must not be applied.
+    raw = b'{"type": "application.delete", "landscape_id": "a", "payload": {"id": "x"}}'
+    with pytest.raises(InvalidChange) as rejected:
+        parse_keyed_change(raw, key=key)
+    assert rejected.value.reason.startswith(expected)
+    assert rejected.value.errors[0].field in {"(key)"}
+
+
+def test_a_message_keyed_by_its_landscape_is_accepted() -> None:
+    raw = b'{"type": "application.delete", "landscape_id": "a", "payload": {"id": "x"}}'
+    assert parse_keyed_change(raw, key=b"a").landscape_id == "a"
 
 
 @pytest.mark.parametrize(

@@ -12,6 +12,7 @@ from snoei.bench.context import SCALE_LANDSCAPE, BenchContext
 from snoei.bench.environment import BenchError, latest_run, raw_producer
 from snoei.bench.relay import TwoHopRelay
 from snoei.shared.contracts.changes import ApplicationUpsert, UpsertApplication
+from snoei.shared.contracts.landscape import AnnualCosts
 
 TITLE = "one change -> updated proposals visible through the rationalizer API"
 TIMEOUT_S = 60.0
@@ -21,7 +22,8 @@ def _change(ctx: BenchContext, index: int) -> tuple[bytes, bytes]:
     """An upsert of one application with a new licence cost: a real change, every time."""
     apps = ctx.scale.applications
     app = apps[(index * 7919) % len(apps)]
-    costs = app.costs.model_copy(update={"licence": app.costs.licence + 1000 + index})
+    known = app.costs or AnnualCosts()
+    costs = known.model_copy(update={"licence": known.licence + 1000 + index})
     record = app.model_copy(update={"costs": costs})
     change_id = uuid.uuid4()
     change = ApplicationUpsert(

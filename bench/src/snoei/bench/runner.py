@@ -24,6 +24,7 @@ from snoei.bench import (
     b5_database,
     b6_framework,
     b7_dependency,
+    b8_cli_startup,
 )
 from snoei.bench.common import Figure, ScenarioResult, machine
 from snoei.bench.context import BenchContext
@@ -45,6 +46,7 @@ SCENARIOS = {
     s.key: s
     for s in (
         Scenario("B3", b3_rationalise.TITLE, b3_rationalise.run, servers=False, services=False),
+        Scenario("B8", b8_cli_startup.TITLE, b8_cli_startup.run, servers=False, services=False),
         Scenario("B5", b5_database.TITLE, b5_database.run, servers=True, services=False),
         Scenario("B6", b6_framework.TITLE, b6_framework.run, servers=True, services=False),
         Scenario("B7", b7_dependency.TITLE, b7_dependency.run, servers=True, services=False),

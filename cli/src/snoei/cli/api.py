@@ -3,9 +3,10 @@ line to show (the service is not reachable, or it refused with RFC 9457 problem 
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import httpx
+if TYPE_CHECKING:  # httpx is imported when a request is sent, not when the CLI starts
+    import httpx
 
 TOKEN_HINT = " (check SNOEI_API_TOKEN)"
 
@@ -26,12 +27,17 @@ class ApiError(Exception):
 def bearer(token: str) -> dict[str, str]:
     """The Authorization header for ``token``; no token is an error the user can fix."""
     if not token:
-        raise ApiError("no API token: set SNOEI_API_TOKEN (or pass --token)")
+        raise ApiError(
+            "no API token: start a stack (uv run snoei stack up), set SNOEI_API_TOKEN or pass "
+            "--token"
+        )
     return {"Authorization": f"Bearer {token}"}
 
 
 def client(base_url: str, *, service: str, headers: dict[str, str], timeout: float) -> httpx.Client:
     """A client for ``service`` at ``base_url``; a URL httpx cannot parse is the user's to fix."""
+    import httpx
+
     try:
         return httpx.Client(base_url=base_url, headers=headers, timeout=timeout)
     except httpx.InvalidURL as exc:
@@ -55,13 +61,15 @@ def call(
     """Send one request to ``service`` ("inventory", "rationalizer") and return the answer's
     JSON, or its text when ``text``. ``unreachable`` says what to do when the service does not
     answer; by default: start the stack or set SNOEI_<SERVICE>_URL."""
+    import httpx
+
     request = http.build_request(method, url, json=json, params=params, files=files)
     try:
         response = http.send(request)
     except httpx.RequestError as exc:
         # The base URL the user configured; a client without one (the demo) shows the URL.
         where = str(http.base_url).rstrip("/") or str(request.url)
-        todo = unreachable or f"start it (snoei stack up) or set SNOEI_{service.upper()}_URL"
+        todo = unreachable or f"start it (uv run snoei stack up) or set SNOEI_{service.upper()}_URL"
         reason = str(exc) or type(exc).__name__
         raise ApiError(f"cannot reach the {service} at {where} ({reason}); {todo}") from None
     if not response.is_success:

@@ -5,6 +5,8 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import os
+import shlex
+import shutil
 import signal
 import sys
 import time
@@ -20,6 +22,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
+from snoei.cli import money, render
 from snoei.cli.api import ApiError, call
 from snoei.cli.stack import StackState, running, stack_down, stack_up
 from snoei.samples import Landscape, generate_municipality
@@ -62,7 +65,7 @@ def run_demo(*, lang: str, keep: bool, out: Path, ports: Ports, timeout: float) 
     if existing is not None and any(running(existing).values()):
         raise DemoError(
             f"a demo stack is already running from {root} (left by `snoei demo --keep`?); "
-            f"stop it with `SNOEI_STACK_DIR={root} snoei stack down`"
+            f"stop it with `{snoei_command(root)} stack down`"
         )
     started = time.monotonic()
     landscape = generate_municipality()
@@ -92,7 +95,9 @@ def run_demo(*, lang: str, keep: bool, out: Path, ports: Ports, timeout: float) 
         console.print(f"\nReport ({lang}): [bold]{out.resolve()}[/bold]")
         console.print(f"Demo finished in {time.monotonic() - started:.1f}s.")
         if keep:
-            _print_keep(console, state, landscape.landscape_id, root)
+            ranked = sorted(proposals["proposals"], key=lambda p: -(p["yearly_saving"] or 0))
+            example = ranked[0]["id"] if ranked else None
+            _print_keep(console, state, landscape.landscape_id, root, example)
     finally:
         signal.signal(signal.SIGTERM, previous)
         if state is not None and not keep:
@@ -226,10 +231,6 @@ def _wait_for_run(
     return run
 
 
-def _euros(value: float) -> str:
-    return f"€{value:,.0f}"
-
-
 def _print_summary(
     console: Console,
     landscape: Landscape,
@@ -258,7 +259,7 @@ def _print_summary(
         ("risk", "left"),
     ):
         table.add_column(column, justify=justify)  # type: ignore[arg-type]  # rich's Literal
-    ranked = sorted(active, key=lambda p: (-p["yearly_saving"], p["id"]))
+    ranked = sorted(active, key=lambda p: (-(p["yearly_saving"] or 0), p["id"]))
     for n, p in enumerate(ranked[:TOP], start=1):
         target = p["targets"][0]
         application = names.get(target, target)
@@ -269,9 +270,9 @@ def _print_summary(
             str(n),
             p["action"],
             application,
-            _euros(p["yearly_saving"]),
-            _euros(p["migration_cost"]),
-            "-" if payback is None else f"{payback:g} mo",
+            money.yearly_saving(p["yearly_saving"]),
+            money.euros(p["migration_cost"]),
+            money.payback(payback, saving=p["yearly_saving"], cost=p["migration_cost"]),
             p["risk"],
         )
     console.print(table)
@@ -281,13 +282,21 @@ def _print_summary(
     per_action = ", ".join(f"{action} {count}" for action, count in counts.items())
     console.print(
         f"Proposals: {len(proposals)} ({per_action}, blocked {len(blocked)}). "
-        f"Total yearly saving: [bold green]{_euros(body['total_yearly_saving'])}[/bold green]."
+        f"Total yearly saving: [bold green]{money.euros(body['total_yearly_saving'])}[/bold green]."
     )
     for p in blocked:
         target = p["targets"][0]
         console.print(
             f"[red]Blocked[/red] {p['action']} {names.get(target, target)}: {p['blocked_reason']}"
         )
+    _print_waves(console, plan, {p["id"]: p for p in proposals}, names)
+
+
+def _print_waves(
+    console: Console, plan: dict[str, Any], proposals: dict[str, Any], names: dict[str, str]
+) -> None:
+    """Each wave on one line; applications that go together in brackets, saying why (a
+    consolidation group, or a cycle of applications feeding each other)."""
     waves = plan.get("waves", [])
     if not waves:
         console.print("Waves: none (nothing to switch off).")
@@ -297,26 +306,44 @@ def _print_summary(
         units = []
         for unit in wave["units"]:
             label = " + ".join(names.get(a, a) for a in unit["applications"])
-            units.append(f"({label})" if unit["cycle"] else label)
+            if len(unit["applications"]) > 1:
+                label = f"({label}: {render.unit_note(unit, proposals, names)})"
+            units.append(label)
         apps = sum(len(u["applications"]) for u in wave["units"])
         shown = ", ".join(units[:8]) + (f", … {len(units) - 8} more" if len(units) > 8 else "")
         console.print(f"  Wave {wave['number']} ({apps} applications): {shown}")
 
 
-def _print_keep(console: Console, state: StackState, landscape_id: str, root: Path) -> None:
+def snoei_command(root: Path) -> str:
+    """How to run the CLI against the stack in ``root`` from where the user is: ``uv run
+    snoei`` (``python3 -m uv`` when uv is not on PATH), with the stack directory."""
+    try:
+        where = root.relative_to(Path.cwd())
+    except ValueError:
+        where = root
+    uv = "uv" if shutil.which("uv") else "python3 -m uv"
+    return f"SNOEI_STACK_DIR={shlex.quote(str(where))} {uv} run snoei"
+
+
+def _print_keep(
+    console: Console, state: StackState, landscape_id: str, root: Path, example: str | None
+) -> None:
+    """Commands that work as printed: the CLI finds the stack's ports and token in its
+    directory; curl needs the token."""
     rationalizer = state.url("rationalizer")
+    snoei = snoei_command(root)
+    lines = [
+        f"{snoei} proposals --landscape {landscape_id}",
+        *([f"{snoei} explain --landscape {landscape_id} {example}"] if example else []),
+        f"{snoei} waves --landscape {landscape_id}",
+        f"{snoei} proposals --landscape {landscape_id} --csv > proposals.csv",
+        f"export SNOEI_API_TOKEN={state.token}",
+        f'curl -H "Authorization: Bearer $SNOEI_API_TOKEN" '
+        f'"{rationalizer}/v1/landscapes/{landscape_id}/report?lang=nl" > rapport.html',
+    ]
     console.print("\n[bold]The stack keeps running.[/bold] Query it with:")
-    console.print(f"  export SNOEI_API_TOKEN={state.token}")
-    console.print(f"  export SNOEI_RATIONALIZER_URL={rationalizer}")
-    console.print(f"  snoei proposals --landscape {landscape_id}")
-    console.print(
-        f'  curl -H "Authorization: Bearer $SNOEI_API_TOKEN" '
-        f"{rationalizer}/v1/landscapes/{landscape_id}/waves"
-    )
-    console.print(
-        f'  curl -H "Authorization: Bearer $SNOEI_API_TOKEN" '
-        f'"{rationalizer}/v1/landscapes/{landscape_id}/report?lang=nl" > rapport.html'
-    )
+    for line in lines:
+        console.print(f"  {line}", markup=False, highlight=False, soft_wrap=True)
     for service in ("inventory", "dependency", "rationalizer"):
-        console.print(f"  {service}: {state.url(service)}/docs")
-    console.print(f"Stop it with: SNOEI_STACK_DIR={root} snoei stack down")
+        console.print(f"  {service}: {state.url(service)}/docs", soft_wrap=True)
+    console.print(f"Stop it with: {snoei} stack down", markup=False, soft_wrap=True)

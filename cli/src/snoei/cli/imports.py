@@ -8,14 +8,20 @@ from pathlib import Path
 from typing import Annotated, Any, NoReturn
 
 import typer
-from rich.console import Console
-from rich.markup import escape
 
+from snoei.cli import render
 from snoei.cli.api import ApiError, bearer, call, client
+from snoei.cli.connection import (
+    Connection,
+    InventoryUrlOpt,
+    StackFileError,
+    TokenOpt,
+    resolve,
+)
 
 app = typer.Typer(no_args_is_help=True, pretty_exceptions_enable=False)
-console = Console(stderr=True)
 MAX_ERRORS_SHOWN = 25
+DATA_QUALITY = "data quality: "
 UPLOAD_TIMEOUT_S = 300  # a large file is parsed and applied before the answer comes
 
 
@@ -46,7 +52,15 @@ def _row(problem: dict[str, Any]) -> str:
     return f"{', '.join(parts)}: {problem.get('message', '')}"
 
 
+def _rows(errors: list[dict[str, Any]]) -> int:
+    """Bad rows, not errors: a row with several bad cells is one row."""
+    return len({e.get("location") for e in errors})
+
+
 def _show_errors(errors: list[dict[str, Any]], title: str) -> None:
+    from rich.markup import escape
+
+    console = render.console(stderr=True)
     # soft_wrap: one row per line however narrow the terminal, so the rows can be grepped
     console.print(f"[bold red]{escape(title)}[/]", soft_wrap=True)
     for error in errors[:MAX_ERRORS_SHOWN]:
@@ -72,11 +86,8 @@ def import_command(
     revision: Annotated[str, typer.Option(
         help="Salt for change ids: re-applies content imported before (e.g. a revert).")
     ] = "",
-    inventory_url: Annotated[str, typer.Option(envvar="SNOEI_INVENTORY_URL",
-                                               help="Inventory base URL.")
-                             ] = "http://127.0.0.1:8101",
-    token: Annotated[str, typer.Option(envvar="SNOEI_API_TOKEN", help="Bearer token.",
-                                       show_default=False)] = "",
+    inventory_url: InventoryUrlOpt = None,
+    token: TokenOpt = None,
 ) -> None:
     """Import a file into a landscape: the inventory parses and validates it as a whole and
     applies it in one transaction (all or nothing, unless --on-error skip)."""
@@ -85,13 +96,14 @@ def import_command(
     if source is not None:
         params["source"] = source
     try:
-        answer = _upload(file, landscape, params, inventory_url, token)
-    except ImportCommandError as exc:
+        connection = resolve(token=token, urls={"inventory": inventory_url})
+        answer = _upload(file, landscape, params, connection)
+    except (ImportCommandError, StackFileError) as exc:
         _fail(str(exc))
     except ApiError as exc:
         errors = exc.problem.get("errors")
         if exc.status == 422 and isinstance(errors, list) and errors:
-            _show_errors(errors, f"{file.name}: {len(errors)} bad row(s); nothing imported "
+            _show_errors(errors, f"{file.name}: {_rows(errors)} bad row(s); nothing imported "
                                  "(use --on-error skip to import the rest)")
             raise typer.Exit(1) from None
         _fail(str(exc))
@@ -99,35 +111,50 @@ def import_command(
 
 
 def _fail(message: str) -> NoReturn:
-    console.print(f"[bold red]error:[/] {escape(message)}", highlight=False, soft_wrap=True)
+    from rich.markup import escape
+
+    render.console(stderr=True).print(
+        f"[bold red]error:[/] {escape(message)}", highlight=False, soft_wrap=True
+    )
     raise typer.Exit(1)
 
 
 def _upload(
-    file: Path, landscape: str, params: dict[str, str], inventory_url: str, token: str
+    file: Path, landscape: str, params: dict[str, str], connection: Connection
 ) -> dict[str, Any]:
-    headers = bearer(token)
+    headers = bearer(connection.token)
+    inventory_url = connection.url("inventory")
     try:
         data = file.read_bytes()
     except OSError as exc:
         raise ImportCommandError(f"cannot read {file}: {exc.strerror}") from None
+    status = render.console(stderr=True).status(f"importing {file.name}")
     with client(inventory_url, service="inventory", headers=headers,
-                timeout=UPLOAD_TIMEOUT_S) as http, console.status(f"importing {file.name}"):
+                timeout=UPLOAD_TIMEOUT_S) as http, status:
         answer: dict[str, Any] = call(
             http, "POST", f"/v1/landscapes/{landscape}/imports", service="inventory",
             params=params, files={"file": (file.name, data)},
+            unreachable=connection.unreachable("inventory"),
         )
     return answer
 
 
 def _report(file: Path, landscape: str, answer: dict[str, Any]) -> None:
+    console = render.console(stderr=True)
     items: dict[str, int] = answer.get("items", {})
     counts = ", ".join(f"{n} {kind}" for kind, n in sorted(items.items())) or "nothing"
     console.print(f"{file.name}: read as {answer['format']}: {counts}", highlight=False,
                   soft_wrap=True)
-    skipped: list[dict[str, Any]] = answer.get("skipped", [])
+    # The import lists data-quality problems (imported as their message says, never a
+    # reason to reject) among `skipped`, marked by their message.
+    listed: list[dict[str, Any]] = answer.get("skipped", [])
+    quality = [e for e in listed if str(e.get("message", "")).startswith(DATA_QUALITY)]
+    skipped = [e for e in listed if e not in quality]
     if skipped:
-        _show_errors(skipped, f"{file.name}: skipped {len(skipped)} bad row(s)")
+        _show_errors(skipped, f"{file.name}: skipped {_rows(skipped)} bad row(s)")
+    if quality:
+        _show_errors(quality, f"{file.name}: {len(quality)} data-quality problem(s), "
+                              "imported as described")
     console.print(
         f"{landscape}: {answer['applied']} applied, {answer['unchanged']} unchanged, "
         f"{answer['duplicates']} already imported, {answer['deleted']} deleted",

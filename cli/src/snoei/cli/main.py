@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from snoei.cli import imports, rationalize, stack
+from snoei.cli import history, imports, plans, rationalize, stack
 
 app = typer.Typer(
     name="snoei",
@@ -19,6 +19,8 @@ app = typer.Typer(
 app.add_typer(stack.app, name="stack")
 app.add_typer(imports.app)
 app.add_typer(rationalize.app)
+app.add_typer(plans.app)
+app.add_typer(history.app)
 
 
 class Lang(StrEnum):

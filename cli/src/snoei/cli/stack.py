@@ -8,7 +8,6 @@ with its log dir under the stack folder, so messages survive ``down`` and ``up``
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import json
 import os
@@ -19,13 +18,9 @@ import sys
 import time
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Annotated, Literal
+from typing import TYPE_CHECKING, Annotated, Literal
 
-import httpx
-import psutil
 import typer
-from rich.console import Console
-from rich.table import Table
 
 from snoei.cli.embedded import (
     EMBEDDED_FETCH_MAX_WAIT_MS,
@@ -34,15 +29,24 @@ from snoei.cli.embedded import (
     EmbeddedServerError,
     require_free_port,
 )
-from snoei.cli.kafka_broker import ApacheKafka
-from snoei.shared.kafka import ensure_topics
-from snoei.shared.settings import KafkaSettings
 
 SERVICES = ("inventory", "dependency", "rationalizer")
 BrokerKind = Literal["tansu", "kafka"]
 DATABASE = "snoei"
-console = Console(stderr=True)
 app = typer.Typer(help="Start and stop the embedded local stack.", no_args_is_help=True)
+
+
+if TYPE_CHECKING:
+    from rich.console import Console
+
+    from snoei.cli.kafka_broker import ApacheKafka
+
+
+def _stderr() -> Console:
+    # psutil, rich and asyncio are imported where used: `snoei --help` must stay fast.
+    from rich.console import Console
+
+    return Console(stderr=True)
 
 
 def stack_dir() -> Path:
@@ -123,6 +127,9 @@ def _start_service(state: StackState, service: str, logs: Path, session_timeout_
 
 
 def _wait_ready(state: StackState, service: str, timeout: float) -> None:
+    import httpx
+    import psutil
+
     deadline = time.monotonic() + timeout
     url = f"{state.url(service)}/ready"
     pid = state.pids[service]
@@ -146,6 +153,8 @@ def _wait_ready(state: StackState, service: str, timeout: float) -> None:
 
 def _stop_pid(pid: int, timeout: float = 20, sig: int = signal.SIGTERM) -> None:
     """Stop a process group led by ``pid``; kill what is left after ``timeout``."""
+    import psutil
+
     try:
         leader = psutil.Process(pid)
     except psutil.NoSuchProcess:
@@ -163,6 +172,8 @@ def _stop_pid(pid: int, timeout: float = 20, sig: int = signal.SIGTERM) -> None:
 
 
 def running(state: StackState) -> dict[str, bool]:
+    import psutil
+
     return {name: psutil.pid_exists(pid) for name, pid in state.pids.items()}
 
 
@@ -195,6 +206,11 @@ def stack_up(
     timeout: float = 60,
     broker: BrokerKind = "tansu",
 ) -> StackState:
+    import asyncio
+
+    from snoei.shared.kafka import ensure_topics
+    from snoei.shared.settings import KafkaSettings
+
     root = stack_dir()
     existing = StackState.load(root)
     if existing is not None and any(running(existing).values()):
@@ -213,7 +229,7 @@ def stack_up(
         str(root), pg_port, broker_port, ports, secrets.token_urlsafe(24), broker=broker
     )
     try:
-        with console.status("starting PostgreSQL") as status:
+        with _stderr().status("starting PostgreSQL") as status:
             pg = EmbeddedPostgres(root / "pg", pg_port, logs / "postgres.log")
             pg.start(detach=True)
             assert pg.process is not None
@@ -249,6 +265,8 @@ def _broker(state: StackState) -> ApacheKafka | EmbeddedKafka:
     root = Path(state.root)
     log = root / "logs" / "broker.log"
     if state.broker == "kafka":
+        from snoei.cli.kafka_broker import ApacheKafka  # aiokafka: only when asked for
+
         return ApacheKafka(state.broker_port, log, root / "kafka")
     return EmbeddedKafka(state.broker_port, log)
 
@@ -294,7 +312,7 @@ def up(
 ) -> None:
     """Start PostgreSQL, the broker, the topics and the three services."""
     if broker not in ("tansu", "kafka"):
-        console.print(f"[red]snoei stack up:[/red] --broker {broker}: use tansu or kafka")
+        _stderr().print(f"[red]snoei stack up:[/red] --broker {broker}: use tansu or kafka")
         raise typer.Exit(1)
     try:
         state = stack_up(
@@ -306,8 +324,11 @@ def up(
             rationalizer_port=rationalizer_port,
         )
     except EmbeddedServerError as exc:
-        console.print(f"[red]snoei stack up:[/red] {exc}")
+        _stderr().print(f"[red]snoei stack up:[/red] {exc}")
         raise typer.Exit(1) from None
+    from rich.console import Console
+    from rich.table import Table
+
     table = Table(title="Snoei stack is up")
     table.add_column("component")
     table.add_column("address")
@@ -325,9 +346,9 @@ def down() -> None:
     """Stop every process of the stack; leaves no process behind."""
     stopped = stack_down()
     if not stopped:
-        console.print("no stack is running")
+        _stderr().print("no stack is running")
         return
-    console.print(f"stopped: {', '.join(stopped)}")
+    _stderr().print(f"stopped: {', '.join(stopped)}")
 
 
 @app.command("status")
@@ -335,8 +356,11 @@ def status() -> None:
     """Show which processes of the stack are running."""
     state = StackState.load()
     if state is None:
-        console.print("no stack is running")
+        _stderr().print("no stack is running")
         raise typer.Exit(1)
+    from rich.console import Console
+    from rich.table import Table
+
     table = Table()
     table.add_column("component")
     table.add_column("pid", justify="right")

@@ -2,20 +2,33 @@
 
 from __future__ import annotations
 
+import types
 import uuid
 from collections.abc import Callable
 from datetime import UTC, datetime
-from typing import Any, Generic, TypeVar
+from typing import Any, Generic, TypeVar, Union, get_args, get_origin
 
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError
 
 from snoei.shared.identifiers import LandscapeId
 
 CURRENT_SCHEMA_VERSION = 1
+"""The schema version of a message type that never changed; a type whose payload changed
+declares its own with ``schema_version_field``."""
 
 
 def utcnow() -> datetime:
     return datetime.now(UTC)
+
+
+def schema_version_field(current: int) -> Any:
+    """The ``schema_version`` field of a message type at version ``current``."""
+    return Field(
+        default=current,
+        ge=1,
+        title="Schema version",
+        description="Version of the payload schema; older versions are upcast explicitly.",
+    )
 
 
 class Envelope(BaseModel):
@@ -29,12 +42,7 @@ class Envelope(BaseModel):
         description="Unique id of this event; redelivery keeps it, so consumers dedupe on it.",
     )
     type: str = Field(title="Type", description="What happened, e.g. `application.registered`.")
-    schema_version: int = Field(
-        default=CURRENT_SCHEMA_VERSION,
-        ge=1,
-        title="Schema version",
-        description="Version of the payload schema; older versions are upcast explicitly.",
-    )
+    schema_version: int = schema_version_field(CURRENT_SCHEMA_VERSION)
     landscape_id: LandscapeId = Field(
         title="Landscape id",
         description="The tenant: one organisation's landscape. Also the Kafka message key.",
@@ -84,32 +92,43 @@ E = TypeVar("E", bound=Envelope)
 class EnvelopeCodec(Generic[E]):
     """Decodes one topic's tagged union, upcasting older schema versions first.
 
-    ``upcasters`` maps ``(type, from_version)`` to a function returning the message at
-    ``from_version + 1``; decoding applies them until the current version is reached.
+    Each message type's current version is its ``schema_version`` default. ``upcasters``
+    maps ``(type, from_version)`` to a function returning the message at ``from_version + 1``;
+    decoding applies them until the type's current version is reached. A message without
+    ``schema_version`` is read as the current version.
     """
 
     def __init__(
-        self,
-        union: Any,
-        *,
-        upcasters: dict[tuple[str, int], Upcaster] | None = None,
-        current_version: int = CURRENT_SCHEMA_VERSION,
+        self, union: Any, *, upcasters: dict[tuple[str, int], Upcaster] | None = None
     ) -> None:
         self._adapter: TypeAdapter[E] = TypeAdapter(union)
         self._upcasters = upcasters or {}
-        self._current = current_version
+        self._current = current_versions(union)
+        for message_type, version in self._upcasters:
+            if version >= self._current.get(message_type, CURRENT_SCHEMA_VERSION):
+                raise ValueError(
+                    f"upcaster for {message_type!r} from version {version}, but that type is "
+                    f"at version {self._current.get(message_type, CURRENT_SCHEMA_VERSION)}"
+                )
+
+    def current_version(self, message_type: str) -> int:
+        return self._current.get(message_type, CURRENT_SCHEMA_VERSION)
 
     def upcast(self, raw: dict[str, Any]) -> dict[str, Any]:
-        version = raw.get("schema_version", CURRENT_SCHEMA_VERSION)
+        message_type = str(raw.get("type"))
+        if message_type not in self._current:
+            return raw  # validation names the unknown type
+        current = self._current[message_type]
+        version = raw.get("schema_version", current)
         if not isinstance(version, int) or isinstance(version, bool):
             return raw  # validation reports the wrong type with its field path
-        if version > self._current:
+        if version > current:
             raise UnsupportedSchemaVersion(
                 f"schema_version {version} of {raw.get('type')!r} is newer than the "
-                f"supported version {self._current}"
+                f"supported version {current}"
             )
-        while version < self._current:
-            step = self._upcasters.get((str(raw.get("type")), version))
+        while version < current:
+            step = self._upcasters.get((message_type, version))
             if step is None:
                 raise UnsupportedSchemaVersion(
                     f"no upcaster for {raw.get('type')!r} from schema_version {version}"
@@ -129,13 +148,25 @@ class EnvelopeCodec(Generic[E]):
             except ValidationError:
                 pass
             else:
-                if event.schema_version == self._current:
+                if event.schema_version == self.current_version(event.type):
                     return event
         raw = data if isinstance(data, dict) else _JSON_OBJECT.validate_json(data)
         return self._adapter.validate_python(self.upcast(raw))
 
     def json_schema(self) -> dict[str, Any]:
         return self._adapter.json_schema()
+
+
+def current_versions(union: Any) -> dict[str, int]:
+    """``type`` -> current ``schema_version`` of every envelope class in a (tagged) union."""
+    args = get_args(union)
+    inner = args[0] if args and not isinstance(union, type) else union
+    members = get_args(inner) if get_origin(inner) in (Union, types.UnionType) else (inner,)
+    versions: dict[str, int] = {}
+    for member in members:
+        fields = member.model_fields
+        versions[str(fields["type"].default)] = int(fields["schema_version"].default)
+    return versions
 
 
 def describe_errors(

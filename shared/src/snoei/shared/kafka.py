@@ -7,7 +7,7 @@ import functools
 import logging
 import ssl
 from collections.abc import Awaitable, Callable, Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
 from aiokafka import AIOKafkaProducer, ConsumerRebalanceListener
@@ -17,9 +17,12 @@ from faststream.kafka import KafkaBroker, KafkaRouter
 from faststream.security import BaseSecurity, SASLPlaintext, SASLScram256, SASLScram512
 
 from snoei.shared.heap import PROCESS_HEAP
+from snoei.shared.metrics import ServiceMetrics
 from snoei.shared.settings import KafkaSettings
+from snoei.shared.tracing import publish_spans
 
 TOPIC_ALREADY_EXISTS = 36
+_log = logging.getLogger(__name__)
 
 
 def ssl_context(settings: KafkaSettings) -> ssl.SSLContext | None:
@@ -93,10 +96,13 @@ class BatchPublisher:
     """Sends many messages at once and waits for all acknowledgements: one round of
     batched produce requests instead of one ``send_and_wait`` per message."""
 
-    def __init__(self, settings: KafkaSettings, *, client_id: str) -> None:
+    def __init__(
+        self, settings: KafkaSettings, *, client_id: str, metrics: ServiceMetrics | None = None
+    ) -> None:
         self._settings = settings
         self._client_id = client_id
         self._producer: AIOKafkaProducer | None = None
+        self._metrics = metrics
 
     async def start(self) -> None:
         # Created here: aiokafka clients bind to the running event loop.
@@ -117,16 +123,25 @@ class BatchPublisher:
             self._producer = None
 
     async def publish(self, messages: Sequence[OutgoingMessage]) -> None:
-        """Publish in order per key; raises if any message was not acknowledged."""
+        """Publish in order per key; raises if any message was not acknowledged. Each
+        message carries the trace context of its publish span (see ``publish_spans``)."""
         if self._producer is None:
             raise RuntimeError("BatchPublisher.publish() before start()")
         producer = self._producer
-        futures = [
-            await producer.send(m.topic, value=m.value, key=m.key, headers=list(m.headers) or None)
-            for m in messages
-        ]
-        if futures:
-            await asyncio.gather(*futures)
+        try:
+            with publish_spans([(m.topic, m.headers) for m in messages]) as headers:
+                futures = [
+                    await producer.send(m.topic, value=m.value, key=m.key, headers=list(h) or None)
+                    for m, h in zip(messages, headers, strict=True)
+                ]
+                if futures:
+                    await asyncio.gather(*futures)
+        except Exception:
+            if self._metrics is not None:
+                self._metrics.count_published(messages, failed=True)
+            raise
+        if self._metrics is not None:
+            self._metrics.count_published(messages)
 
 
 async def ensure_topics(settings: KafkaSettings, names: Iterable[str]) -> None:
@@ -202,3 +217,35 @@ def batch_subscriber(
         return handler
 
     return register
+
+
+def key_problem(key: bytes | None, landscape_id: str) -> str | None:
+    """Why a record's key is not the landscape id of the message it carries, or None. Snoei
+    keys every message by its landscape: that keeps one landscape ordered on one partition."""
+    if not key:
+        return f"message has no key; expected the landscape id {landscape_id!r}"
+    if key != landscape_id.encode():
+        shown = key.decode(errors="backslashreplace")
+        return f"message key {shown!r} differs from landscape_id {landscape_id!r}"
+    return None
+
+
+@dataclass
+class Rejections:
+    """Messages a consumer refused (malformed, or keyed other than by their landscape): each
+    is logged with its reason, its place and the running count per topic."""
+
+    counts: dict[str, int] = field(default_factory=dict)
+
+    def reject(self, record: Any, reason: str) -> None:
+        total = self.counts[record.topic] = self.counts.get(record.topic, 0) + 1
+        _log.warning(
+            "rejected message",
+            extra={
+                "topic": record.topic,
+                "partition": record.partition,
+                "offset": record.offset,
+                "reason": reason,
+                "rejected_total": total,
+            },
+        )

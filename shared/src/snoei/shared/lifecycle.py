@@ -11,6 +11,7 @@ from typing import Any
 import asyncpg
 from faststream.kafka import KafkaBroker
 
+from snoei.shared.broker_watch import BrokerWatch, repeats_limited
 from snoei.shared.db import migrate
 from snoei.shared.kafka import BatchPublisher, ensure_topics
 from snoei.shared.settings import ServiceSettings
@@ -26,6 +27,10 @@ class ServiceRuntime:
     start the publisher and the background tasks, then consume. Stop: consume no more
     (committing what was processed), cancel background tasks, run ``on_stop`` hooks (which
     may still publish), then close the publisher and the pool.
+
+    ``topics`` are the ones the service consumes and produces (all of Snoei's when empty):
+    while it runs, ``watch`` keeps them present — a broker restarted without them (Tansu keeps
+    nothing) gets them back from the service, and ``/ready`` says what is missing meanwhile.
     """
 
     settings: ServiceSettings
@@ -36,6 +41,20 @@ class ServiceRuntime:
     publisher: BatchPublisher
     background: Sequence[Background] = ()
     on_stop: Sequence[Callable[[], Awaitable[None]]] = field(default_factory=list)
+    topics: Sequence[str] = ()
+    watch: BrokerWatch = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.topics = tuple(self.topics) or self.settings.kafka.topics.all()
+        self.watch = BrokerWatch(self.settings.kafka, self.topics, consumers=self._consumers)
+
+    def _consumers(self) -> list[Any]:
+        """The aiokafka consumers of the service's subscribers that are running."""
+        running = (getattr(s, "consumer", None) for s in self.broker.subscribers)
+        return [c for c in running if c is not None]
+
+    async def broker_ready(self) -> str | None:
+        return await self.watch.ready()
 
     async def database_ready(self) -> str | None:
         await self.pool.fetchval("SELECT 1")
@@ -45,20 +64,25 @@ class ServiceRuntime:
     async def lifespan(self, _app: object) -> AsyncIterator[None]:
         await self.pool
         await migrate(self.pool, schema=self.schema, package=self.migrations)
-        await ensure_topics(self.settings.kafka, self.settings.kafka.topics.all())
+        await ensure_topics(self.settings.kafka, self.topics)
         await self.publisher.start()
         tasks = [asyncio.create_task(start(), name=name) for name, start in self.background]
-        await self.broker.start()
-        try:
-            yield
-        finally:
-            await self.broker.stop()
-            for task in tasks:
-                task.cancel()
-            for task in tasks:
-                with contextlib.suppress(asyncio.CancelledError):
-                    await task
-            for hook in self.on_stop:
-                await hook()
-            await self.publisher.stop()
-            await self.pool.close()
+        with repeats_limited():
+            await self.broker.start()
+            tasks.append(asyncio.create_task(self.watch.run(), name="broker-watch"))
+            try:
+                yield
+            finally:
+                await self.broker.stop()
+                await self._stop(tasks)
+
+    async def _stop(self, tasks: list[asyncio.Task[None]]) -> None:
+        for task in tasks:
+            task.cancel()
+        for task in tasks:
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
+        for hook in self.on_stop:
+            await hook()
+        await self.publisher.stop()
+        await self.pool.close()

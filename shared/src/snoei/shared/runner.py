@@ -19,6 +19,7 @@ from fastapi import FastAPI
 
 from snoei.shared.logs import configure_logging
 from snoei.shared.settings import ServiceSettings
+from snoei.shared.tracing import configure_tracing
 
 log = logging.getLogger(__name__)
 
@@ -101,6 +102,7 @@ S = TypeVar("S", bound=ServiceSettings)
 def run_service(name: str, settings: S, app_factory: Callable[[S], FastAPI]) -> None:
     """Entry point of ``python -m snoei.<service>``: clear one-line errors, no tracebacks."""
     configure_logging(name, level=settings.log_level, fmt=settings.log_format)
+    configure_tracing(name)  # only with OTEL_EXPORTER_OTLP_ENDPOINT set
 
     async def serve() -> bool:
         await check_kafka(settings.kafka.bootstrap)

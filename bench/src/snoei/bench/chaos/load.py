@@ -40,8 +40,9 @@ def _revisions(changes_of: str, apps: list[ApplicationUpsert], rng: random.Rando
     """Licence costs revised on a few applications and a few integrations removed: the
     history then holds updates and removals, not only registrations."""
     revised: list[InventoryChange] = []
-    for upsert in rng.sample(apps, int(len(apps) * REVISED_SHARE)):
-        app = upsert.payload.application
+    costed = [u.payload.application for u in apps if u.payload.application.costs is not None]
+    for app in rng.sample(costed, int(len(costed) * REVISED_SHARE)):
+        assert app.costs is not None
         costs = app.costs.model_copy(update={"licence": app.costs.licence + 1_000})
         record = app.model_copy(update={"costs": costs})
         cid = uuid.uuid5(SAMPLE_NAMESPACE, f"{changes_of}|revision|{record.model_dump_json()}")

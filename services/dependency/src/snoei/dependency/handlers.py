@@ -16,30 +16,28 @@ from snoei.dependency.config import DependencySettings
 from snoei.dependency.service import DependencyService, GapNotRepaired
 from snoei.shared.contracts.inventory_events import INVENTORY_EVENTS, InventoryEvent
 from snoei.shared.envelope import UnsupportedSchemaVersion, describe_errors
-from snoei.shared.kafka import batch_subscriber
+from snoei.shared.kafka import Rejections, batch_subscriber, key_problem
 from snoei.shared.runner import AssignmentTracker
 
 log = logging.getLogger(__name__)
 
 
-def decode(record: ConsumerRecord) -> InventoryEvent | None:
-    """The event, or None (logged) for a message that is not a valid inventory event."""
+def decode(record: ConsumerRecord, rejections: Rejections) -> InventoryEvent | None:
+    """The event, or None (logged and counted) for a message that is not a valid inventory
+    event keyed by its landscape. Only Snoei writes this topic, so a rejection means a bug
+    or a foreign writer: it is logged with its offset, not sent to a dead-letter topic."""
     try:
         event = INVENTORY_EVENTS.decode(record.value or b"")
     except (ValidationError, UnsupportedSchemaVersion) as exc:
         first = describe_errors(exc)[0]
-        log.warning(
-            "skipped malformed inventory event",
-            extra={
-                "partition": record.partition,
-                "offset": record.offset,
-                "field": first["field"],
-                "reason": first["message"],
-            },
-        )
+        rejections.reject(record, f"{first['field']}: {first['message']}")
         return None
     if event.sequence is None:
-        log.warning("skipped inventory event without sequence", extra={"offset": record.offset})
+        rejections.reject(record, "sequence: missing")
+        return None
+    problem = key_problem(record.key, event.landscape_id)
+    if problem is not None:
+        rejections.reject(record, problem)
         return None
     return event
 
@@ -64,6 +62,7 @@ def register_handlers(
     tracker: AssignmentTracker,
 ) -> None:
     retry = Backoff()
+    rejections = Rejections()
 
     @batch_subscriber(
         router,
@@ -76,7 +75,7 @@ def register_handlers(
     async def on_inventory_events(records: list[Any]) -> None:
         # Offsets are committed only after the graph state is stored; a crash before that
         # redelivers the batch, and sequences make that harmless.
-        events = [e for e in (decode(r) for r in records) if e is not None]
+        events = [e for e in (decode(r, rejections) for r in records) if e is not None]
         try:
             result = await service.apply(events)
         except (InventoryUnavailable, GapNotRepaired) as exc:
@@ -98,5 +97,6 @@ def register_handlers(
                 "applied": result.applied,
                 "duplicates": result.duplicates,
                 "replayed": result.replayed,
+                "rejected": len(records) - len(events),
             },
         )

@@ -25,8 +25,8 @@ from snoei.shared.http import (
     install_problem_handlers,
     problem_response,
 )
-from snoei.shared.kafka import BatchPublisher, make_broker
 from snoei.shared.lifecycle import ServiceRuntime
+from snoei.shared.observability import Observability
 from snoei.shared.runner import AssignmentTracker
 
 
@@ -44,7 +44,9 @@ def create_app(settings: DependencySettings) -> FastAPI:
         clusters_debounce_s=settings.clusters_debounce_s,
         changed=changed,
     )
-    publisher = BatchPublisher(settings.kafka, client_id="snoei-dependency-graph")
+    observability = Observability("dependency", settings.kafka)
+    observability.metrics.count_backlog(repository.outbox_backlog)
+    publisher = observability.publisher(client_id="snoei-dependency-graph")
     notifier = GraphNotifier(
         repository=repository,
         publisher=publisher,
@@ -53,7 +55,7 @@ def create_app(settings: DependencySettings) -> FastAPI:
         changed=changed,
     )
     tracker = AssignmentTracker()
-    broker = make_broker(settings.kafka, client_id="snoei-dependency")
+    broker = observability.broker(client_id="snoei-dependency")
     router = KafkaRouter()
     register_handlers(router, settings=settings, service=service, tracker=tracker)
     broker.include_router(router)
@@ -71,20 +73,42 @@ def create_app(settings: DependencySettings) -> FastAPI:
         publisher=publisher,
         background=[("graph-notifier", notifier.run)],
         on_stop=[flush_notifications, inventory.aclose],
+        # The topics it consumes and produces: re-created by it after a broker restart.
+        topics=(topics.inventory_events, topics.dependency_graph),
     )
 
+    app = _http(settings, runtime, service, tracker)
+    observability.install(app)
+    return app
+
+
+def _http(
+    settings: DependencySettings,
+    runtime: ServiceRuntime,
+    service: DependencyService,
+    tracker: AssignmentTracker,
+) -> FastAPI:
     app = FastAPI(title="Snoei dependency", version="1", lifespan=runtime.lifespan)
     install_problem_handlers(app)
     app.include_router(asyncapi_router("dependency", settings.kafka))
 
-    async def not_found(request: Request, exc: Exception) -> JSONResponse:
-        return problem_response(404, "Not found", str(exc), instance=str(request.url.path))
-
-    app.add_exception_handler(UnknownLandscape, not_found)
-    app.add_exception_handler(UnknownApplication, not_found)
-    app.include_router(health_router({"database": runtime.database_ready, "kafka": tracker.ready}))
+    app.add_exception_handler(UnknownLandscape, _not_found)
+    app.add_exception_handler(UnknownApplication, _not_found)
+    app.include_router(
+        health_router(
+            {
+                "database": runtime.database_ready,
+                "broker": runtime.broker_ready,
+                "kafka": tracker.ready,
+            }
+        )
+    )
     grant_tokens(app, settings.api_tokens)
     api.provide(app, service, settings)
     api.publish_limits(app, settings)
     app.include_router(api.router())
     return app
+
+
+async def _not_found(request: Request, exc: Exception) -> JSONResponse:
+    return problem_response(404, "Not found", str(exc), instance=str(request.url.path))

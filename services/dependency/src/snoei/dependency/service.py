@@ -24,6 +24,7 @@ from snoei.shared.contracts.landscape import (
     TechnologyRecord,
 )
 from snoei.shared.kafka import OutgoingMessage
+from snoei.shared.tracing import trace_headers
 
 log = logging.getLogger(__name__)
 
@@ -266,7 +267,12 @@ class GraphNotifier:
             await self.cut_version(landscape_id)
         while rows := await self._repository.outbox(1000):
             await self._publisher.publish(
-                [OutgoingMessage(self._topic, r.landscape_id.encode(), r.body) for r in rows]
+                [
+                    OutgoingMessage(
+                        self._topic, r.landscape_id.encode(), r.body, trace_headers(r.traceparent)
+                    )
+                    for r in rows
+                ]
             )
             await self._repository.sent(rows)
             self.versions_published += len(rows)

@@ -12,7 +12,7 @@ from faststream.kafka import KafkaRouter
 from faststream.kafka.annotations import KafkaMessage
 
 from snoei.inventory.config import InventorySettings
-from snoei.inventory.domain.validation import ChangeError, InvalidChange, parse_change
+from snoei.inventory.domain.validation import ChangeError, InvalidChange, parse_keyed_change
 from snoei.inventory.service import InventoryService
 from snoei.shared import faults
 from snoei.shared.contracts.changes import InventoryChange
@@ -53,10 +53,9 @@ def reject(record: ConsumerRecord, problem: InvalidChange) -> ChangeRejected:
 
 
 def decode(record: ConsumerRecord) -> InventoryChange | InvalidChange:
-    """The change, or why it is rejected."""
-    key = record.key.decode(errors="replace") if record.key else None
+    """The change, or why it is rejected (a missing or undecodable key included)."""
     try:
-        return parse_change(record.value or b"", key=key)
+        return parse_keyed_change(record.value or b"", key=record.key)
     except InvalidChange as exc:
         return exc
 

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import asyncio
+from functools import partial
 
 from fastapi import FastAPI
 from faststream.kafka import KafkaRouter
 
 from snoei.inventory import api
+from snoei.inventory.adapters.outbox import outbox_backlog
 from snoei.inventory.adapters.repository import InventoryRepository
 from snoei.inventory.config import InventorySettings
 from snoei.inventory.handlers import register_handlers
@@ -16,8 +18,8 @@ from snoei.inventory.upload_limit import UploadLimit
 from snoei.shared.asyncapi import asyncapi_router
 from snoei.shared.db import make_pool
 from snoei.shared.http import grant_tokens, health_router, install_problem_handlers
-from snoei.shared.kafka import BatchPublisher, make_broker
 from snoei.shared.lifecycle import ServiceRuntime
+from snoei.shared.observability import Observability
 from snoei.shared.runner import AssignmentTracker
 
 
@@ -27,7 +29,9 @@ def create_app(settings: InventorySettings) -> FastAPI:
     signal = asyncio.Event()
     repository = InventoryRepository(pool)
     service = InventoryService(repository=repository, outbox_signal=signal)
-    publisher = BatchPublisher(settings.kafka, client_id="snoei-inventory-relay")
+    observability = Observability("inventory", settings.kafka)
+    observability.metrics.count_backlog(partial(outbox_backlog, pool))
+    publisher = observability.publisher(client_id="snoei-inventory-relay")
     relay = OutboxRelay(
         pool=pool,
         publisher=publisher,
@@ -37,7 +41,7 @@ def create_app(settings: InventorySettings) -> FastAPI:
         idle_interval=settings.relay_idle_interval_s,
     )
     tracker = AssignmentTracker()
-    broker = make_broker(settings.kafka, client_id="snoei-inventory")
+    broker = observability.broker(client_id="snoei-inventory")
     router = KafkaRouter()
     register_handlers(router, settings=settings, service=service, dlq=publisher, tracker=tracker)
     broker.include_router(router)
@@ -50,14 +54,25 @@ def create_app(settings: InventorySettings) -> FastAPI:
         broker=broker,
         publisher=publisher,
         background=[("outbox-relay", relay.run)] if settings.relay_enabled else [],
+        # The topics it consumes and produces: re-created by it after a broker restart.
+        topics=(topics.inventory_changes, topics.inventory_changes_dlq, topics.inventory_events),
     )
 
     app = FastAPI(title="Snoei inventory", version="1", lifespan=runtime.lifespan)
     install_problem_handlers(app)
+    observability.install(app)
     app.include_router(asyncapi_router("inventory", settings.kafka))
     app.add_middleware(UploadLimit, max_bytes=settings.max_upload_bytes)
     grant_tokens(app, settings.api_tokens)
     api.provide(app, service, max_upload_bytes=settings.max_upload_bytes)
-    app.include_router(health_router({"database": runtime.database_ready, "kafka": tracker.ready}))
+    app.include_router(
+        health_router(
+            {
+                "database": runtime.database_ready,
+                "broker": runtime.broker_ready,
+                "kafka": tracker.ready,
+            }
+        )
+    )
     app.include_router(api.router())
     return app

@@ -15,13 +15,13 @@ from typing import Any, Literal
 import asyncpg
 from pydantic import TypeAdapter
 
+from snoei.inventory.adapters.outbox import OutboxStore
 from snoei.inventory.adapters.repository import (
     EventRow,
     HistoryRow,
     InventoryRepository,
     ItemKey,
     ItemWrite,
-    OutboxStore,
     StoredItem,
     UnitOfWork,
 )
@@ -35,6 +35,7 @@ from snoei.inventory.domain.changes import (
 from snoei.shared import faults
 from snoei.shared.contracts import changes as c
 from snoei.shared.kafka import BatchPublisher, OutgoingMessage
+from snoei.shared.tracing import trace_headers
 
 log = logging.getLogger(__name__)
 ChangeKind = Literal["registered", "updated", "removed"]
@@ -309,7 +310,8 @@ class OutboxRelay:
                             "inventory.outbox_mid_batch",
                             self._publisher.publish,
                             [
-                                OutgoingMessage(self._topic, e.landscape_id.encode(), e.body)
+                                OutgoingMessage(self._topic, e.landscape_id.encode(), e.body,
+                                                trace_headers(e.traceparent))
                                 for e in batch
                             ],
                         )

@@ -18,6 +18,7 @@ from snoei.rationalizer.domain.technology import LifecycleCatalogue
 from snoei.rationalizer.queries import QueryService
 from snoei.rationalizer.replica import LandscapeLocks, ReplicaService, SnapshotSource
 from snoei.rationalizer.runs import Publisher, RunService
+from snoei.shared.metrics import ServiceMetrics
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,9 +39,12 @@ def build_services(
     runs_topic: str,
     snapshots: SnapshotSource | None,
     today: Callable[[], date] = lambda: datetime.now(UTC).date(),
+    metrics: ServiceMetrics | None = None,
 ) -> Services:
     locks = LandscapeLocks()
     runs, decisions = RunRepository(pool), DecisionRepository(pool)
+    if metrics is not None:
+        metrics.count_backlog(runs.unpublished_count)
     replicas = ReplicaService(repository=ReplicaRepository(pool), snapshots=snapshots, locks=locks)
     queries = QueryService(
         replicas=replicas,
@@ -63,6 +67,7 @@ def build_services(
             runs_topic=runs_topic,
             locks=locks,
             today=today,
+            metrics=metrics,
         ),
         queries=queries,
         decisions=DecisionService(queries=queries, decisions=decisions),

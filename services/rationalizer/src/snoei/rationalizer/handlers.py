@@ -17,36 +17,39 @@ from snoei.shared import faults
 from snoei.shared.contracts.graph import GRAPH_EVENTS, GraphChanged, GraphEvent
 from snoei.shared.contracts.runs import RUN_COMMANDS, RunCommand
 from snoei.shared.envelope import EnvelopeCodec, UnsupportedSchemaVersion, describe_errors
-from snoei.shared.kafka import batch_subscriber
+from snoei.shared.kafka import Rejections, batch_subscriber, key_problem
 from snoei.shared.runner import AssignmentTracker
 
 log = logging.getLogger(__name__)
 
 
-def decode_all(records: list[ConsumerRecord], codec: EnvelopeCodec[Any]) -> list[Any]:
-    """The valid messages in order; malformed ones are logged with their reason and skipped."""
-    return [message for _, message in decode_records(records, codec)]
+def decode_all(
+    records: list[ConsumerRecord], codec: EnvelopeCodec[Any], rejections: Rejections
+) -> list[Any]:
+    """The valid messages in order (see ``decode_records``)."""
+    return [message for _, message in decode_records(records, codec, rejections)]
 
 
 def decode_records(
-    records: list[ConsumerRecord], codec: EnvelopeCodec[Any]
+    records: list[ConsumerRecord], codec: EnvelopeCodec[Any], rejections: Rejections
 ) -> list[tuple[ConsumerRecord, Any]]:
-    """The valid messages in order with their records; malformed ones are logged with their
-    reason and skipped."""
+    """The valid messages in order with their records. Malformed ones, and ones not keyed by
+    their landscape, are logged with their reason and counted, then skipped: only Snoei
+    writes these topics, so a rejection means a bug or a foreign writer, found by its offset
+    (no dead letters)."""
     valid = []
     for record in records:
         try:
-            valid.append((record, codec.decode(record.value or b"")))
+            message = codec.decode(record.value or b"")
         except (ValidationError, UnsupportedSchemaVersion) as exc:
             errors = describe_errors(exc)
-            log.warning(
-                "skipped malformed message",
-                extra={
-                    "topic": record.topic,
-                    "offset": record.offset,
-                    "reason": f"{errors[0]['field']}: {errors[0]['message']}",
-                },
-            )
+            rejections.reject(record, f"{errors[0]['field']}: {errors[0]['message']}")
+            continue
+        problem = key_problem(record.key, message.landscape_id)
+        if problem is not None:
+            rejections.reject(record, problem)
+            continue
+        valid.append((record, message))
     return valid
 
 
@@ -61,6 +64,7 @@ def register_handlers(
     runs_tracker: AssignmentTracker,
 ) -> None:
     topics = settings.kafka.topics
+    rejections = Rejections()
 
     # One consumer group per topic: a group whose members subscribe to different topics
     # rebalances needlessly (and slowly on some brokers).
@@ -74,7 +78,7 @@ def register_handlers(
     )
     async def on_graph(records: list[Any]) -> None:
         # The replica is committed before the offsets; redelivery is skipped by version.
-        decoded = decode_records(records, GRAPH_EVENTS)
+        decoded = decode_records(records, GRAPH_EVENTS, rejections)
         events: list[GraphEvent] = [event for _, event in decoded]
         # Where each landscape's events arrive: the instance owning that partition is the
         # one that evaluates the landscape when a run is found due after a crash.
@@ -96,7 +100,7 @@ def register_handlers(
         listener=runs_tracker,
     )
     async def on_runs(records: list[Any]) -> None:
-        commands: list[RunCommand] = decode_all(records, RUN_COMMANDS)
+        commands: list[RunCommand] = decode_all(records, RUN_COMMANDS, rejections)
         for command in commands:
             # Idempotent on run_id: a redelivered request finds its run stored and stops.
             await runs.run(command.landscape_id, command.payload)

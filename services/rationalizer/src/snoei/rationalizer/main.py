@@ -22,14 +22,15 @@ from snoei.rationalizer.scheduling import (
 from snoei.shared.asyncapi import asyncapi_router
 from snoei.shared.db import make_pool
 from snoei.shared.http import grant_tokens, health_router, install_problem_handlers
-from snoei.shared.kafka import BatchPublisher, make_broker
 from snoei.shared.lifecycle import Background, ServiceRuntime
+from snoei.shared.observability import Observability
 from snoei.shared.runner import AssignmentTracker
 
 
 def create_app(settings: RationalizerSettings) -> FastAPI:
     pool = make_pool(settings.database_url, schema=settings.db_schema)
-    publisher = BatchPublisher(settings.kafka, client_id="snoei-rationalizer")
+    observability = Observability("rationalizer", settings.kafka)
+    publisher = observability.publisher(client_id="snoei-rationalizer")
     dependency = _dependency_client(settings)
     services = build_services(
         pool=pool,
@@ -39,6 +40,7 @@ def create_app(settings: RationalizerSettings) -> FastAPI:
         proposals_topic=settings.kafka.topics.rationalizer_proposals,
         runs_topic=settings.kafka.topics.rationalizer_runs,
         snapshots=dependency,
+        metrics=observability.metrics,
     )
     debouncer = _debouncer(settings, services)
     graph_tracker, runs_tracker = AssignmentTracker(), AssignmentTracker()
@@ -52,7 +54,7 @@ def create_app(settings: RationalizerSettings) -> FastAPI:
         graph_tracker=graph_tracker,
         runs_tracker=runs_tracker,
     )
-    broker = make_broker(settings.kafka, client_id="snoei-rationalizer")
+    broker = observability.broker(client_id="snoei-rationalizer")
     broker.include_router(router)
     runtime = ServiceRuntime(
         settings=settings,
@@ -63,8 +65,12 @@ def create_app(settings: RationalizerSettings) -> FastAPI:
         publisher=publisher,
         background=_background(settings, services, debouncer, graph_tracker),
         on_stop=[debouncer.close] + ([dependency.aclose] if dependency is not None else []),
+        # The topics it consumes and produces: re-created by it after a broker restart.
+        topics=_own_topics(settings),
     )
-    return _http(settings, runtime, services, graph_tracker, runs_tracker)
+    app = _http(settings, runtime, services, graph_tracker, runs_tracker)
+    observability.install(app)
+    return app
 
 
 def _http(
@@ -81,6 +87,7 @@ def _http(
         health_router(
             {
                 "database": runtime.database_ready,
+                "broker": runtime.broker_ready,
                 "graph consumer": graph_tracker.ready,
                 "runs consumer": runs_tracker.ready,
             }
@@ -135,3 +142,8 @@ def _background(
     if settings.schedule:
         loops.append(("schedule", partial(run_schedule, services.runs, settings.schedule)))
     return loops
+
+
+def _own_topics(settings: RationalizerSettings) -> tuple[str, ...]:
+    topics = settings.kafka.topics
+    return (topics.dependency_graph, topics.rationalizer_runs, topics.rationalizer_proposals)

@@ -195,13 +195,9 @@ class QueryService:
                 run_at=run.row.finished_at,
                 graph_version=run.row.graph_version,
                 empty_reason=run.row.empty_reason,
+                stale_inputs=run.row.stale_inputs,
             )
-            return render_report(
-                data,
-                lang,
-                value_threshold=rules.value_threshold,
-                fitness_threshold=rules.fitness_threshold,
-            )
+            return render_report(data, lang)
 
         return await asyncio.to_thread(render)
 

@@ -23,6 +23,7 @@ from snoei.shared.contracts.proposals import Proposal, split_run
 from snoei.shared.contracts.runs import RunRequest, RunRequested, RunTrigger
 from snoei.shared.heap import PROCESS_HEAP
 from snoei.shared.kafka import OutgoingMessage
+from snoei.shared.metrics import ServiceMetrics
 
 log = logging.getLogger(__name__)
 
@@ -47,6 +48,7 @@ class RunService:
         runs_topic: str,
         locks: LandscapeLocks,
         today: Callable[[], date] = lambda: datetime.now(UTC).date(),
+        metrics: ServiceMetrics | None = None,
     ) -> None:
         self._replicas = replicas
         self._runs = runs
@@ -58,6 +60,7 @@ class RunService:
         self._runs_topic = runs_topic
         self._locks = locks
         self._today = today
+        self._metrics = metrics or ServiceMetrics("rationalizer")  # detached unless given
         self._memos: dict[str, EngineMemo] = {}  # what the last run left for the next one
 
     async def run(self, landscape_id: str, request: RunRequest) -> RunRow | None:
@@ -95,6 +98,7 @@ class RunService:
             if not await self._runs.save_run(stored, proposals):
                 return None
             saved = time.perf_counter()
+        self._metrics.run_finished(row, [p.action for p in proposals])
         await self._publish(row, proposals)
         log.info(
             "run finished",

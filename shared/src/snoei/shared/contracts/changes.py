@@ -3,19 +3,21 @@
 from __future__ import annotations
 
 import uuid
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import Field
 
 from snoei.shared.contracts.landscape import (
+    APPLICATION_RECORD_VERSION,
     ApplicationRecord,
     CapabilityRecord,
     Frozen,
     IntegrationRecord,
     ItemId,
     TechnologyRecord,
+    upcast_application_v1,
 )
-from snoei.shared.envelope import Envelope, EnvelopeCodec
+from snoei.shared.envelope import Envelope, EnvelopeCodec, schema_version_field
 
 
 class ChangeMeta(Frozen):
@@ -55,6 +57,7 @@ class DeleteItem(ChangeMeta):
 
 class ApplicationUpsert(Envelope):
     type: Literal["application.upsert"] = "application.upsert"
+    schema_version: int = schema_version_field(APPLICATION_RECORD_VERSION)
     payload: UpsertApplication
 
 
@@ -105,4 +108,15 @@ InventoryChange = Annotated[
     Field(discriminator="type"),
 ]
 
-CHANGES: EnvelopeCodec[InventoryChange] = EnvelopeCodec(InventoryChange)
+
+def upcast_application_upsert_v1_v2(message: dict[str, Any]) -> dict[str, Any]:
+    """`application.upsert` version 1 -> 2: the record's zero or absent costs become unknown."""
+    payload = message.get("payload")
+    if isinstance(payload, dict) and "application" in payload:
+        payload = {**payload, "application": upcast_application_v1(payload["application"])}
+    return {**message, "payload": payload, "schema_version": 2}
+
+
+CHANGES: EnvelopeCodec[InventoryChange] = EnvelopeCodec(
+    InventoryChange, upcasters={("application.upsert", 1): upcast_application_upsert_v1_v2}
+)

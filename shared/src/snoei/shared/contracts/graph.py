@@ -7,19 +7,21 @@ rationalizer) need nothing but this topic.
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import Field
 
 from snoei.shared.contracts.landscape import (
+    APPLICATION_RECORD_VERSION,
     ApplicationRecord,
     CapabilityRecord,
     Frozen,
     IntegrationRecord,
     ItemId,
     TechnologyRecord,
+    upcast_application_v1,
 )
-from snoei.shared.envelope import Envelope, EnvelopeCodec
+from snoei.shared.envelope import Envelope, EnvelopeCodec, Upcaster, schema_version_field
 
 
 class GraphDelta(Frozen):
@@ -59,14 +61,37 @@ class GraphContent(Frozen):
 
 class GraphChanged(Envelope):
     type: Literal["graph.changed"] = "graph.changed"
+    schema_version: int = schema_version_field(APPLICATION_RECORD_VERSION)
     payload: GraphDelta
 
 
 class GraphSnapshot(Envelope):
     type: Literal["graph.snapshot"] = "graph.snapshot"
+    schema_version: int = schema_version_field(APPLICATION_RECORD_VERSION)
     payload: GraphContent
 
 
 GraphEvent = Annotated[GraphChanged | GraphSnapshot, Field(discriminator="type")]
 
-GRAPH_EVENTS: EnvelopeCodec[GraphEvent] = EnvelopeCodec(GraphEvent)
+
+def _upcast_records(field: str) -> Upcaster:
+    def upcast_v1_v2(message: dict[str, Any]) -> dict[str, Any]:
+        payload = message.get("payload")
+        if isinstance(payload, dict) and isinstance(payload.get(field), list):
+            payload = {**payload, field: [upcast_application_v1(r) for r in payload[field]]}
+        return {**message, "payload": payload, "schema_version": 2}
+
+    upcast_v1_v2.__doc__ = (
+        f"Graph message version 1 -> 2: every record in `{field}` has zero or absent costs "
+        "read as unknown (see ``upcast_application_v1``)."
+    )
+    return upcast_v1_v2
+
+
+GRAPH_EVENTS: EnvelopeCodec[GraphEvent] = EnvelopeCodec(
+    GraphEvent,
+    upcasters={
+        ("graph.changed", 1): _upcast_records("applications_upserted"),
+        ("graph.snapshot", 1): _upcast_records("applications"),
+    },
+)

@@ -3,19 +3,21 @@
 from __future__ import annotations
 
 import uuid
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import Field
 
 from snoei.shared.contracts.landscape import (
+    APPLICATION_RECORD_VERSION,
     ApplicationRecord,
     CapabilityRecord,
     Frozen,
     IntegrationRecord,
     ItemId,
     TechnologyRecord,
+    upcast_application_v1,
 )
-from snoei.shared.envelope import Envelope, EnvelopeCodec
+from snoei.shared.envelope import Envelope, EnvelopeCodec, schema_version_field
 
 
 class Provenance(Frozen):
@@ -45,11 +47,13 @@ class ItemRemoved(Provenance):
 
 class ApplicationRegistered(Envelope):
     type: Literal["application.registered"] = "application.registered"
+    schema_version: int = schema_version_field(APPLICATION_RECORD_VERSION)
     payload: ApplicationState
 
 
 class ApplicationUpdated(Envelope):
     type: Literal["application.updated"] = "application.updated"
+    schema_version: int = schema_version_field(APPLICATION_RECORD_VERSION)
     payload: ApplicationState
 
 
@@ -119,4 +123,20 @@ InventoryEvent = Annotated[
     Field(discriminator="type"),
 ]
 
-INVENTORY_EVENTS: EnvelopeCodec[InventoryEvent] = EnvelopeCodec(InventoryEvent)
+
+def upcast_application_state_v1_v2(message: dict[str, Any]) -> dict[str, Any]:
+    """`application.registered`/`.updated` version 1 -> 2: zero or absent costs become
+    unknown (see ``upcast_application_v1``)."""
+    payload = message.get("payload")
+    if isinstance(payload, dict) and "application" in payload:
+        payload = {**payload, "application": upcast_application_v1(payload["application"])}
+    return {**message, "payload": payload, "schema_version": 2}
+
+
+INVENTORY_EVENTS: EnvelopeCodec[InventoryEvent] = EnvelopeCodec(
+    InventoryEvent,
+    upcasters={
+        ("application.registered", 1): upcast_application_state_v1_v2,
+        ("application.updated", 1): upcast_application_state_v1_v2,
+    },
+)

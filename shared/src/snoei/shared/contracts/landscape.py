@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import date
 from enum import StrEnum
-from typing import Annotated
+from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
@@ -49,6 +49,13 @@ class Hosting(StrEnum):
     PAAS = "paas"
     IAAS = "iaas"
     UNKNOWN = "unknown"
+
+
+class ElementKind(StrEnum):
+    """What an application record stands for in the graph."""
+
+    APPLICATION = "application"
+    INFRASTRUCTURE = "infrastructure"  # a database, queue or store (a Backstage Resource)
 
 
 class IntegrationKind(StrEnum):
@@ -99,7 +106,11 @@ class ApplicationRecord(Frozen):
     version: str | None = Field(default=None, max_length=50, description="Product version.")
     lifecycle: Lifecycle = Field(default=Lifecycle.ACTIVE, description="Lifecycle phase.")
     hosting: Hosting = Field(default=Hosting.UNKNOWN, description="Where it runs.")
-    costs: AnnualCosts = Field(default_factory=AnnualCosts, description="Yearly costs.")
+    costs: AnnualCosts | None = Field(
+        default=None,
+        description="Yearly costs; None when unknown (never read unknown as zero). A part "
+        "left out of a known total is zero.",
+    )
     users: int | None = Field(default=None, ge=0, description="Number of active users.")
     criticality: Criticality = Field(
         default=Criticality.MEDIUM, description="Business criticality."
@@ -119,6 +130,88 @@ class ApplicationRecord(Frozen):
     attributes: dict[str, str] = Field(
         default_factory=dict, description="Other properties, e.g. from ArchiMate properties."
     )
+    owned: bool = Field(
+        default=True,
+        description="False for an external, national or sector facility the organisation "
+        "depends on but does not own (GEMMA `Buitengemeentelijke voorziening`): it stays in "
+        "the graph and the blast radius, but is never a retire/replace/consolidate target.",
+    )
+    specialises: tuple[ItemId, ...] = Field(
+        default=(),
+        description="Applications this one is a specialisation of (ArchiMate Specialization, "
+        "child to parent). Structure, not a data flow: never each other's duplicates.",
+    )
+    part_of: tuple[ItemId, ...] = Field(
+        default=(),
+        description="Applications this one is a part of (ArchiMate Aggregation/Composition "
+        "from the whole to this part, Backstage `spec.subcomponentOf`). Structure, not a "
+        "data flow: a whole and its part are never each other's duplicates.",
+    )
+    kind: ElementKind = Field(
+        default=ElementKind.APPLICATION,
+        description="`infrastructure` for a database, queue or store (Backstage Resource): "
+        "kept in the graph, never a consolidation survivor.",
+    )
+
+    @property
+    def yearly_cost(self) -> float | None:
+        """Total yearly cost, or None when the costs are unknown."""
+        return None if self.costs is None else self.costs.total
+
+    @model_validator(mode="after")
+    def _no_structure_to_itself(self) -> ApplicationRecord:
+        for name in ("specialises", "part_of"):
+            if self.id in getattr(self, name):
+                raise ValueError(f"application {self.id!r} names itself in {name!r}")
+        return self
+
+
+APPLICATION_RECORD_VERSION = 2
+"""Schema version of every payload that carries an ``ApplicationRecord``.
+
+Version 1 had no ``owned``, ``specialises``, ``part_of`` or ``kind``, and ``costs`` defaulted to
+all zeros, so it could not tell unknown costs from a free application. Version 2 adds those
+fields and makes ``costs`` None when unknown."""
+
+
+_V2_FIELDS_AS_V1_MEANT = {"owned": True, "specialises": [], "part_of": [],
+                          "kind": "application"}
+
+
+def facts_as_in_v1(record: ApplicationRecord, *, exclude: set[str]) -> dict[str, Any]:
+    """The record as JSON the way version 1 would have written the same facts: the fields
+    version 2 added are left out while they say what every version-1 record meant, and
+    unknown costs read as the zeros version 1 wrote for them. For fingerprints that must
+    not change with the upgrade (the rationalizer's facts hash, which the architects'
+    decisions are stored with); a fact version 1 could not say changes the fingerprint."""
+    facts = record.model_dump(mode="json", exclude=exclude)
+    for name, meant in _V2_FIELDS_AS_V1_MEANT.items():
+        if facts.get(name, meant) == meant:
+            facts.pop(name, None)
+    if "costs" in facts and facts["costs"] is None:
+        facts["costs"] = AnnualCosts().model_dump(mode="json")
+    return facts
+
+
+def upcast_application_v1(record: Any) -> Any:
+    """An application record of schema version 1 -> version 2.
+
+    Costs that are absent or all zero become None (unknown): version 1 wrote zeros for
+    "not given", so a zero total there is no evidence of a free application. Every other
+    field is kept; the new fields take their defaults (owned, no structure, an application).
+    Anything that is not a record is returned as it is, for validation to name.
+    """
+    if not isinstance(record, dict):
+        return record
+    costs = record.get("costs")
+    parts = ("licence", "hosting", "support", "staff")
+    if costs is None or (
+        isinstance(costs, dict)
+        and set(costs) <= set(parts)
+        and all(isinstance(costs.get(p, 0), int | float) and costs.get(p, 0) == 0 for p in parts)
+    ):
+        return {**record, "costs": None}
+    return record
 
 
 class IntegrationRecord(Frozen):

@@ -21,6 +21,7 @@ from snoei.shared.contracts.landscape import (
     IntegrationRecord,
     TechnologyRecord,
 )
+from snoei.shared.tracing import current_traceparent
 
 TABLES: dict[Kind, str] = {
     "application": "applications",
@@ -54,6 +55,7 @@ class OutboxRow:
     landscape_id: str
     version: int
     body: bytes
+    traceparent: str | None = None
 
 
 class UnitOfWork:
@@ -73,11 +75,13 @@ class UnitOfWork:
             landscape_id,
         )
         moved = await conn.fetchval(
-            """UPDATE landscapes SET inventory_sequence = $3
+            """UPDATE landscapes SET inventory_sequence = $3,
+                      pending_traceparent = coalesce(pending_traceparent, $4)
                WHERE landscape_id = $1 AND inventory_sequence = $2 RETURNING 1""",
             landscape_id,
             expected,
             sequence,
+            current_traceparent(),
         )
         if moved is None:
             raise StaleGraph(f"landscape {landscape_id!r} is no longer at sequence {expected}")
@@ -165,13 +169,17 @@ class UnitOfWork:
 
     async def add_version(self, landscape_id: str, version: int, body: bytes) -> None:
         await self._conn.execute(
-            "UPDATE landscapes SET version = $2 WHERE landscape_id = $1", landscape_id, version
-        )
-        await self._conn.execute(
-            "INSERT INTO graph_outbox (landscape_id, version, body) VALUES ($1, $2, $3)",
+            """INSERT INTO graph_outbox (landscape_id, version, body, traceparent)
+               SELECT $1, $2, $3, pending_traceparent FROM landscapes WHERE landscape_id = $1""",
             landscape_id,
             version,
             body,
+        )
+        await self._conn.execute(
+            """UPDATE landscapes SET version = $2, pending_traceparent = NULL
+               WHERE landscape_id = $1""",
+            landscape_id,
+            version,
         )
 
 
@@ -230,11 +238,17 @@ class GraphRepository:
 
     async def outbox(self, limit: int) -> list[OutboxRow]:
         rows = await self._pool.fetch(
-            """SELECT landscape_id, version, body FROM graph_outbox
+            """SELECT landscape_id, version, body, traceparent FROM graph_outbox
                ORDER BY landscape_id, version LIMIT $1""",
             limit,
         )
-        return [OutboxRow(r["landscape_id"], r["version"], r["body"]) for r in rows]
+        return [
+            OutboxRow(r["landscape_id"], r["version"], r["body"], r["traceparent"]) for r in rows
+        ]
+
+    async def outbox_backlog(self) -> int:
+        """Graph versions cut but not yet published."""
+        return int(await self._pool.fetchval("SELECT count(*) FROM graph_outbox"))
 
     async def sent(self, rows: Sequence[OutboxRow]) -> None:
         await self._pool.execute(

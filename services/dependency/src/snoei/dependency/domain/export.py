@@ -65,7 +65,7 @@ def graphml(g: LandscapeGraph) -> str:
                     "lifecycle": a.lifecycle.value,
                     "hosting": a.hosting.value,
                     "criticality": a.criticality.value,
-                    "annual_cost": a.costs.total,
+                    "annual_cost": a.yearly_cost,
                     "business_value": a.business_value,
                     "technical_fitness": a.technical_fitness,
                     "capabilities": a.capabilities,
@@ -203,7 +203,7 @@ def _add_elements(doc: _Archimate, g: LandscapeGraph) -> None:
                 "supplier": a.supplier,
                 "lifecycle": a.lifecycle.value,
                 "criticality": a.criticality.value,
-                "annual-cost": a.costs.total,
+                "annual-cost": a.yearly_cost,
             },
         )
     for c in (g.capabilities[k] for k in sorted(g.capabilities)):

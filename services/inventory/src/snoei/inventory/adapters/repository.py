@@ -9,11 +9,13 @@ import json
 import uuid
 from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, TypeAlias
 
 import asyncpg
+
+from snoei.shared.tracing import current_traceparent
 
 if TYPE_CHECKING:  # the generic forms exist only in the stubs
     from asyncpg.pool import PoolConnectionProxy
@@ -60,6 +62,8 @@ class EventRow:
     event_id: uuid.UUID
     type: str
     body: bytes
+    # The trace the event is created in (the change's): the relay publishes it in that trace.
+    traceparent: str | None = field(default_factory=current_traceparent)
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,6 +71,7 @@ class UnsentEvent:
     landscape_id: str
     sequence: int
     body: bytes
+    traceparent: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -176,8 +181,9 @@ class UnitOfWork:
         )
         await self._copy(
             "events",
-            [(e.landscape_id, e.sequence, e.event_id, e.type, e.body) for e in events],
-            ["landscape_id", "sequence", "event_id", "type", "body"],
+            [(e.landscape_id, e.sequence, e.event_id, e.type, e.body, e.traceparent)
+             for e in events],
+            ["landscape_id", "sequence", "event_id", "type", "body", "traceparent"],
         )
         await self._copy("processed_changes", list(processed), ["landscape_id", "change_id"])
         if sequences:
@@ -305,7 +311,8 @@ class InventoryRepository:
 
     async def dangling_references(self, landscape_id: str) -> list[DanglingReference]:
         """Integrations naming unknown applications, applications naming unknown
-        capabilities, and capabilities whose parent is unknown."""
+        capabilities or unknown applications they specialise or are part of, and
+        capabilities whose parent is unknown."""
         rows = await self._pool.fetch(
             """SELECT i.kind, i.id, r.field, r.missing_kind, r.ref
                FROM items i
@@ -319,6 +326,13 @@ class InventoryRepository:
                    FROM jsonb_array_elements_text(
                        CASE WHEN i.kind = 'application' THEN i.data->'capabilities'
                             ELSE '[]'::jsonb END) AS c
+                   UNION ALL
+                   SELECT s.field, 'application', a
+                   FROM (VALUES ('specialises'), ('part_of')) AS s(field)
+                   CROSS JOIN LATERAL jsonb_array_elements_text(
+                       CASE WHEN i.kind = 'application'
+                            THEN COALESCE(i.data->s.field, '[]'::jsonb)
+                            ELSE '[]'::jsonb END) AS a
                    UNION ALL
                    SELECT 'parent_id', 'capability', i.data->>'parent_id'
                    WHERE i.kind = 'capability' AND i.data->>'parent_id' IS NOT NULL
@@ -343,48 +357,3 @@ class InventoryRepository:
             landscape_id, from_sequence, limit,
         )
         return [UnsentEvent(r["landscape_id"], r["sequence"], r["body"]) for r in rows]
-
-
-class OutboxStore:
-    """The relay's view of the ``events`` table; holds a session lock so one relay runs."""
-
-    LOCK_KEY = 0x5E0E1  # any constant; one inventory deployment per database
-
-    def __init__(self, conn: Connection) -> None:
-        self._conn = conn
-
-    async def try_lead(self) -> bool:
-        return bool(await self._conn.fetchval("SELECT pg_try_advisory_lock($1)", self.LOCK_KEY))
-
-    async def unsent(self, limit: int) -> list[UnsentEvent]:
-        """The next events after each landscape's cursor, in sequence order. Sequences are
-        committed in order (the landscape's row lock), so nothing appears behind a cursor."""
-        rows = await self._conn.fetch(
-            """SELECT e.landscape_id, e.sequence, e.body
-               FROM landscapes l
-               LEFT JOIN outbox_cursor c ON c.landscape_id = l.landscape_id
-               CROSS JOIN LATERAL (
-                   SELECT landscape_id, sequence, body FROM events e
-                   WHERE e.landscape_id = l.landscape_id
-                     AND e.sequence > coalesce(c.published_sequence, 0)
-                   ORDER BY e.sequence LIMIT $1
-               ) e
-               WHERE l.last_sequence > coalesce(c.published_sequence, 0)
-               ORDER BY e.landscape_id, e.sequence LIMIT $1""",
-            limit,
-        )
-        return [UnsentEvent(r["landscape_id"], r["sequence"], r["body"]) for r in rows]
-
-    async def mark_sent(self, sent: Sequence[UnsentEvent]) -> None:
-        """Move each landscape's cursor to the last event of ``sent`` (never back)."""
-        last: dict[str, int] = {}
-        for event in sent:
-            last[event.landscape_id] = max(last.get(event.landscape_id, 0), event.sequence)
-        await self._conn.execute(
-            """INSERT INTO outbox_cursor (landscape_id, published_sequence)
-               SELECT * FROM unnest($1::text[], $2::bigint[])
-               ON CONFLICT (landscape_id) DO UPDATE SET published_sequence =
-                   greatest(outbox_cursor.published_sequence, EXCLUDED.published_sequence)""",
-            list(last),
-            list(last.values()),
-        )

@@ -80,14 +80,32 @@ def _decoded_at_once(data: bytes | str | dict[str, Any]) -> InventoryChange | No
         return None
 
 
-def parse_change(data: bytes | str | dict[str, Any], *, key: str | None = None) -> InventoryChange:
+def parse_change(data: bytes | str | dict[str, Any]) -> InventoryChange:
     """Validate one change; raises ``InvalidChange`` with field paths relative to the message."""
     change = _decoded_at_once(data)
     if change is None:
         change = _parse_reporting(data)
-    if key is not None and key != change.landscape_id:
-        label = _item_label({"type": change.type, "payload": change.payload.model_dump()})
-        message = f"message key {key!r} differs from landscape_id {change.landscape_id!r}"
+    return change
+
+
+def parse_keyed_change(value: bytes, *, key: bytes | None) -> InventoryChange:
+    """Validate one change read from ``inventory.changes``: the change itself, then its key,
+    which must be its landscape id — the key picks the partition, and only one partition per
+    landscape keeps that landscape's changes in order. A missing key is no exception."""
+    change = parse_change(value)
+    label = _item_label({"type": change.type, "payload": change.payload.model_dump()})
+    if not key:
+        message = f"message has no key; it must be the landscape id {change.landscape_id!r}"
+        raise InvalidChange(f"{label}: key: {message}", [ChangeError("(key)", message)])
+    try:
+        text = key.decode()
+    except UnicodeDecodeError:
+        message = (
+            f"message key is not UTF-8 text; it must be the landscape id {change.landscape_id!r}"
+        )
+        raise InvalidChange(f"{label}: key: {message}", [ChangeError("(key)", message)]) from None
+    if text != change.landscape_id:
+        message = f"message key {text!r} differs from landscape_id {change.landscape_id!r}"
         raise InvalidChange(
             f"{label}: landscape_id: {message}", [ChangeError("landscape_id", message)]
         )

@@ -6,7 +6,12 @@ from collections.abc import Callable
 from pathlib import PurePath
 from typing import Literal
 
-from snoei.inventory.importers.archimate import parse_archi, parse_exchange
+from snoei.inventory.importers.archimate import (
+    DEFAULT_MAPPING,
+    ArchimateMapping,
+    parse_archi,
+    parse_exchange,
+)
 from snoei.inventory.importers.backstage import parse_backstage
 from snoei.inventory.importers.base import (
     Format,
@@ -16,6 +21,7 @@ from snoei.inventory.importers.base import (
     OnError,
     ParsedItem,
     RowError,
+    bad_rows,
     build_changes,
     enforce,
 )
@@ -23,6 +29,7 @@ from snoei.inventory.importers.csv_import import parse_csv
 
 __all__ = [
     "FORMATS",
+    "ArchimateMapping",
     "Format",
     "FormatChoice",
     "ImportFailed",
@@ -30,17 +37,19 @@ __all__ = [
     "ImportResult",
     "OnError",
     "RowError",
+    "bad_rows",
     "detect_format",
     "import_file",
     "source_for",
 ]
 
 FormatChoice = Literal["auto", "csv", "archimate", "archi", "backstage"]
-FORMATS: dict[str, Callable[[bytes], tuple[list[ParsedItem], list[RowError]]]] = {
-    "csv": parse_csv,
+Parser = Callable[[bytes, ArchimateMapping], tuple[list[ParsedItem], list[RowError]]]
+FORMATS: dict[str, Parser] = {
+    "csv": lambda data, _: parse_csv(data),
     "archimate": parse_exchange,
     "archi": parse_archi,
-    "backstage": parse_backstage,
+    "backstage": lambda data, _: parse_backstage(data),
 }
 
 
@@ -77,11 +86,13 @@ def import_file(
     on_error: OnError = "abort",
     source: str | None = None,
     revision: str = "",
+    archimate: ArchimateMapping = DEFAULT_MAPPING,
 ) -> tuple[Format, ImportResult]:
     """Parse and validate a file; raises ``ImportFailed`` (unreadable file) or, with
-    ``on_error="abort"``, ``ImportRejected`` listing every bad row."""
+    ``on_error="abort"``, ``ImportRejected`` listing every bad row. ``archimate`` says which
+    element types mean a reference component or an external facility."""
     chosen: Format = detect_format(filename, data) if fmt == "auto" else fmt
-    items, errors = FORMATS[chosen](data)
+    items, errors = FORMATS[chosen](data, archimate)
     result = build_changes(
         items, landscape_id=landscape_id, source=source or source_for(chosen, filename),
         revision=revision, errors=errors,

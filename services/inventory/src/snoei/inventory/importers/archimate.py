@@ -1,33 +1,30 @@
-"""ArchiMate importers: the Open Group exchange format (3.0/3.1 and 2.1 names) and Archi's
-native ``.archimate`` file, both mapped onto applications, integrations and capabilities."""
+"""ArchiMate models onto the landscape: applications (with ownership and structure),
+integrations, and capabilities (the reference components a model holds). Reading the files
+is ``archimate_model.py``; what cannot be placed is reported as a data-quality problem."""
 
 from __future__ import annotations
 
 import itertools
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
-from xml.etree.ElementTree import Element as XmlElement
-from xml.etree.ElementTree import ParseError
 
-from defusedxml import DefusedXmlException
-from defusedxml.ElementTree import fromstring
-
+from snoei.inventory.importers.archimate_model import (
+    ModelElement,
+    Relation,
+    parse_xml,
+    read_archi,
+    read_exchange,
+)
 from snoei.inventory.importers.base import (
     INTEGRATION_FIELDS,
-    ImportFailed,
     ParsedItem,
     RowError,
     normalise,
+    quality,
     set_application_field,
     split_list,
 )
 
-EXCHANGE_NS_PREFIX = "http://www.opengroup.org/xsd/archimate"
-ARCHI_NS = "http://www.archimatetool.com/archimate"
-XSI_TYPE = "{http://www.w3.org/2001/XMLSchema-instance}type"
-
-# ArchiMate 2.1 (and British spelling in old Archi files) -> ArchiMate 3 names
-RENAMED = {"UsedBy": "Serving", "Realisation": "Realization", "Specialisation": "Specialization"}
 COMPONENT = "ApplicationComponent"
 BRIDGES = {"ApplicationInterface", "ApplicationService", "ApplicationFunction"}
 CAPABILITY_TYPES = {"ApplicationService", "ApplicationFunction", "BusinessService",
@@ -36,259 +33,276 @@ INTEGRATION_RELATIONS = {"Flow": "message", "Serving": "api", "Triggering": "mes
 OWNING_RELATIONS = {"Assignment", "Composition", "Aggregation", "Realization"}
 REALISING_RELATIONS = {"Realization", "Assignment"}
 TREE_RELATIONS = {"Composition", "Aggregation"}
+WHOLE_PART_RELATIONS = {"Composition", "Aggregation"}
+OWN_PROPERTY_PREFIX = "snoei:"  # e.g. snoei:owned = false, snoei:cost_licence = 1200
 
 
-@dataclass
-class ModelElement:
-    id: str
-    type: str
-    name: str
-    documentation: str | None
-    properties: dict[str, str] = field(default_factory=dict)
+@dataclass(frozen=True)
+class ArchimateMapping:
+    """Which element types (property values or specialisations) mean what. Compared case-
+    insensitively. The defaults follow GEMMA models: "GEMMA type" (or "Object type") says
+    what an element is, and the element's specialisation (Archi profile) counts the same."""
+
+    type_properties: tuple[str, ...] = ("GEMMA type", "Object type")
+    external_types: tuple[str, ...] = ("Buitengemeentelijke voorziening",
+                                       "Landelijke voorziening")
+    reference_types: tuple[str, ...] = ("Referentiecomponent",)
+
+    def type_names(self, element: ModelElement) -> set[str]:
+        wanted = {normalise(p) for p in self.type_properties}
+        names = {v for k, v in element.properties.items() if normalise(k) in wanted}
+        return {n.strip().casefold() for n in (*names, *element.profiles) if n.strip()}
+
+    def is_external(self, element: ModelElement) -> bool:
+        return bool(self.type_names(element) & {t.casefold() for t in self.external_types})
+
+    def is_reference(self, element: ModelElement) -> bool:
+        return bool(self.type_names(element) & {t.casefold() for t in self.reference_types})
 
 
-@dataclass
-class Relation:
-    id: str
-    type: str
-    source: str
-    target: str
-    name: str
-    properties: dict[str, str] = field(default_factory=dict)
-
-
-def parse_xml(data: bytes) -> XmlElement:
-    """Parse XML refusing entity declarations and external references (XXE, billion laughs)."""
-    try:
-        root: XmlElement = fromstring(data, forbid_dtd=False, forbid_entities=True,
-                                      forbid_external=True)
-    except DefusedXmlException as exc:
-        raise ImportFailed(
-            "unsafe XML rejected: the file declares entities or external references "
-            f"({type(exc).__name__}); entity expansion and external entities are not allowed"
-        ) from None
-    except ParseError as exc:
-        line, column = exc.position
-        raise ImportFailed(f"not well-formed XML (line {line}, column {column})") from None
-    return root
-
-
-def _local(tag: str) -> str:
-    return tag.rpartition("}")[2]
-
-
-def _namespace(tag: str) -> str:
-    return tag[1:].partition("}")[0] if tag.startswith("{") else ""
-
-
-def _type(raw: str | None) -> str:
-    name = (raw or "").rpartition(":")[2]
-    if name.endswith("Relationship"):
-        name = name[: -len("Relationship")]
-    return RENAMED.get(name, name)
-
-
-def _text(parent: XmlElement, *names: str) -> str | None:
-    """Text of the first child called one of ``names`` (any namespace)."""
-    for child in parent:
-        if _local(child.tag) in names and child.text and child.text.strip():
-            return child.text.strip()
-    return None
-
-
-def read_exchange(root: XmlElement) -> tuple[list[ModelElement], list[Relation]]:
-    if _local(root.tag) != "model" or not _namespace(root.tag).startswith(EXCHANGE_NS_PREFIX):
-        raise ImportFailed(
-            f"not an ArchiMate exchange file: the root element is {root.tag!r}, expected "
-            f"'model' in namespace {EXCHANGE_NS_PREFIX}/3.0/ (or 2.1's {EXCHANGE_NS_PREFIX})"
-        )
-    definitions: dict[str, str] = {}
-    for definition in root.iter():
-        if _local(definition.tag) in ("propertyDefinition", "propertydef"):
-            identifier = definition.get("identifier", "")
-            definitions[identifier] = (
-                definition.get("name") or _text(definition, "name") or identifier
-            )
-
-    def properties(node: XmlElement) -> dict[str, str]:
-        found: dict[str, str] = {}
-        for group in node:
-            if _local(group.tag) != "properties":
-                continue
-            for prop in group:
-                ref = prop.get("propertyDefinitionRef") or prop.get("identifierref") or ""
-                value = _text(prop, "value")
-                if value is not None:
-                    found[definitions.get(ref, ref)] = value
-        return found
-
-    elements: list[ModelElement] = []
-    relations: list[Relation] = []
-    for section in root:
-        for node in section:
-            kind = _local(node.tag)
-            identifier = node.get("identifier", "")
-            name = _text(node, "name", "label") or ""
-            if _local(section.tag) == "elements" and kind == "element":
-                elements.append(
-                    ModelElement(identifier, _type(node.get(XSI_TYPE)), name,
-                                 _text(node, "documentation"), properties(node))
-                )
-            elif _local(section.tag) == "relationships" and kind == "relationship":
-                relations.append(
-                    Relation(identifier, _type(node.get(XSI_TYPE)), node.get("source", ""),
-                             node.get("target", ""), name, properties(node))
-                )
-    return elements, relations
-
-
-def read_archi(root: XmlElement) -> tuple[list[ModelElement], list[Relation]]:
-    if _local(root.tag) != "model" or _namespace(root.tag) != ARCHI_NS:
-        raise ImportFailed(
-            f"not an Archi .archimate file: the root element is {root.tag!r}, expected "
-            f"'model' in namespace {ARCHI_NS}"
-        )
-    elements: list[ModelElement] = []
-    relations: list[Relation] = []
-    for node in root.iter("element"):
-        raw_type = node.get(XSI_TYPE) or ""
-        props = {
-            p.get("key", ""): p.get("value", "")
-            for p in node if _local(p.tag) == "property" and p.get("key")
-        }
-        if raw_type.endswith("Relationship"):
-            relations.append(
-                Relation(node.get("id", ""), _type(raw_type), node.get("source", ""),
-                         node.get("target", ""), node.get("name", ""), props)
-            )
-        elif not raw_type.endswith("DiagramModel") and not raw_type.endswith("SketchModel"):
-            elements.append(
-                ModelElement(node.get("id", ""), _type(raw_type), node.get("name", ""),
-                             _text(node, "documentation"), props)
-            )
-    return elements, relations
+DEFAULT_MAPPING = ArchimateMapping()
 
 
 def to_items(
-    elements: list[ModelElement], relations: list[Relation]
+    elements: list[ModelElement], relations: list[Relation],
+    mapping: ArchimateMapping = DEFAULT_MAPPING,
 ) -> tuple[list[ParsedItem], list[RowError]]:
-    """Components become applications; Flow/Serving/Triggering between components (directly
-    or through their interfaces, services and functions) become integrations; services and
-    functions a component realises become capabilities, with Composition/Aggregation as the
-    capability tree."""
-    by_id = {e.id: e for e in elements}
-    errors: list[RowError] = []
+    """Components become applications (reference components become capabilities; national
+    or external facilities are not owned); Specialization, Aggregation and Composition
+    between components become structure; Flow/Serving/Triggering between components
+    (directly or through their interfaces, services and functions) become integrations;
+    what a component realises becomes a capability. What cannot be placed is reported."""
+    model = _Model(elements, relations, mapping)
+    model.structure_and_capabilities()
+    model.capability_tree()
+    integrations = model.integrations()
+    if not model.applications:
+        model.errors.append(RowError(
+            "model", "the model has no ApplicationComponent elements"
+            + (" other than reference components" if model.references else "")))
+    return ([*model.applications.values(), *model.capabilities.values(), *integrations],
+            model.errors)
 
-    def is_type(element_id: str, types: set[str]) -> bool:
-        element = by_id.get(element_id)
+
+class _Model:
+    """One model being mapped: what each element is, and the items made so far."""
+
+    def __init__(self, elements: list[ModelElement], relations: list[Relation],
+                 mapping: ArchimateMapping) -> None:
+        self.by_id = {e.id: e for e in elements}
+        self.relations = relations
+        self.references = {e.id for e in elements
+                           if e.type == COMPONENT and mapping.is_reference(e)}
+        self.components = {e.id for e in elements if e.type == COMPONENT} - self.references
+        self.errors: list[RowError] = []
+        self.applications = {e.id: _application(e, mapping) for e in elements
+                             if e.id in self.components}
+        self.capabilities: dict[str, ParsedItem] = {}
+        for reference in sorted(self.references):
+            self.add_capability(reference)  # the capability map, realised or not
+        # Who owns each interface / service / function (two passes: function -> service).
+        self.owners: dict[str, set[str]] = {}
+        for _ in range(2):
+            for r in relations:
+                if r.type in OWNING_RELATIONS and self.is_type(r.target, BRIDGES):
+                    if r.source in self.components:
+                        self.owners.setdefault(r.target, set()).add(r.source)
+                    elif r.source in self.owners:
+                        self.owners.setdefault(r.target, set()).update(self.owners[r.source])
+
+    def is_type(self, element_id: str, types: set[str]) -> bool:
+        element = self.by_id.get(element_id)
         return element is not None and element.type in types
 
-    # Who owns each interface / service / function (two passes resolve function -> service).
-    owners: dict[str, set[str]] = {}
-    for _ in range(2):
-        for r in relations:
-            if r.type in OWNING_RELATIONS and is_type(r.target, BRIDGES):
-                if is_type(r.source, {COMPONENT}):
-                    owners.setdefault(r.target, set()).add(r.source)
-                elif r.source in owners:
-                    owners.setdefault(r.target, set()).update(owners[r.source])
+    def is_capability(self, element_id: str) -> bool:
+        return element_id in self.references or self.is_type(element_id, CAPABILITY_TYPES)
 
-    def endpoints(element_id: str) -> list[str]:
-        if is_type(element_id, {COMPONENT}):
-            return [element_id]
-        return sorted(owners.get(element_id, ()))
+    def describe(self, element_id: str) -> str:
+        element = self.by_id[element_id]
+        kind = "reference component" if element_id in self.references else element.type
+        return f"{(element.name or element.id)!r} ({kind})"
 
-    applications: dict[str, ParsedItem] = {}
-    for element in elements:
-        if element.type != COMPONENT:
-            continue
-        location = f"element {element.id!r}"
-        data: dict[str, Any] = {"id": element.id, "name": element.name}
-        fields = {"id": "identifier", "name": "name"}
-        if element.documentation:
-            data["description"] = element.documentation
-            fields["description"] = "documentation"
-        attributes: dict[str, str] = {}
-        for key, value in element.properties.items():
-            if normalise(key) in ("id", "name") or not set_application_field(
-                data, key, value, fields, f"property {key}"
-            ):
-                attributes[key] = value
-        if attributes:
-            data["attributes"] = attributes
-        applications[element.id] = ParsedItem("application", data, location, fields)
+    def report(self, r: Relation, problem: str) -> None:
+        what = f"{r.type} from {self.describe(r.source)} to {self.describe(r.target)}"
+        self.errors.append(quality(f"relationship {r.id!r}", f"{what}: {problem}"))
 
-    capabilities: dict[str, ParsedItem] = {}
-
-    def add_capability(element_id: str) -> None:
-        if element_id in capabilities:
+    def add_capability(self, element_id: str) -> None:
+        if element_id in self.capabilities:
             return
-        element = by_id[element_id]
-        data: dict[str, Any] = {"id": element.id, "name": element.name}
+        element = self.by_id[element_id]
+        data: dict[str, Any] = {"id": element.id, "name": element.name or element.id}
         if element.documentation:
             data["description"] = element.documentation
-        capabilities[element_id] = ParsedItem(
+        self.capabilities[element_id] = ParsedItem(
             "capability", data, f"element {element.id!r}", {"id": "identifier", "name": "name"}
         )
 
-    for r in relations:
-        if r.type in REALISING_RELATIONS and r.source in applications and is_type(
-            r.target, CAPABILITY_TYPES
+    def add_to(self, app_id: str, field_name: str, value: str) -> None:
+        values = self.applications[app_id].data.setdefault(field_name, [])
+        if value not in values:
+            values.append(value)
+
+    def placed(self, r: Relation, relation_ids: set[str]) -> bool:
+        """Both ends in the model and not an application to itself; else reported."""
+        if r.source not in self.by_id or r.target not in self.by_id:
+            missing = r.source if r.source not in self.by_id else r.target
+            if missing not in relation_ids:  # a relationship to a relationship is no matter
+                self.errors.append(quality(
+                    f"relationship {r.id!r}",
+                    f"{r.type} names element {missing!r}, which is not in the model; left out"))
+            return False
+        if r.source == r.target and r.source in self.components | self.references:
+            self.report(r, "connects the element to itself; left out")
+            return False
+        return True
+
+    def structure_and_capabilities(self) -> None:
+        """Specialization / Aggregation / Composition between applications, and what an
+        application realises or specialises that is a capability."""
+        relation_ids = {r.id for r in self.relations}
+        self.relations = [r for r in self.relations if self.placed(r, relation_ids)]
+        for r in self.relations:
+            if r.source not in self.applications:
+                if r.type == "Specialization" and r.target in self.applications:
+                    self.report(r, "a specialisation of an application must be an "
+                                   "application; left out")
+            elif r.type in REALISING_RELATIONS | {"Specialization"} and self.is_capability(
+                r.target
+            ):
+                self.add_to(r.source, "capabilities", r.target)
+                self.add_capability(r.target)
+            elif r.type == "Specialization" and r.target in self.applications:
+                self.add_to(r.source, "specialises", r.target)
+            elif r.type == "Specialization":
+                self.report(r, "an application can only specialise an application or a "
+                               "reference component; left out")
+            elif r.type in WHOLE_PART_RELATIONS and r.target in self.applications:
+                self.add_to(r.target, "part_of", r.source)
+
+    def capability_tree(self) -> None:
+        """Parents of the capabilities, up the Composition/Aggregation (whole -> part) and
+        Specialization (child -> parent) relationships between capabilities."""
+        parent_of: dict[str, str] = {}
+        for r in self.relations:
+            if r.source == r.target or not (
+                self.is_capability(r.source) and self.is_capability(r.target)
+            ):
+                continue
+            if r.type in TREE_RELATIONS:
+                parent_of.setdefault(r.target, r.source)
+            elif r.type == "Specialization":
+                parent_of.setdefault(r.source, r.target)
+        pending = list(self.capabilities)
+        while pending:
+            child = pending.pop()
+            parent = parent_of.get(child)
+            if parent is None or self.capabilities[child].data.get("parent_id"):
+                continue
+            self.capabilities[child].data["parent_id"] = parent
+            if parent not in self.capabilities:
+                self.add_capability(parent)
+                pending.append(parent)
+
+    def endpoints(self, element_id: str) -> list[str]:
+        if element_id in self.components:
+            return [element_id]
+        return sorted(self.owners.get(element_id, ()))
+
+    def integrations(self) -> list[ParsedItem]:
+        found: list[ParsedItem] = []
+        for r in self.relations:
+            pairs = self.flow_pairs(r)
+            direct = r.source in self.components and r.target in self.components
+            for source, target in pairs:
+                found.append(_integration(r, source, target, direct))
+        return found
+
+    def flow_pairs(self, r: Relation) -> list[tuple[str, str]]:
+        """The (supplier, consumer) applications of a Flow/Serving/Triggering; none (and a
+        report where it says something about applications) when it cannot be placed."""
+        if r.type not in INTEGRATION_RELATIONS:
+            return []
+        if r.source in self.references or r.target in self.references:
+            self.report(r, "a reference component is not an application, so this is no "
+                           "integration; left out")
+            return []
+        ends = (self.endpoints(r.source), self.endpoints(r.target))
+        unowned = [e for e, found in zip((r.source, r.target), ends, strict=True)
+                   if not found and self.is_type(e, BRIDGES)]
+        if unowned:
+            self.report(r, f"no application component owns {self.describe(unowned[0])} (by "
+                           "Assignment, Realization or Composition); left out")
+            return []
+        if (ends[0] or ends[1]) and any(self.is_type(e, {"Junction"})
+                                        for e in (r.source, r.target)):
+            self.report(r, "flows through a junction are not followed; model the "
+                           "integration directly; left out")
+            return []
+        if not ends[0] or not ends[1]:
+            return []  # not between applications (e.g. serving a business actor)
+        pairs = [(s, t) for s, t in itertools.product(*ends) if s != t]
+        if not pairs:
+            self.report(r, "both ends belong to the same application "
+                           f"{self.describe(ends[0][0])}; left out")
+        return pairs
+
+
+def _integration(r: Relation, source: str, target: str, direct: bool) -> ParsedItem:
+    data: dict[str, Any] = {
+        "id": r.id if direct else f"{r.id}/{source}->{target}", "source": source,
+        "target": target, "kind": INTEGRATION_RELATIONS[r.type],
+    }
+    fields = {"id": "identifier", "source": "source", "target": "target"}
+    if r.name:
+        data["name"] = r.name
+    for key, value in r.properties.items():
+        column = normalise(key)
+        if column in INTEGRATION_FIELDS:
+            data[column] = split_list(value) if column == "data_objects" else value
+            fields[column] = f"property {key}"
+    return ParsedItem("integration", data, f"relationship {r.id!r}", fields)
+
+
+def _application(element: ModelElement, mapping: ArchimateMapping) -> ParsedItem:
+    data: dict[str, Any] = {"id": element.id, "name": element.name}
+    fields = {"id": "identifier", "name": "name"}
+    if element.documentation:
+        data["description"] = element.documentation
+        fields["description"] = "documentation"
+    attributes: dict[str, str] = {}
+    for key, value in element.properties.items():
+        own = key.lower().startswith(OWN_PROPERTY_PREFIX)
+        name = key[len(OWN_PROPERTY_PREFIX):] if own else key
+        # "kind" is too common a property name to read as Snoei's element kind unprefixed
+        reserved = ("id", "name") if own else ("id", "name", "kind")
+        if normalise(name) in reserved or not set_application_field(
+            data, name, value, fields, f"property {key}"
         ):
-            app = applications[r.source].data
-            if r.target not in app.setdefault("capabilities", []):
-                app["capabilities"].append(r.target)
-            add_capability(r.target)
-    # parents of realised capabilities, up the Composition/Aggregation tree
-    parent_of: dict[str, str] = {}
-    for r in relations:
-        if r.type in TREE_RELATIONS and is_type(r.source, CAPABILITY_TYPES) and is_type(
-            r.target, CAPABILITY_TYPES
-        ):
-            parent_of.setdefault(r.target, r.source)
-    pending = list(capabilities)
-    while pending:
-        child = pending.pop()
-        parent = parent_of.get(child)
-        if parent is None or capabilities[child].data.get("parent_id"):
-            continue
-        capabilities[child].data["parent_id"] = parent
-        if parent not in capabilities:
-            add_capability(parent)
-            pending.append(parent)
-
-    integrations: list[ParsedItem] = []
-    for r in relations:
-        default_kind = INTEGRATION_RELATIONS.get(r.type)
-        if default_kind is None:
-            continue
-        pairs = [
-            (s, t) for s, t in itertools.product(endpoints(r.source), endpoints(r.target))
-            if s != t
-        ]
-        direct = is_type(r.source, {COMPONENT}) and is_type(r.target, {COMPONENT})
-        for source, target in pairs:
-            data = {"id": r.id if direct else f"{r.id}/{source}->{target}", "source": source,
-                    "target": target, "kind": default_kind}
-            fields = {"id": "identifier", "source": "source", "target": "target"}
-            if r.name:
-                data["name"] = r.name
-            for key, value in r.properties.items():
-                column = normalise(key)
-                if column in INTEGRATION_FIELDS:
-                    data[column] = split_list(value) if column == "data_objects" else value
-                    fields[column] = f"property {key}"
-            integrations.append(
-                ParsedItem("integration", data, f"relationship {r.id!r}", fields)
-            )
-    if not applications:
-        errors.append(RowError("model", "the model has no ApplicationComponent elements"))
-    return [*applications.values(), *capabilities.values(), *integrations], errors
+            attributes[key] = value
+    if element.profiles:
+        attributes["archimate.specialization"] = ", ".join(element.profiles)
+    if attributes:
+        data["attributes"] = attributes
+    if "owned" not in data and mapping.is_external(element):
+        data["owned"] = False
+        fields["owned"] = _type_source(element, mapping)
+    return ParsedItem("application", data, f"element {element.id!r}", fields)
 
 
-def parse_exchange(data: bytes) -> tuple[list[ParsedItem], list[RowError]]:
-    return to_items(*read_exchange(parse_xml(data)))
+def _type_source(element: ModelElement, mapping: ArchimateMapping) -> str:
+    """The file's words for where an element's type came from: a property or its profile."""
+    wanted = {normalise(p) for p in mapping.type_properties}
+    return next((f"property {k}" for k in element.properties if normalise(k) in wanted),
+                "specialization")
 
 
-def parse_archi(data: bytes) -> tuple[list[ParsedItem], list[RowError]]:
-    return to_items(*read_archi(parse_xml(data)))
+def parse_exchange(
+    data: bytes, mapping: ArchimateMapping = DEFAULT_MAPPING
+) -> tuple[list[ParsedItem], list[RowError]]:
+    return to_items(*read_exchange(parse_xml(data)), mapping)
+
+
+def parse_archi(
+    data: bytes, mapping: ArchimateMapping = DEFAULT_MAPPING
+) -> tuple[list[ParsedItem], list[RowError]]:
+    return to_items(*read_archi(parse_xml(data)), mapping)

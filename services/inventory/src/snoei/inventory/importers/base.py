@@ -38,7 +38,12 @@ APPLICATION_FIELDS: dict[str, tuple[str, ...]] = {
     "cost_staff": ("costs", "staff"),
     "technologies": ("technologies",),
     "capabilities": ("capabilities",),
+    "owned": ("owned",),
+    "specialises": ("specialises",),
+    "part_of": ("part_of",),
+    "kind": ("kind",),
 }
+LIST_FIELDS = {("capabilities",), ("specialises",), ("part_of",)}
 INTEGRATION_FIELDS = ("kind", "protocol", "criticality", "data_objects", "name")
 
 
@@ -46,14 +51,24 @@ class ImportFailed(Exception):
     """The file as a whole cannot be read: not the claimed format, unsafe XML, bad encoding."""
 
 
+Severity = Literal["error", "data-quality"]
+
+
 @dataclass(frozen=True, slots=True)
 class RowError:
-    """One bad row or element: where it is, which item and field, and what is wrong."""
+    """One problem with a row or element: where it is, which item and field, what is wrong.
+
+    ``error``: the row is bad and cannot be imported (``on_error`` decides about the file).
+    ``data-quality``: the file says something the landscape cannot hold as written (a
+    relationship from an element to itself, a reference of the wrong kind); that part is
+    left out or read as the message says, the rest imports, and the problem is reported.
+    """
 
     location: str
     message: str
     item: str | None = None
     field: str | None = None
+    severity: Severity = "error"
 
     def __str__(self) -> str:
         parts = [self.location]
@@ -62,6 +77,18 @@ class RowError:
         if self.field:
             parts.append(f"field {self.field!r}")
         return f"{', '.join(parts)}: {self.message}"
+
+
+def quality(location: str, message: str, item: str | None = None,
+            field: str | None = None) -> RowError:
+    """A data-quality problem: reported (the message says so, also where a report lists it
+    among skipped rows), but it does not reject the file."""
+    return RowError(location, f"data quality: {message}", item, field, "data-quality")
+
+
+def bad_rows(errors: list[RowError]) -> int:
+    """How many rows (locations) have an error; several bad fields of one row count once."""
+    return len({e.location for e in errors if e.severity == "error"})
 
 
 class ImportRejected(Exception):
@@ -90,6 +117,15 @@ class ImportResult:
     errors: list[RowError] = field(default_factory=list)
     present: set[tuple[str, str]] = field(default_factory=set)
     """(kind, id) of every item the file names, valid or not: pruning never removes them."""
+
+    @property
+    def bad(self) -> list[RowError]:
+        """The errors that made rows unimportable (not the data-quality problems)."""
+        return [e for e in self.errors if e.severity == "error"]
+
+    @property
+    def data_quality(self) -> list[RowError]:
+        return [e for e in self.errors if e.severity == "data-quality"]
 
     def counts(self) -> dict[str, int]:
         found: dict[str, int] = {}
@@ -127,7 +163,7 @@ def set_application_field(
     parsed: Any = value
     if path == ("technologies",):
         parsed = technologies(value)
-    elif path == ("capabilities",):
+    elif path in LIST_FIELDS:
         parsed = split_list(value)
     elif path[0] == "costs":
         parsed = value.replace("€", "").replace(" ", "")
@@ -197,7 +233,8 @@ def build_changes(
 
 def enforce(result: ImportResult, on_error: OnError) -> ImportResult:
     """``abort``: any bad row rejects the whole file. ``skip``: import the rest, and the
-    errors stay in the result for the caller to report."""
-    if result.errors and on_error == "abort":
-        raise ImportRejected(result.errors)
+    errors stay in the result for the caller to report. Data-quality problems never reject
+    a file; they stay in the result either way."""
+    if result.bad and on_error == "abort":
+        raise ImportRejected(result.bad)
     return result

@@ -198,6 +198,10 @@ class RunRepository:
     async def mark_published(self, run_id: uuid.UUID) -> None:
         await self._pool.execute("UPDATE runs SET published = true WHERE run_id = $1", run_id)
 
+    async def unpublished_count(self) -> int:
+        """Stored runs not yet published (a partial index keeps this cheap)."""
+        return int(await self._pool.fetchval("SELECT count(*) FROM runs WHERE NOT published"))
+
     async def unpublished_runs(self, older_than_s: float, limit: int) -> list[RunRow]:
         """Stored runs not yet published that finished at least ``older_than_s`` ago (a
         younger one is most likely being published by the instance that ran it)."""

@@ -4,7 +4,7 @@ import uuid
 from datetime import datetime
 from typing import Literal
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, model_validator
 
 from snoei.rationalizer.adapters.decisions import DecisionRow
 from snoei.rationalizer.adapters.runs import RunRow
@@ -69,8 +69,18 @@ class ProposalExplained(BaseModel):
 class DecisionRequest(BaseModel):
     proposal_id: Text = Field(min_length=1, description="Id of a proposal of the latest run.")
     verdict: Verdict
-    reason: Text = Field(min_length=1, max_length=2000, description="Why; shown to others.")
+    reason: Text = Field(
+        default="",
+        max_length=2000,
+        description="Why; shown to others. Required to reject, optional to accept.",
+    )
     decided_by: Text | None = Field(default=None, max_length=200)
+
+    @model_validator(mode="after")
+    def _a_rejection_says_why(self) -> "DecisionRequest":
+        if self.verdict == Verdict.REJECT and not self.reason.strip():
+            raise ValueError("a rejection needs a reason")
+        return self
 
 
 class WhatIfRequest(BaseModel):

@@ -119,7 +119,7 @@ def assess(
         missing.append("business value")
     if app.technical_fitness is None:
         missing.append("technical fitness")
-    if app.costs.total == 0:
+    if (app.yearly_cost or 0.0) == 0:
         missing.append("costs")
     effective: float | None = None
     if app.technical_fitness is not None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from snoei.rationalizer.domain.drafts import Draft, RunFacts
 from snoei.rationalizer.domain.overlap import Cluster, integrations_to_rewire
 from snoei.rationalizer.domain.rulebook import FUNCTIONAL_OVERLAP
+from snoei.shared.contracts.landscape import facts_as_in_v1
 from snoei.shared.contracts.proposals import Action, RuleFired
 
 
@@ -36,10 +37,10 @@ def draft_consolidation(member: str, cluster: Cluster, run: RunFacts) -> Draft:
         action=Action.CONSOLIDATE,
         target=app,
         rules=[rule],
-        saving=app.costs.total,
+        saving=(app.yearly_cost or 0.0),
         rewire=rewire,
         blast=blast,
         survivor=survivor.id,
         reasons=[f"it duplicates {survivor.name}"],
-        basis={"survivor": survivor.model_dump(mode="json"), "cluster": cluster.members},
+        basis={"survivor": facts_as_in_v1(survivor, exclude=set()), "cluster": cluster.members},
     )

@@ -38,7 +38,8 @@ def decided_status(
     return ProposalStatus.OPEN, RuleFired(
         rule="decision",
         message=(
-            f"Was {decision.verdict.value}ed before ({decision.reason}); "
+            f"Was {decision.verdict.value}ed before"
+            f"{f' ({decision.reason})' if decision.reason else ''}; "
             "the facts have changed since."
         ),
         facts={"previous_facts_hash": decision.facts_hash},

@@ -16,7 +16,7 @@ from snoei.rationalizer.domain.decisions import Decision, decided_status
 from snoei.rationalizer.domain.drafts import Draft, RunFacts
 from snoei.rationalizer.domain.economics import economics
 from snoei.rationalizer.domain.summary import summarise
-from snoei.shared.contracts.landscape import ApplicationRecord
+from snoei.shared.contracts.landscape import ApplicationRecord, facts_as_in_v1
 from snoei.shared.contracts.proposals import Proposal, RuleFired
 
 
@@ -36,8 +36,8 @@ def facts_hash(draft: Draft) -> str:
     date-dependent numbers, so a rejection holds until the landscape itself changes."""
     basis = {
         "action": draft.action.value,
-        "target": draft.target.model_dump(
-            mode="json", exclude={"name", "description", "attributes", "owner"}
+        "target": facts_as_in_v1(
+            draft.target, exclude={"name", "description", "attributes", "owner"}
         ),
         "survivor": draft.survivor,
         "candidates": draft.candidates,

@@ -108,14 +108,14 @@ def survivor_scores(
             count += integration.source not in inside
         external[member] = count
     total_external = sum(external.values())
-    highest_cost = max(landscape.applications[m].costs.total for m in members)
+    highest_cost = max((landscape.applications[m].yearly_cost or 0.0) for m in members)
     scores = {}
     for member in members:
         assessment = assessments[member]
         app = assessment.application
         fitness = assessment.effective_fitness if assessment.effective_fitness is not None else 3.0
         value = app.business_value if app.business_value is not None else 3.0
-        cost_term = 1.0 - app.costs.total / highest_cost if highest_cost > 0 else 1.0
+        cost_term = 1.0 - (app.yearly_cost or 0.0) / highest_cost if highest_cost > 0 else 1.0
         rewire = total_external - external[member]
         dependents_term = 1.0 - rewire / total_external if total_external else 1.0
         scores[member] = round(

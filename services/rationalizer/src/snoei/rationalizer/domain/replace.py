@@ -43,7 +43,7 @@ def draft_replacement(assessment: Assessment, run: RunFacts) -> Draft | None:
         rules=rules,
         # Moving onto an application the organisation already runs saves its cost;
         # a like-for-like upgrade saves nothing but removes the risk.
-        saving=app.costs.total if candidates else 0.0,
+        saving=(app.yearly_cost or 0.0) if candidates else 0.0,
         rewire=every if candidates else [],
         blast=run.blasts.of(app.id, 1),
         candidates=candidates,

@@ -45,7 +45,7 @@ def draft_retirement(assessment: Assessment, run: RunFacts) -> Draft | None:
         action=Action.RETIRE,
         target=app,
         rules=rules,
-        saving=app.costs.total,
+        saving=(app.yearly_cost or 0.0),
         rewire=sorted(outgoing),
         blast=run.blasts.of(app.id, run.config.blast_radius_depth),
         reasons=reasons,

@@ -117,6 +117,15 @@ class RulesConfig(BaseModel):
     migration_cost_per_integration: float = Field(
         default=15_000, ge=0, description="One-off euros per integration to rewire."
     )
+    max_payback_months: float = Field(
+        default=60,
+        gt=0,
+        le=600,
+        description=(
+            "A proposal is recommended to the board only when its one-off migration is paid "
+            "back by its yearly saving within this many months (the board report)."
+        ),
+    )
     blast_radius_depth: int = Field(
         default=2, ge=1, le=10, description="How far downstream lost data flows are followed."
     )

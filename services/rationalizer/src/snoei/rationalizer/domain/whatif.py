@@ -82,7 +82,9 @@ def what_if(
         ),
         blast_radius=tuple(blast_radius(landscape, gone, config.blast_radius_depth)),
         integrations_removed=len(removed_integrations),
-        yearly_cost_change=-round(sum(landscape.applications[a].costs.total for a in gone), 2),
+        yearly_cost_change=-round(
+            sum((landscape.applications[a].yearly_cost or 0.0) for a in gone), 2
+        ),
         waves=plan_waves(landscape, gone),
         proposals=after.proposals,
     )

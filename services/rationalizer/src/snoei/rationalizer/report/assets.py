@@ -1,5 +1,6 @@
-"""The report page's inline CSS and the few lines of vanilla JavaScript that show an
-application's blast radius in the landscape graph."""
+"""The report page's inline CSS and the vanilla JavaScript of the landscape graph: an
+application's blast radius (drawn applications and per-domain counts of the rest) and the
+search box over every application's name."""
 
 STYLE = """
 :root { --ink:#1f2937; --muted:#6b7280; --line:#e5e7eb; --paper:#ffffff; --bg:#f4f5f1;
@@ -41,15 +42,51 @@ svg .today { font-size:11px; font-weight:650; fill:var(--ink); }
 svg .hub { font-size:11px; fill:#374151; text-anchor:middle; paint-order:stroke;
   stroke:#fff; stroke-width:3px; pointer-events:none; }
 #landscape { background:#fcfdfb; border:1px solid var(--line); border-radius:10px; }
-#landscape .edge { stroke:#94a3b8; stroke-opacity:.28; stroke-width:.7; }
+#landscape .box { fill:#fff; stroke:#d6dbd3; }
+#landscape .domain { font-size:13px; font-weight:650; fill:var(--brand); }
+#landscape .others { font-size:11.5px; fill:var(--muted); font-style:italic; }
+#landscape .hit { font-size:11.5px; fill:var(--radius); font-weight:650; }
+#landscape .name { font-size:11.5px; fill:#374151; paint-order:stroke; stroke:#fff;
+  stroke-width:3px; }
+#landscape .node.none .name { fill:var(--muted); }
+#landscape .edge { fill:none; stroke:#64748b; stroke-opacity:.16; stroke-width:.9; }
 #landscape .node { cursor:pointer; outline:none; }
 #landscape .node circle { stroke:#fff; stroke-width:1; transition:opacity .15s; }
 #landscape .node:focus circle, #landscape .node:hover circle { stroke:#111827; stroke-width:2; }
-#landscape.focus .node circle { opacity:.18; }
-#landscape.focus .edge { stroke-opacity:.06; }
-#landscape.focus .node.radius circle { opacity:1; stroke:var(--radius); stroke-width:2.5; }
-#landscape.focus .node.selected circle { opacity:1; stroke:#111827; stroke-width:3.5; }
-#landscape.focus .edge.radius { stroke:var(--radius); stroke-opacity:.75; stroke-width:1.4; }
+#landscape.focus .node { opacity:.22; }
+#landscape.focus .edge { stroke-opacity:.05; }
+#landscape.focus .node.radius, #landscape.focus .node.selected,
+#landscape.focus .node.match { opacity:1; }
+#landscape.focus .node.radius circle { stroke:var(--radius); stroke-width:2.5; }
+#landscape.focus .node.selected circle { stroke:#111827; stroke-width:3.5; }
+#landscape.focus .node.match circle { stroke:#111827; stroke-width:2.5; }
+#landscape .group.radius .box { stroke:var(--radius); stroke-width:2; }
+#landscape .group.selected .box, #landscape .group.match .box { stroke:#111827; stroke-width:2.5; }
+#landscape.focus .edge.radius { stroke:var(--radius); stroke-opacity:.8; stroke-width:1.6; }
+.graph-tools { display:flex; flex-wrap:wrap; align-items:center; gap:8px 14px; margin:0 0 10px; }
+.graph-tools input { font:inherit; font-size:14px; padding:6px 10px; min-width:280px;
+  border:1px solid #cbd5e1; border-radius:8px; }
+#graph-results { display:flex; flex-wrap:wrap; gap:6px; font-size:13px; color:var(--muted); }
+#graph-results button { font:inherit; font-size:13px; padding:2px 9px; border-radius:999px;
+  border:1px solid var(--line); background:#f1f5f9; cursor:pointer; }
+ul.notes { margin:10px 0 0; padding-left:20px; font-size:14px; color:#374151; }
+ul.notes li { margin:3px 0; }
+td.uncounted { color:var(--muted); text-decoration:line-through; }
+tfoot td { font-weight:700; border-top:2px solid var(--line); border-bottom:0; }
+h3.table-title { margin-top:22px; }
+#proposals table { table-layout:fixed; }
+#proposals th:nth-child(1) { width:39%; } #proposals th:nth-child(2) { width:12%; }
+#proposals th:nth-child(3), #proposals th:nth-child(4) { width:11%; }
+#proposals th:nth-child(5) { width:9%; } #proposals th:nth-child(6) { width:7%; }
+#proposals th:nth-child(7) { width:11%; overflow-wrap:anywhere; }
+.chip.muted { color:var(--muted); border-style:dashed; }
+dl.method { display:grid; grid-template-columns:210px 1fr; gap:8px 18px; margin:0;
+  font-size:14.5px; }
+dl.method dt { font-weight:650; }
+dl.method dd { margin:0; }
+.meter { display:inline-block; width:180px; height:10px; background:#eef2ee; border-radius:5px;
+  margin-right:10px; vertical-align:middle; overflow:hidden; }
+.meter span { display:block; height:100%; background:var(--accent); }
 .graph-info { margin:10px 0 0; font-size:15px; min-height:1.6em; }
 .graph-info strong { color:var(--radius); }
 .legend { display:flex; flex-wrap:wrap; gap:6px 18px; font-size:13px; color:var(--muted);
@@ -58,9 +95,9 @@ svg .hub { font-size:11px; fill:#374151; text-anchor:middle; paint-order:stroke;
   border-radius:50%; margin-right:6px; vertical-align:-1px; background:var(--c); }
 .legend span.ring::before { background:#fff; border:2.5px solid var(--c); width:8px; height:8px; }
 .waves ol { margin:0; padding:0; list-style:none; }
-.waves li { display:grid; grid-template-columns:170px 1fr; gap:14px; padding:12px 0;
+.waves ol > li { display:grid; grid-template-columns:170px 1fr; gap:14px; padding:12px 0;
   border-top:1px solid var(--line); }
-.waves li:first-child { border-top:0; }
+.waves ol > li:first-child { border-top:0; }
 .waves .head strong { display:block; font-size:16px; }
 .waves .head span { font-size:13px; color:var(--muted); }
 .chip { display:inline-block; padding:2px 9px; margin:2px 4px 2px 0; border-radius:999px;
@@ -79,6 +116,7 @@ tr.blocked td { background:#f8fafc; }
 .what { font-weight:600; }
 .summary-text { color:#374151; margin:4px 0 0; font-size:13.5px; }
 .reason { color:#b91c1c; font-size:13.5px; margin:4px 0 0; }
+.reason.doubt { color:#92400e; }
 details { margin-top:6px; font-size:13px; }
 summary { cursor:pointer; color:var(--accent); }
 .rule { margin:8px 0 0; padding-left:10px; border-left:3px solid var(--line); }
@@ -103,8 +141,13 @@ SCRIPT = """
   var data = JSON.parse(document.getElementById("graph-data").textContent);
   var svg = document.getElementById("landscape");
   var info = document.getElementById("graph-info");
+  var search = document.getElementById("graph-search");
+  var results = document.getElementById("graph-results");
   var nodes = Array.prototype.slice.call(svg.querySelectorAll(".node"));
   var edges = Array.prototype.slice.call(svg.querySelectorAll(".edge"));
+  var groups = Array.prototype.slice.call(svg.querySelectorAll(".group"));
+  var nodeOf = {};
+  nodes.forEach(function (n) { nodeOf[Number(n.dataset.i)] = n; });
   function blastRadius(start) {
     var seen = {}, stack = [start];
     seen[start] = true;
@@ -116,25 +159,20 @@ SCRIPT = """
     delete seen[start];
     return seen;
   }
+  function fill(template, values) {
+    return template.replace(/\\{(\\w+)\\}/g, function (m, key) { return values[key]; });
+  }
   function clear() {
     svg.classList.remove("focus");
-    nodes.concat(edges).forEach(function (el) { el.classList.remove("radius", "selected"); });
+    nodes.concat(edges, groups).forEach(function (el) {
+      el.classList.remove("radius", "selected", "match");
+    });
+    groups.forEach(function (g) { g.querySelector(".hit").textContent = ""; });
     info.textContent = data.prompt;
   }
-  function select(i) {
-    clear();
-    var reach = blastRadius(i), count = Object.keys(reach).length;
-    svg.classList.add("focus");
-    nodes.forEach(function (n) {
-      var k = Number(n.dataset.i);
-      if (k === i) n.classList.add("selected");
-      if (reach[k]) n.classList.add("radius");
-    });
-    edges.forEach(function (e) {
-      var s = Number(e.dataset.s), t = Number(e.dataset.t);
-      if ((s === i || reach[s]) && reach[t]) e.classList.add("radius");
-    });
-    var parts = data.selected.split(/(\\{name\\}|\\{count\\})/);
+  function say(i, count) {
+    var template = count === 1 ? data.selected.one : data.selected.other;
+    var parts = template.split(/(\\{name\\}|\\{count\\})/);
     info.textContent = "";
     parts.forEach(function (part) {
       if (part === "{name}" || part === "{count}") {
@@ -145,6 +183,61 @@ SCRIPT = """
         info.appendChild(document.createTextNode(part));
       }
     });
+    if (!data.drawn[i]) {
+      var group = groups[data.group[i]];
+      var where = fill(data.inGroup, {group: group.dataset.name});
+      info.appendChild(document.createTextNode(" " + where));
+    }
+  }
+  function select(i) {
+    clear();
+    var reach = blastRadius(i), count = Object.keys(reach).length, hidden = {};
+    svg.classList.add("focus");
+    if (nodeOf[i]) nodeOf[i].classList.add("selected");
+    else groups[data.group[i]].classList.add("selected");
+    Object.keys(reach).forEach(function (key) {
+      var k = Number(key);
+      if (nodeOf[k]) nodeOf[k].classList.add("radius");
+      else hidden[data.group[k]] = (hidden[data.group[k]] || 0) + 1;
+    });
+    Object.keys(hidden).forEach(function (g) {
+      groups[g].classList.add("radius");
+      groups[g].querySelector(".hit").textContent = fill(data.hits, {count: hidden[g]});
+    });
+    edges.forEach(function (e) {
+      var s = Number(e.dataset.s), t = Number(e.dataset.t);
+      if ((s === i || reach[s]) && reach[t]) e.classList.add("radius");
+    });
+    say(i, count);
+  }
+  function find(query) {
+    var q = query.trim().toLowerCase(), found = [];
+    if (q.length < 2) return found;
+    data.names.forEach(function (name, i) {
+      var id = data.apps[i].toLowerCase();
+      if (name.toLowerCase().indexOf(q) >= 0 || id.indexOf(q) >= 0) found.push(i);
+    });
+    return found;
+  }
+  function showMatches() {
+    var found = find(search.value);
+    clear();
+    results.textContent = "";
+    if (!search.value.trim()) return;
+    if (!found.length) { results.textContent = data.noMatch; return; }
+    svg.classList.add("focus");
+    found.forEach(function (i) {
+      if (nodeOf[i]) nodeOf[i].classList.add("match");
+      else groups[data.group[i]].classList.add("match");
+    });
+    found.slice(0, 8).forEach(function (i) {
+      var button = document.createElement("button");
+      button.type = "button";
+      button.dataset.i = String(i);
+      button.textContent = data.names[i];
+      button.addEventListener("click", function () { select(i); });
+      results.appendChild(button);
+    });
   }
   nodes.forEach(function (n) {
     var i = Number(n.dataset.i);
@@ -153,6 +246,12 @@ SCRIPT = """
       if (event.key === "Enter" || event.key === " ") { event.preventDefault(); select(i); }
       if (event.key === "Escape") { clear(); }
     });
+  });
+  search.addEventListener("input", showMatches);
+  search.addEventListener("keydown", function (event) {
+    var found = find(search.value);
+    if (event.key === "Enter" && found.length) { event.preventDefault(); select(found[0]); }
+    if (event.key === "Escape") { search.value = ""; showMatches(); }
   });
   svg.addEventListener("click", clear);
   clear();

@@ -100,7 +100,7 @@ def eol_timeline(data: ReportInput, words: Words, limit: int = 24) -> str:
 def _tech_row(item: _TechRow, y: float, px: Callable[[date], float], words: Words) -> str:
     """A technology's label, its support-to-life bar and the two milestones as dots."""
     colour = STATE_COLOURS.get(item.state, MUTED)
-    used = words("apps_count", count=item.applications)
+    used = words.plural("n_applications", item.applications)
     marks = [
         title(_tech_title(item, words)),
         text(
@@ -144,7 +144,7 @@ def _tech_row(item: _TechRow, y: float, px: Callable[[date], float], words: Word
 def _tech_title(item: _TechRow, words: Words) -> str:
     bits = [item.label]
     if item.end_of_support:
-        bits.append(f"{words('eol_support')}: {item.end_of_support.isoformat()}")
+        bits.append(f"{words('eol_support')}: {words.long_date(item.end_of_support)}")
     if item.end_of_life:
-        bits.append(f"{words('eol_life')}: {item.end_of_life.isoformat()}")
+        bits.append(f"{words('eol_life')}: {words.long_date(item.end_of_life)}")
     return " · ".join(bits)

@@ -4,15 +4,16 @@ assessment of every application (value, effective fitness, technologies)."""
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from snoei.rationalizer.domain.assessment import Assessment, Quadrant, assess
-from snoei.rationalizer.domain.engine import ACTIVE_STATUSES
-from snoei.rationalizer.domain.landscape import Landscape
+from snoei.rationalizer.domain.landscape import LIVE, Landscape
+from snoei.rationalizer.domain.portfolio import known_cost
 from snoei.rationalizer.domain.rulebook import RulesConfig
 from snoei.rationalizer.domain.technology import LifecycleCatalogue
 from snoei.rationalizer.domain.waves import WavePlan
+from snoei.shared.contracts.landscape import ApplicationRecord
 from snoei.shared.contracts.proposals import Proposal
 
 
@@ -27,11 +28,11 @@ class ReportInput:
     run_at: datetime | None = None
     graph_version: int = 0
     empty_reason: str | None = None
-
-    @property
-    def active(self) -> list[Proposal]:
-        """Open and accepted proposals: the ones that count towards the saving."""
-        return [p for p in self.proposals if p.status in ACTIVE_STATUSES]
+    rules: RulesConfig = field(default_factory=RulesConfig)
+    """The rule book the run used: thresholds for the charts, the methodology section and
+    what counts as recommended."""
+    stale_inputs: bool = False
+    """The run evaluated a replica known to be behind the inventory."""
 
     def name(self, app_id: str) -> str:
         app = self.landscape.applications.get(app_id)
@@ -51,6 +52,7 @@ def build_report_input(
     run_at: datetime | None = None,
     graph_version: int | None = None,
     empty_reason: str | None = None,
+    stale_inputs: bool = False,
 ) -> ReportInput:
     """Assess every application as the run did (its quadrants feed the hysteresis, so the
     scatter shows the quadrants the proposals were made on)."""
@@ -76,4 +78,55 @@ def build_report_input(
         run_at=run_at,
         graph_version=landscape.version if graph_version is None else graph_version,
         empty_reason=empty_reason,
+        rules=config,
+        stale_inputs=stale_inputs,
+    )
+
+
+COMPLETENESS_FIELDS = ("costs", "scores", "lifecycle", "technologies", "owner")
+"""The inputs whose completeness the report shows, in this order."""
+
+
+@dataclass(frozen=True, slots=True)
+class Completeness:
+    field: str
+    present: int
+    """Live applications that have this input."""
+    of: int
+    """Live applications in all."""
+
+    @property
+    def share(self) -> float:
+        return self.present / self.of if self.of else 0.0
+
+
+def completeness(data: ReportInput) -> list[Completeness]:
+    """Per input, the share of live applications that have it: a yearly cost, both survey
+    scores, known lifecycle dates for every technology, any technology, an owner."""
+    live = [a for a in data.landscape.applications.values() if a.lifecycle in LIVE]
+
+    def has(name: str, app: ApplicationRecord) -> bool:
+        if name == "costs":
+            return known_cost(app) is not None
+        if name == "scores":
+            return app.business_value is not None and app.technical_fitness is not None
+        if name == "lifecycle":
+            risks = data.assessments[app.id].technologies if app.id in data.assessments else ()
+            return bool(app.technologies) and bool(risks) and all(r.known for r in risks)
+        if name == "technologies":
+            return bool(app.technologies)
+        return bool(app.owner)
+
+    return [
+        Completeness(field, sum(1 for a in live if has(field, a)), len(live))
+        for field in COMPLETENESS_FIELDS
+    ]
+
+
+def stale_scores(data: ReportInput) -> int:
+    """Live applications whose survey scores are older than the rule book allows."""
+    return sum(
+        1
+        for a in data.landscape.applications.values()
+        if a.lifecycle in LIVE and a.id in data.assessments and data.assessments[a.id].stale
     )

@@ -6,10 +6,13 @@ from __future__ import annotations
 from collections import Counter
 from html import escape
 
+from snoei.rationalizer.domain.recommendation import Standing, yearly_saving
 from snoei.rationalizer.report.eol_chart import eol_timeline
+from snoei.rationalizer.report.figures import Figures
 from snoei.rationalizer.report.i18n import Words
 from snoei.rationalizer.report.model import ReportInput
 from snoei.rationalizer.report.savings_charts import cumulative_per_wave, savings_per_proposal
+from snoei.rationalizer.report.standing import known
 from snoei.rationalizer.report.svg import ACTION_COLOURS, BLOCKED_COLOUR, NEUTRAL_COLOUR
 from snoei.rationalizer.report.time_chart import time_scatter
 from snoei.shared.contracts.proposals import Action
@@ -36,32 +39,73 @@ def _legend(words: Words, *, everything: bool = True) -> str:
     return f'<div class="legend">{chips}</div>'
 
 
-def graph_section(graph_svg: str, graph_json: str, words: Words) -> str:
-    del graph_json  # travels in its own script element at the end of the page
+def graph_section(graph_svg: str, words: Words) -> str:
     radius = f'<span class="ring" style="--c:#be185d">{escape(words("legend_radius"))}</span>'
     legend = _legend(words).replace("</div>", radius + "</div>")
     return (
         f'<section class="card" id="graph"><h2>{escape(words("graph"))}</h2>'
-        f'<p class="help">{escape(words("graph_help"))}</p>{legend}{graph_svg}'
+        f'<p class="help">{escape(words("graph_help"))}</p>'
+        f'<div class="graph-tools"><input type="search" id="graph-search" '
+        f'placeholder="{escape(words("graph_search"), quote=True)}" '
+        f'aria-label="{escape(words("graph_search"), quote=True)}" autocomplete="off">'
+        f'<div id="graph-results" aria-live="polite"></div></div>{legend}{graph_svg}'
         f'<p class="graph-info" id="graph-info" aria-live="polite">'
         f"{escape(words('graph_select'))}</p></section>"
     )
 
 
-def savings_section(data: ReportInput, words: Words) -> str:
-    chosen = min(12, sum(1 for p in data.active if p.yearly_saving > 0))
+def savings_section(data: ReportInput, numbers: Figures, words: Words) -> str:
+    book, waves = numbers.book, numbers.waves
+    shown = min(12, len(book.recommended))
+    rest = book.recommended[shown:]
+    notes = []
+    if rest:
+        saving = sum(known(yearly_saving(p)) for p in rest)
+        notes.append(words.plural("savings_rest", len(rest), saving=words.euros(saving)))
     return (
         f'<section class="card" id="savings"><h2>{escape(words("savings"))}</h2>'
-        f"<h3>{escape(words('savings_per_proposal', count=chosen))}</h3>"
-        f"{_legend(words, everything=False)}{savings_per_proposal(data, words)}"
-        f'<h3 style="margin-top:22px">{escape(words("savings_per_wave"))}</h3>'
-        f"{cumulative_per_wave(data, words)}</section>"
+        f"<h3>{escape(words.plural('savings_per_proposal', shown, total=len(book.recommended)))}"
+        f"</h3>{_legend(words, everything=False)}{savings_per_proposal(data, book, words)}"
+        + _notes(notes, "savings-notes")
+        + f'<h3 style="margin-top:22px">{escape(words("savings_per_wave"))}</h3>'
+        f"{cumulative_per_wave(waves.rows, words)}"
+        + _notes(_wave_notes(numbers, words), "wave-notes")
+        + "</section>"
     )
 
 
-def quality_section(
-    data: ReportInput, words: Words, value_threshold: float, fitness_threshold: float
-) -> str:
+def _wave_notes(numbers: Figures, words: Words) -> list[str]:
+    """What the waves chart adds up to, what it leaves out, and how that makes the headline."""
+    waves = numbers.waves
+    notes = [words("waves_total", saving=words.euros(waves.scheduled_saving))]
+    for action in Action:
+        left = [p for p in waves.unscheduled if p.action == action]
+        if left:
+            saving = words.euros(sum(known(yearly_saving(p)) for p in left))
+            notes.append(words.plural(f"unscheduled_{action.value}", len(left), saving=saving))
+    if waves.unscheduled:
+        notes.append(
+            words(
+                "waves_reconcile",
+                waves=words.euros(waves.scheduled_saving),
+                rest=words.euros(waves.unscheduled_saving),
+                total=words.euros(numbers.yearly_saving),
+            )
+        )
+    if waves.uncounted:
+        notes.append(words.plural("waves_uncounted", waves.uncounted))
+    return notes
+
+
+def _notes(lines: list[str], css_id: str) -> str:
+    if not lines:
+        return ""
+    items = "".join(f"<li>{escape(line)}</li>" for line in lines)
+    return f'<ul class="notes" id="{css_id}">{items}</ul>'
+
+
+def quality_section(data: ReportInput, words: Words) -> str:
+    value_threshold, fitness_threshold = data.rules.value_threshold, data.rules.fitness_threshold
     counts = Counter(a.quadrant.value for a in data.assessments.values() if a.quadrant is not None)
     rows = "".join(
         f'<tr><td><span class="swatch" style="--c:{QUADRANT_SWATCH[key]}"></span>'
@@ -80,32 +124,38 @@ def quality_section(
     )
 
 
-def waves_section(data: ReportInput, words: Words) -> str:
+def waves_section(data: ReportInput, numbers: Figures, words: Words) -> str:
     if not data.waves.waves:
         body = f'<p class="muted">{escape(words("waves_none"))}</p>'
     else:
-        saving = {p.id: p.yearly_saving for p in data.active}
+        counted = numbers.book.verdicts
         rows = []
-        for wave in data.waves.waves:
-            ids = {pid for unit in wave.units for pid in unit.proposal_ids}
-            apps = sum(len(u.applications) for u in wave.units)
+        for wave, totals in zip(data.waves.waves, numbers.waves.rows, strict=True):
             chips = []
             for unit in wave.units:
                 names = " + ".join(data.name(a) for a in unit.applications)
-                if unit.cycle:
-                    chips.append(
-                        f'<span class="chip cycle" title="{escape(words("cycle"))}">'
-                        f"⟲ {escape(names)}</span>"
-                    )
-                else:
-                    chips.append(f'<span class="chip">{escape(names)}</span>')
-            total = words.euros(sum(saving.get(i, 0.0) for i in ids))
+                recommended = any(
+                    counted[i].standing == Standing.RECOMMENDED
+                    for i in unit.proposal_ids
+                    if i in counted
+                )
+                css = ("chip cycle" if unit.cycle else "chip") + ("" if recommended else " muted")
+                hint = words("cycle") if unit.cycle else ""
+                if not recommended:
+                    hint = (hint + " · " if hint else "") + words("not_counted")
+                mark = "⟲ " if unit.cycle else ""
+                chips.append(
+                    f'<span class="{css}" title="{escape(hint)}">{mark}{escape(names)}</span>'
+                )
+            summary = (
+                f"{words.plural('n_applications', totals.applications)} · "
+                f"{words.euros(totals.saving)}"
+            )
             rows.append(
                 f'<li><div class="head"><strong>{escape(words("wave", number=wave.number))}'
-                f"</strong><span>{escape(words('apps_count', count=apps))} · {escape(total)}"
-                f"</span></div><div>{''.join(chips)}</div></li>"
+                f"</strong><span>{escape(summary)}</span></div><div>{''.join(chips)}</div></li>"
             )
-        body = f"<ol>{''.join(rows)}</ol>"
+        body = f"<ol>{''.join(rows)}</ol>" + _notes(_wave_notes(numbers, words), "wave-list-notes")
     return (
         f'<section class="card waves" id="waves"><h2>{escape(words("waves"))}</h2>'
         f'<p class="help">{escape(words("waves_help"))}</p>{body}</section>'

@@ -1,10 +1,12 @@
 """The executive summary: four key figures, and what to prune, what it saves, what it
-risks and what to do first, in the board's words."""
+risks and what to do first, in the board's words. Every saving in it is a sum over the
+recommended proposals; what it leaves out is said in so many words."""
 
 from __future__ import annotations
 
 from html import escape
 
+from snoei.rationalizer.domain.recommendation import yearly_saving
 from snoei.rationalizer.report.figures import Figures
 from snoei.rationalizer.report.i18n import Words
 from snoei.rationalizer.report.model import ReportInput
@@ -23,9 +25,8 @@ def summary_section(data: ReportInput, numbers: Figures, words: Words) -> str:
             f'<section class="card" id="summary"><h2>{escape(words("summary"))}</h2>'
             f"<p>{escape(words('nothing'))}</p>{reason}</section>"
         )
-    counts = {a.value: numbers.per_action[a] for a in Action}
     blocks = [
-        ("what_prune", [words("what_prune_text", **counts)], ""),
+        ("what_prune", [_prune(numbers, words)], ""),
         ("what_saves", _saves(data, numbers, words), ""),
         ("what_risks", _risks(data, numbers, words), "risk"),
         ("what_first", _first(data, numbers, words), ""),
@@ -38,58 +39,86 @@ def summary_section(data: ReportInput, numbers: Figures, words: Words) -> str:
     )
     return (
         f'<section class="card" id="summary"><h2>{escape(words("summary"))}</h2>'
-        f'<div class="kpis">{_kpis(numbers, counts, words)}</div>'
+        f'<div class="kpis">{_kpis(numbers, words)}</div>'
         f'<div class="story">{story}</div></section>'
     )
 
 
-def _kpis(numbers: Figures, counts: dict[str, int], words: Words) -> str:
+def _kpis(numbers: Figures, words: Words) -> str:
     payback = (
         words("kpi_one_off_note", months=words.number(numbers.payback_months))
         if numbers.payback_months is not None
         else words("kpi_one_off_never")
     )
+    counts = {a.value: words.integer(numbers.per_action[a]) for a in Action}
     kpis = [
         (
+            "kpi-saving",
             words("kpi_saving"),
             words.euros(numbers.yearly_saving),
-            words(
-                "kpi_saving_note",
-                share=words.percent(numbers.share),
-                total=words.euros(numbers.landscape_cost),
-            ),
+            _share_note(numbers, words),
         ),
-        (words("kpi_one_off"), words.euros(numbers.one_off), payback),
+        ("kpi-one-off", words("kpi_one_off"), words.euros(numbers.one_off), payback),
         (
+            "kpi-proposals",
             words("kpi_proposals"),
-            str(sum(counts.values())),
+            words.integer(len(numbers.book.recommended)),
             words("kpi_proposals_note", **counts),
         ),
-        (words("kpi_eol"), str(len(numbers.on_eol)), words("kpi_eol_note")),
+        ("kpi-eol", words("kpi_eol"), words.integer(len(numbers.on_eol)), words("kpi_eol_note")),
     ]
     return "".join(
-        f'<div class="kpi"><div class="label">{escape(label)}</div>'
+        f'<div class="kpi" id="{css}"><div class="label">{escape(label)}</div>'
         f'<div class="value">{escape(value)}</div><div class="note">{escape(note)}</div></div>'
-        for label, value, note in kpis
+        for css, label, value, note in kpis
     )
 
 
+def _share_note(numbers: Figures, words: Words) -> str:
+    note = words(
+        "kpi_saving_note",
+        share=words.percent(numbers.share),
+        total=words.euros(numbers.landscape.yearly_cost),
+    )
+    if numbers.landscape.unknown_cost:
+        note += " " + words.plural("cost_unknown_note", numbers.landscape.unknown_cost)
+    return note
+
+
+def _prune(numbers: Figures, words: Words) -> str:
+    apps = {a.value: words.plural("n_applications", numbers.per_action[a]) for a in Action}
+    return words("what_prune_text", **apps)
+
+
 def _saves(data: ReportInput, numbers: Figures, words: Words) -> list[str]:
+    book = numbers.book
     saves = [
-        words(
+        words.plural(
             "what_saves_text",
+            len(book.recommended),
             saving=words.euros(numbers.yearly_saving),
             share=words.percent(numbers.share),
-            total=words.euros(numbers.landscape_cost),
+            total=words.euros(numbers.landscape.yearly_cost),
             one_off=words.euros(numbers.one_off),
         )
     ]
-    if numbers.largest is not None and numbers.largest.yearly_saving > 0:
+    left_out = [
+        words.plural(key, len(group), months=words.number(data.rules.max_payback_months, 0))
+        for key, group in (
+            ("left_out_doubtful", book.doubtful),
+            ("left_out_blocked", book.blocked),
+            ("left_out_rejected", book.rejected),
+        )
+        if group
+    ]
+    if left_out:
+        saves.append(words("what_saves_left_out", parts="; ".join(left_out)))
+    if numbers.largest is not None:
         saves.append(
             words(
                 "what_saves_largest",
                 name=headline(numbers.largest, data, words),
-                saving=words.euros(numbers.largest.yearly_saving),
+                saving=words.euros(yearly_saving(numbers.largest)),
             )
         )
     return saves
@@ -97,45 +126,34 @@ def _saves(data: ReportInput, numbers: Figures, words: Words) -> list[str]:
 
 def _risks(data: ReportInput, numbers: Figures, words: Words) -> list[str]:
     risks = [
-        words(
-            "what_risks_text",
-            high=numbers.high_risk,
-            affected=numbers.affected,
-            rewire=numbers.rewire,
-        )
+        words.plural("what_risks_high", numbers.high_risk),
+        words.plural("what_risks_affected", numbers.affected)
+        + " "
+        + words.plural("what_risks_rewire", numbers.rewire),
     ]
-    if numbers.blocked:
-        names = "; ".join(
-            f"{data.name(p.targets[0])} ({uncovered(p, data)})" for p in numbers.blocked
-        )
-        risks.append(words("what_risks_blocked", count=len(numbers.blocked), names=names))
+    blocked = numbers.book.blocked
+    if blocked:
+        names = "; ".join(f"{data.name(p.targets[0])} ({uncovered(p, data)})" for p in blocked)
+        risks.append(words.plural("what_risks_blocked", len(blocked), names=names))
     if numbers.on_eol:
-        risks.append(words("what_risks_eol", count=len(numbers.on_eol)))
+        risks.append(words.plural("what_risks_eol", len(numbers.on_eol)))
     return risks
 
 
 def _first(data: ReportInput, numbers: Figures, words: Words) -> list[str]:
     first = []
-    if numbers.first_wave_apps:
+    rows = numbers.waves.rows
+    if rows:
         first.append(
-            words(
-                "what_first_wave",
-                count=numbers.first_wave_apps,
-                saving=words.euros(numbers.first_wave_saving),
+            words.plural(
+                "what_first_wave", rows[0].applications, saving=words.euros(rows[0].saving)
             )
         )
     if numbers.quick_wins:
-        first.append(
-            words(
-                "what_first_quick",
-                names=", ".join(data.name(p.targets[0]) for p in numbers.quick_wins),
-            )
-        )
-    if numbers.replacements:
-        first.append(
-            words(
-                "what_first_replace",
-                names=", ".join(data.name(p.targets[0]) for p in numbers.replacements),
-            )
-        )
+        names = ", ".join(data.name(p.targets[0]) for p in numbers.quick_wins)
+        first.append(words("what_first_quick", names=names))
+    replacements = numbers.book.recommended_of(Action.REPLACE)
+    if replacements:
+        names = ", ".join(data.name(p.targets[0]) for p in replacements)
+        first.append(words("what_first_replace", names=names))
     return first

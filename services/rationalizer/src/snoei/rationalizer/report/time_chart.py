@@ -129,7 +129,7 @@ def _axes(words: Words) -> list[str]:
 def _dots(data: ReportInput, words: Words) -> list[str]:
     """One dot per scored application; plain dots first, dots with a proposal on top."""
     action = {p.targets[0]: p for p in data.proposals}
-    costs = [a.application.costs.total for a in data.assessments.values()]
+    costs = [(a.application.yearly_cost or 0.0) for a in data.assessments.values()]
     top_cost = max(costs, default=0) or 1.0
     points: list[tuple[bool, str, float, float, float, str, Assessment]] = []
     for app_id in sorted(data.assessments):
@@ -139,7 +139,7 @@ def _dots(data: ReportInput, words: Words) -> list[str]:
         if value is None or fitness is None:
             continue
         proposal = action.get(app_id)
-        radius = 2.5 + 6 * math.sqrt(assessment.application.costs.total / top_cost)
+        radius = 2.5 + 6 * math.sqrt((assessment.application.yearly_cost or 0.0) / top_cost)
         points.append(
             (
                 proposal is not None,
