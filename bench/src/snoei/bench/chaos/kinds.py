@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 
 from snoei.bench.chaos.load import Change, Feeder
 from snoei.bench.chaos.observe import EventTap, Probe
-from snoei.bench.chaos.servers import Servers
+from snoei.bench.chaos.servers import ChaosError, Servers
 from snoei.bench.chaos.services import SERVICES, Deployment
 
 TARGETED = {
@@ -144,6 +144,15 @@ async def broker(ctx: RunContext, chunk: list[Change]) -> Injected:
         ctx.broker_lost_events.update(s for s in range(1, cursor + 1) if s not in ctx.tap.seen)
         ctx.tap.positions.clear()
     await asyncio.to_thread(ctx.servers.start_broker)
+    # Ready means the services re-created the topics they use: only then does the pipeline
+    # (and the tap) talk to the broker, which would otherwise create a missing topic with
+    # its own partition count.
+    unready = []
+    for name, process in ctx.deployment.primary.items():
+        try:
+            await process.wait_ready(ctx.timeout)
+        except ChaosError:
+            unready.append(name)
     await ctx.feeder.stop()
     await ctx.feeder.start()
     ctx.tap.start()
@@ -151,8 +160,9 @@ async def broker(ctx: RunContext, chunk: list[Change]) -> Injected:
         lost = await _send_unconsumed_again(ctx)
     what = "while the inventory was held" if held else "during the load"
     resent = f"; {lost} changes never consumed, sent again" if ctx.servers.volatile_broker else ""
+    note = f"not ready after the broker came back: {', '.join(unready)}" if unready else None
     return Injected("broker", f"{ctx.servers.broker_kind} killed {what} and restarted{resent}",
-                    at)
+                    at, note)
 
 
 async def _send_unconsumed_again(ctx: RunContext) -> int:

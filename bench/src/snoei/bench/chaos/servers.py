@@ -14,8 +14,9 @@ from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
 import asyncpg
+import psutil
 
-from snoei.cli.embedded import EmbeddedKafka, EmbeddedPostgres, free_port
+from snoei.cli.embedded import EmbeddedKafka, EmbeddedPostgres, EmbeddedServerError, free_port
 from snoei.cli.kafka_broker import ApacheKafka
 from snoei.cli.stack import BrokerKind
 
@@ -74,12 +75,26 @@ class Servers:
         the next start, exactly like a power cut for every client."""
         pg = self._postgres()
         if pg.process is not None:
+            backends = psutil.Process(pg.process.pid).children(recursive=True)
             pg.process.send_signal(signal.SIGQUIT)
             _wait(pg.process, 30)
+            # A backend still attached to the shared memory makes the next start refuse.
+            _, alive = psutil.wait_procs(backends, timeout=30)
+            for backend in alive:
+                with contextlib.suppress(psutil.NoSuchProcess):
+                    backend.kill()
         pg.process = None
 
-    def start_postgres(self) -> None:
-        self._postgres().start(timeout=60)
+    def start_postgres(self, attempts: int = 3) -> None:
+        """Start again after a crash; a start refused while the old server's resources are
+        being released is tried again (the log says why each time)."""
+        for attempt in range(1, attempts + 1):
+            try:
+                self._postgres().start(timeout=60)
+                return
+            except EmbeddedServerError:
+                if attempt == attempts:
+                    raise
 
     def kill_broker(self) -> None:
         """SIGKILL: Tansu loses every message (memory only), Apache Kafka recovers its log."""
