@@ -19,11 +19,10 @@ RECOVERING = (
     "kill", "pause", "rebalance", "postgres", "inventory.after_db_commit",
     "inventory.outbox_mid_batch", "rationalizer.after_replica_stored",
 )
-# Waiting on the broker-loss fix in another lane: after Tansu restarts, the topics come back
-# by auto-creation with the broker's own partition count while the services' producers keep
-# writing to the partitions they knew, so a consumer that joins afresh never sees those
-# events. Once services re-create lost topics this test fails, and broker moves up.
-AWAITING_FIXES = ("broker",)
+# A broker restart recovers since the services re-create lost topics, except for one known
+# window: events the broker acknowledged and lost before the dependency service read them,
+# with no later event to reveal the gap, leave the graph behind until the next change.
+END_OF_STREAM_GAP = "graph at"
 
 
 def run_chaos(tmp_path: Path, faults: tuple[str, ...]) -> tuple[int, str, dict[str, Any]]:
@@ -60,14 +59,14 @@ def test_service_and_database_faults_lose_nothing_and_end_as_an_undisturbed_run(
     assert_as_undisturbed(code, output, report)
 
 
-def test_broker_loss_ends_as_an_undisturbed_run_once_services_recreate_lost_topics(
-    tmp_path: Path,
-) -> None:
-    code, output, report = run_chaos(tmp_path, AWAITING_FIXES)
+def test_a_broker_loss_loses_nothing_beyond_what_the_broker_held(tmp_path: Path) -> None:
+    code, output, report = run_chaos(tmp_path, ("broker",))
 
-    assert report["faults"] == dict.fromkeys(sorted(AWAITING_FIXES), 1)
+    assert report["faults"] == {"broker": 1}
+    assert report["lost"] == 0, (report["events"], report["notes"])
     assert report["applied_twice"] == 0, report["events"]
-    if report["lost"] or report["diverged"]:
-        pytest.xfail(f"awaiting broker-loss recovery: {report['diverged'][:2]}")
+    behind = [d for d in report["diverged"] if END_OF_STREAM_GAP in d]
+    if behind:  # what else differs then follows from the graph left behind
+        pytest.xfail(f"the dependency misses a gap at the end of the stream: {behind[0]}")
+    assert report["diverged"] == [], report["notes"]
     assert code == 0, output
-    pytest.fail(f"{', '.join(AWAITING_FIXES)} recovers now: move it to RECOVERING")

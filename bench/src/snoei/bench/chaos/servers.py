@@ -35,6 +35,18 @@ def _wait(process: subprocess.Popen[bytes] | None, timeout: float) -> None:
         process.wait()
 
 
+def _reopen_parents(path: Path) -> None:
+    """Under root, PostgreSQL runs as its own system user, which must traverse every parent
+    of its data directory; something may have closed one since the first start (pytest
+    resets its temporary root to 0700 whenever a session starts)."""
+    if os.geteuid() != 0:
+        return
+    for parent in [path, *path.parents]:
+        mode = parent.stat().st_mode
+        if mode & 0o011 != 0o011:
+            parent.chmod(mode | 0o011)
+
+
 @dataclass
 class Servers:
     """PostgreSQL and the Kafka-protocol broker; embedded ones can be crashed and restarted."""
@@ -88,9 +100,11 @@ class Servers:
     def start_postgres(self, attempts: int = 3) -> None:
         """Start again after a crash; a start refused while the old server's resources are
         being released is tried again (the log says why each time)."""
+        pg = self._postgres()
         for attempt in range(1, attempts + 1):
+            _reopen_parents(pg.data_dir)
             try:
-                self._postgres().start(timeout=60)
+                pg.start(timeout=60)
                 return
             except EmbeddedServerError:
                 if attempt == attempts:
