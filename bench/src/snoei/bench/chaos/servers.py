@@ -41,7 +41,7 @@ def _reopen_parents(path: Path) -> None:
     resets its temporary root to 0700 whenever a session starts)."""
     if os.geteuid() != 0:
         return
-    for parent in [path, *path.parents]:
+    for parent in path.parents:  # the data directory itself must stay 0700
         mode = parent.stat().st_mode
         if mode & 0o011 != 0o011:
             parent.chmod(mode | 0o011)
