@@ -1,8 +1,9 @@
 # Thin targets over the real tools. `make setup demo` runs the main job, `make test` the tests.
 UV ?= python3 -m uv
 PYTEST_ARGS ?=
+CHAOS_ARGS ?=
 
-.PHONY: setup demo test lint sizes typecheck bench up down asyncapi
+.PHONY: setup demo test lint sizes typecheck bench chaos up down asyncapi
 
 setup:
 	python3 -m pip install --quiet --disable-pip-version-check uv
@@ -25,6 +26,9 @@ typecheck:
 
 bench:
 	$(UV) run snoei bench $(if $(SCENARIO),--scenario $(SCENARIO),) $(if $(QUICK),--quick,)
+
+chaos:
+	$(UV) run snoei chaos $(CHAOS_ARGS)
 
 up:
 	$(UV) run snoei stack up $(if $(BROKER),--broker $(BROKER),)

@@ -88,3 +88,64 @@ def bench(
         raise typer.Exit(1) from None
     if any(r["error"] for r in report["results"].values()):
         raise typer.Exit(1)
+
+
+@app.command()
+def chaos(
+    cycles: Annotated[int, typer.Option(min=1, help="Fault cycles, one chunk of load each.")] = 20,
+    applications: Annotated[int, typer.Option(min=10, help="Applications in the landscape.")]
+    = 2000,
+    integrations: Annotated[int, typer.Option(min=0, help="Integrations in the landscape.")]
+    = 8000,
+    seed: Annotated[int, typer.Option(help="Seeds the landscape and the faults.")] = 1,
+    faults: Annotated[
+        str | None,
+        typer.Option(help="Comma-separated subset of: kill, pause, rebalance, postgres, broker, "
+                          "inventory.after_db_commit, inventory.outbox_mid_batch, "
+                          "rationalizer.after_replica_stored (default: all)."),
+    ] = None,
+    timeout: Annotated[
+        float, typer.Option(min=5, help="Seconds each stage may take, convergence included.")
+    ] = 180,
+    out: Annotated[Path, typer.Option(help="Where to write the results.")] = Path(
+        "bench/results/chaos.json"
+    ),
+    directory: Annotated[
+        Path, typer.Option("--dir", help="Data and logs of the servers and services.")
+    ] = Path(".snoei/chaos"),
+    database_url: Annotated[
+        str | None, typer.Option(help="Your PostgreSQL (with --bootstrap): no embedded servers.")
+    ] = None,
+    bootstrap: Annotated[
+        str | None, typer.Option(help="Your Kafka bootstrap servers (with --database-url).")
+    ] = None,
+    broker: stack.Broker = "tansu",
+) -> None:
+    """Kill, pause and restart services, the database and the broker during a load, and check
+    that the end state equals an undisturbed run's. Exit 1 if anything was lost or differs."""
+    try:
+        from snoei.bench.chaos.report import failed
+        from snoei.bench.chaos.runner import Options
+        from snoei.bench.chaos.servers import ChaosError
+        from snoei.bench.chaos.suite import parse_kinds, run_chaos
+    except ModuleNotFoundError as exc:
+        if exc.name is None or not exc.name.startswith("snoei.bench"):
+            raise
+        typer.echo("snoei chaos: the snoei-bench package is not installed; run it from the "
+                   "repository after `make setup`", err=True)
+        raise typer.Exit(2) from None
+    from snoei.cli.embedded import EmbeddedServerError
+
+    if broker not in ("tansu", "kafka"):
+        typer.echo(f"snoei chaos: --broker {broker}: use tansu or kafka", err=True)
+        raise typer.Exit(2)
+    try:
+        options = Options(cycles, applications, integrations, seed, parse_kinds(faults), timeout)
+        report = run_chaos(options, out=out, root=directory, database_url=database_url,
+                           bootstrap=bootstrap,
+                           broker="kafka" if broker == "kafka" else "tansu")
+    except (ChaosError, EmbeddedServerError) as exc:
+        typer.echo(f"snoei chaos: {exc}", err=True)
+        raise typer.Exit(2) from None
+    if failed(report):
+        raise typer.Exit(1)

@@ -14,6 +14,7 @@ from faststream.kafka.annotations import KafkaMessage
 from snoei.inventory.config import InventorySettings
 from snoei.inventory.domain.validation import ChangeError, InvalidChange, parse_keyed_change
 from snoei.inventory.service import InventoryService
+from snoei.shared import faults
 from snoei.shared.contracts.changes import InventoryChange
 from snoei.shared.contracts.dlq import UNKNOWN_LANDSCAPE, ChangeRejected, FieldError, RejectedChange
 from snoei.shared.kafka import BatchPublisher, OutgoingMessage, batch_subscriber
@@ -101,6 +102,7 @@ def register_handlers(
                     extra={"reason": r.payload.reason, "offset": r.payload.source_offset},
                 )
         result = await service.apply(valid)
+        faults.point("inventory.after_db_commit")  # test-only: a crash before the offsets
         log.info(
             "applied changes",
             extra={

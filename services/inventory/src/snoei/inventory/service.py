@@ -36,6 +36,7 @@ from snoei.inventory.domain.changes import (
     staged_of,
     target_of,
 )
+from snoei.shared import faults
 from snoei.shared.contracts import changes as c
 from snoei.shared.kafka import BatchPublisher, OutgoingMessage
 from snoei.shared.tracing import trace_headers
@@ -354,12 +355,14 @@ class OutboxRelay:
                         if not batch:
                             await self._wait()
                             continue
-                        await self._publisher.publish(
+                        await faults.in_halves(  # test-only: a crash inside a batch
+                            "inventory.outbox_mid_batch",
+                            self._publisher.publish,
                             [
                                 OutgoingMessage(self._topic, e.landscape_id.encode(), e.body,
                                                 trace_headers(e.traceparent))
                                 for e in batch
-                            ]
+                            ],
                         )
                         await store.mark_sent(batch)
                         self.published += len(batch)

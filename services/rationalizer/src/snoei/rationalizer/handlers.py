@@ -13,6 +13,7 @@ from snoei.rationalizer.config import RationalizerSettings
 from snoei.rationalizer.replica import ReplicaService
 from snoei.rationalizer.runs import RunService
 from snoei.rationalizer.scheduling import Debouncer
+from snoei.shared import faults
 from snoei.shared.contracts.graph import GRAPH_EVENTS, GraphChanged, GraphEvent
 from snoei.shared.contracts.runs import RUN_COMMANDS, RunCommand
 from snoei.shared.envelope import EnvelopeCodec, UnsupportedSchemaVersion, describe_errors
@@ -83,6 +84,7 @@ def register_handlers(
         # one that evaluates the landscape when a run is found due after a crash.
         partitions = {event.landscape_id: record.partition for record, event in decoded}
         changed = await replicas.apply_graph_events(events, partitions)
+        faults.point("rationalizer.after_replica_stored")  # test-only: a crash before the run
         items: dict[str, int] = {}
         for event in events:
             items[event.landscape_id] = items.get(event.landscape_id, 0) + _items(event)

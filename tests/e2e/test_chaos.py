@@ -1,0 +1,89 @@
+"""``snoei chaos`` quick: faults during a small load lose nothing, apply nothing twice and
+end where an undisturbed run ends (the full suite is ``make chaos``)."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.harness import REPO
+
+pytestmark = pytest.mark.e2e
+
+RECOVERING = (
+    "kill", "pause", "rebalance", "postgres", "inventory.after_db_commit",
+    "inventory.outbox_mid_batch", "rationalizer.after_replica_stored",
+)
+# A broker restart recovers since the services re-create lost topics, except for two known
+# defects: events the broker acknowledged and lost before the dependency service read them,
+# with no later event to reveal the gap, leave the graph behind until the next change; and a
+# producer (the outbox relay) may re-create a topic by auto-creation, with Tansu's own
+# partition count, before the service's broker watch creates it with the configured one.
+KNOWN_AFTER_BROKER_LOSS = ("graph at", "topic partitions:")
+
+
+def run_chaos(tmp_path: Path, faults: tuple[str, ...]) -> tuple[int, str, dict[str, Any]]:
+    out = tmp_path / "chaos.json"
+    completed = subprocess.run(
+        [sys.executable, "-m", "snoei.cli", "chaos", "--cycles", str(len(faults)),
+         "--applications", "120", "--integrations", "300", "--seed", "3",
+         "--faults", ",".join(faults), "--timeout", "60", "--out", str(out),
+         "--dir", str(tmp_path / "servers")],
+        cwd=REPO, capture_output=True, text=True, timeout=900, check=False,
+    )
+    output = completed.stdout[-4000:] + completed.stderr[-4000:]
+    assert out.exists(), output
+    return completed.returncode, output, json.loads(out.read_text())
+
+
+def only_facts_hash_order(line: str) -> bool:
+    """A known rationalizer defect: ``facts_hash`` hashes the blast radius in the order the
+    replica's integrations were inserted, which differs once a restarted rationalizer loads
+    the replica from PostgreSQL, so the same facts get another hash (and decisions on them
+    stop applying). Only lines where every named difference is that one match."""
+    part, _, rest = line.partition(": ")
+    if part not in ("latest proposals", "decisions") or ": " not in rest:
+        return False
+    named = rest.split(": ", 1)[1].split(" (+")[0].split("; ")
+    return all(n.endswith("differs in facts_hash") for n in named)
+
+
+def assert_as_undisturbed(code: int, output: str, report: dict[str, Any]) -> None:
+    assert report["lost"] == 0, (report["events"], report["notes"])
+    assert report["applied_twice"] == 0, report["events"]
+    if report["diverged"] and all(only_facts_hash_order(d) for d in report["diverged"]):
+        pytest.xfail(f"facts_hash depends on the replica's insertion order: "
+                     f"{report['diverged'][0]}")
+    assert report["diverged"] == [], report["notes"]
+    assert code == 0, output
+
+
+def test_service_and_database_faults_lose_nothing_and_end_as_an_undisturbed_run(
+    tmp_path: Path,
+) -> None:
+    code, output, report = run_chaos(tmp_path, RECOVERING)
+
+    assert report["cycles"] == len(RECOVERING)
+    assert report["faults"] == dict.fromkeys(sorted(RECOVERING), 1)
+    assert report["events"]["expected"] == report["changes"] > 0
+    assert report["recovery_s"]["max"] is not None
+    assert not [n for n in report["notes"] if "was not reached" in n], report["notes"]
+    assert_as_undisturbed(code, output, report)
+
+
+def test_a_broker_loss_loses_nothing_beyond_what_the_broker_held(tmp_path: Path) -> None:
+    code, output, report = run_chaos(tmp_path, ("broker",))
+
+    assert report["faults"] == {"broker": 1}
+    assert report["lost"] == 0, (report["events"], report["notes"])
+    assert report["applied_twice"] == 0, report["events"]
+    known = [d for d in report["diverged"] if any(k in d for k in KNOWN_AFTER_BROKER_LOSS)]
+    if known:  # what else differs then follows from the graph left behind
+        pytest.xfail(f"a known defect after a broker loss: {known[0]}")
+    assert report["diverged"] == [], report["notes"]
+    assert code == 0, output
