@@ -41,24 +41,9 @@ def run_chaos(tmp_path: Path, faults: tuple[str, ...]) -> tuple[int, str, dict[s
     return completed.returncode, output, json.loads(out.read_text())
 
 
-def only_facts_hash_order(line: str) -> bool:
-    """A known rationalizer defect: ``facts_hash`` hashes the blast radius in the order the
-    replica's integrations were inserted, which differs once a restarted rationalizer loads
-    the replica from PostgreSQL, so the same facts get another hash (and decisions on them
-    stop applying). Only lines where every named difference is that one match."""
-    part, _, rest = line.partition(": ")
-    if part not in ("latest proposals", "decisions") or ": " not in rest:
-        return False
-    named = rest.split(": ", 1)[1].split(" (+")[0].split("; ")
-    return all(n.endswith("differs in facts_hash") for n in named)
-
-
 def assert_as_undisturbed(code: int, output: str, report: dict[str, Any]) -> None:
     assert report["lost"] == 0, (report["events"], report["notes"])
     assert report["applied_twice"] == 0, report["events"]
-    if report["diverged"] and all(only_facts_hash_order(d) for d in report["diverged"]):
-        pytest.xfail(f"facts_hash depends on the replica's insertion order: "
-                     f"{report['diverged'][0]}")
     assert report["diverged"] == [], report["notes"]
     assert code == 0, output
 

@@ -41,8 +41,13 @@ def facts_hash(draft: Draft) -> str:
         ),
         "survivor": draft.survivor,
         "candidates": draft.candidates,
-        "rewire": draft.rewire,
-        "flows": [(f.integration_id, f.consumer, f.depth) for f in draft.flows],
+        # Sorted: the graph lists flows in the order its integrations arrived, which differs
+        # between a replica built from events and one reloaded after a restart.
+        "rewire": sorted(draft.rewire),
+        "flows": [
+            (f.integration_id, f.consumer, f.depth)
+            for f in sorted(draft.flows, key=lambda f: (f.depth, f.integration_id, f.consumer))
+        ],
         "rules": sorted({r.rule for r in draft.rules}),
         **draft.basis,
     }
