@@ -184,3 +184,22 @@ async def test_a_repair_does_not_overwrite_what_another_instance_stored_meanwhil
     current, _ = await first.replicas.current(SLOW)
     assert current is not None
     assert current.version == 5
+
+
+async def test_two_writers_of_a_first_replica_store_it_once_without_a_conflict(
+    pool: asyncpg.Pool,
+) -> None:
+    """A read that fetches the first snapshot of a landscape (GET /proposals) and the graph
+    consumer applying its first version both write a first replica: neither may fail on the
+    other's rows (there is no replica row to lock yet)."""
+    apps = [f"app-{i:03}" for i in range(300)]
+    first, second = services(pool, None), services(pool, None)
+    for attempt in range(5):  # a race: several tries make the old failure near certain
+        landscape = f"gemeente-eerste-{attempt}"
+        results = await asyncio.gather(
+            first.replicas.apply_graph_events([snapshot(landscape, 1, *apps)]),
+            second.replicas.apply_graph_events([snapshot(landscape, 1, *apps)]),
+            return_exceptions=True,
+        )
+        assert not [r for r in results if isinstance(r, BaseException)], results
+        assert await ReplicaRepository(pool).replica_version(landscape) == (1, False)

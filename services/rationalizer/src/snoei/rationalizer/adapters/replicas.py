@@ -36,7 +36,13 @@ class ReplicaStore:
         self._conn = conn
 
     async def lock(self, landscape_id: str) -> int | None:
-        """Lock the landscape's replica row; its version, or None if never seen."""
+        """Lock the landscape's replica; its version, or None if never seen. A row lock alone
+        cannot order two writers of a landscape's first replica (there is no row yet), so a
+        transaction-scoped advisory lock on the landscape orders every writer."""
+        await self._conn.execute(
+            "SELECT pg_advisory_xact_lock(hashtextextended($1, 0))",
+            f"snoei.rationalizer.replica:{landscape_id}",
+        )
         version = await self._conn.fetchval(
             "SELECT version FROM replicas WHERE landscape_id = $1 FOR UPDATE", landscape_id
         )
