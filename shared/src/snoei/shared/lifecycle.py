@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import logging
 from collections.abc import AsyncIterator, Awaitable, Callable, Coroutine, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -73,16 +74,39 @@ class ServiceRuntime:
             try:
                 yield
             finally:
-                await self.broker.stop()
+                await _bounded(self.broker.stop(), "stopping the Kafka consumers")
                 await self._stop(tasks)
 
     async def _stop(self, tasks: list[asyncio.Task[None]]) -> None:
+        # Every step is bounded: a stuck close must not keep the process from exiting (an
+        # orchestrator kills it anyway after its grace period; at-least-once delivery makes
+        # an unclean stop safe).
         for task in tasks:
             task.cancel()
         for task in tasks:
-            with contextlib.suppress(asyncio.CancelledError):
-                await task
+            await _bounded(_finished(task), f"stopping {task.get_name()}")
         for hook in self.on_stop:
-            await hook()
-        await self.publisher.stop()
-        await self.pool.close()
+            await _bounded(hook(), "a stop hook")
+        await _bounded(self.publisher.stop(), "stopping the Kafka producer")
+        if not await _bounded(self.pool.close(), "closing the database pool"):
+            self.pool.terminate()
+
+
+STOP_STEP_S = 10.0
+
+
+async def _finished(task: asyncio.Task[None]) -> None:
+    with contextlib.suppress(asyncio.CancelledError):
+        await task
+
+
+async def _bounded(step: Awaitable[None], what: str) -> bool:
+    """Await ``step`` for at most ``STOP_STEP_S``; False (and a warning) if it did not end."""
+    try:
+        await asyncio.wait_for(step, STOP_STEP_S)
+    except TimeoutError:
+        logging.getLogger(__name__).warning(
+            "shutdown step did not end in time", extra={"step": what, "seconds": STOP_STEP_S}
+        )
+        return False
+    return True
