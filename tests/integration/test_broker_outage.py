@@ -11,7 +11,7 @@ import json
 import logging
 import time
 import uuid
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
 from pathlib import Path
 
 import httpx
@@ -20,13 +20,13 @@ from aiokafka import AIOKafkaProducer
 from aiokafka.admin import AIOKafkaAdminClient
 from aiokafka.errors import KafkaError
 
-from snoei.cli.embedded import EmbeddedKafka, free_port
+from snoei.cli.embedded import EmbeddedKafka
 from snoei.inventory.config import InventorySettings
 from snoei.inventory.main import create_app
 from snoei.shared.broker_watch import BrokerWatch, RepeatLimiter
-from snoei.shared.kafka import client_kwargs, ensure_topics
+from snoei.shared.kafka import client_kwargs
 from snoei.shared.settings import KafkaSettings
-from tests.harness import TEST_TOKEN, Servers, auth, running_services, wait_for
+from tests.harness import TEST_TOKEN, auth, running_services, wait_for
 from tests.integration.test_dependency_process import graph_at, publish, relabel
 from tests.integration.test_dependency_streams import stream
 from tests.integration.test_inventory_kafka import produce, read_all, upsert
@@ -44,24 +44,6 @@ class Lines(logging.Handler):
 
     def emit(self, record: logging.LogRecord) -> None:
         self.records.append(record)
-
-
-@pytest.fixture
-def broker(tmp_path: Path) -> Iterator[EmbeddedKafka]:
-    """A Tansu of this test alone: it is killed and restarted."""
-    tansu = EmbeddedKafka(free_port(), tmp_path / "tansu.log")
-    tansu.start()
-    try:
-        yield tansu
-    finally:
-        tansu.stop()
-
-
-@pytest.fixture
-async def own_kafka(servers: Servers, broker: EmbeddedKafka) -> KafkaSettings:
-    settings = servers.kafka_settings("o.").model_copy(update={"bootstrap": broker.bootstrap})
-    await ensure_topics(settings, settings.topics.all())
-    return settings
 
 
 @pytest.fixture

@@ -284,3 +284,25 @@ async def test_structure_naming_an_unknown_application_is_a_quality_issue(
     ]
     await post(client, [app_change("zaak"), app_change("suite")])
     assert (await client.get(f"{BASE}/quality-issues")).json() == []
+
+
+async def test_heads_say_each_visible_landscapes_last_sequence(client: httpx.AsyncClient) -> None:
+    await post(client, [app_change("a"), app_change("b")])
+    other = await client.post(
+        "/v1/landscapes/gemeente-b/changes", json=[app_change("c")], headers=auth()
+    )
+    assert other.status_code == 200, other.text
+
+    every = await client.get("/v1/heads")
+    only_b = await client.get("/v1/heads", headers=auth(OTHER_TOKEN))
+    nobody = await client.get("/v1/heads", headers={"Authorization": "Bearer unknown"})
+
+    assert every.json() == {
+        "heads": [
+            {"landscape_id": "gemeente-a", "position": 2},
+            {"landscape_id": "gemeente-b", "position": 1},
+        ]
+    }
+    assert only_b.json() == {"heads": [{"landscape_id": "gemeente-b", "position": 1}]}
+    assert nobody.status_code == 401
+    assert nobody.headers["content-type"] == "application/problem+json"

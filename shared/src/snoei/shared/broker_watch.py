@@ -12,11 +12,11 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from aiokafka.admin import AIOKafkaAdminClient, NewTopic
+from aiokafka.admin import AIOKafkaAdminClient
 from aiokafka.errors import KafkaError
 from aiokafka.structs import TopicPartition
 
-from snoei.shared.kafka import TOPIC_ALREADY_EXISTS, client_kwargs
+from snoei.shared.kafka import TOPIC_ALREADY_EXISTS, client_kwargs, new_topic
 from snoei.shared.settings import KafkaSettings
 
 log = logging.getLogger(__name__)
@@ -141,6 +141,9 @@ class BrokerWatch:
         self._timeout_s = timeout_s
         self._log_every_s = log_every_s
         self.problem: str | None = None
+        # Set when the broker is back from an outage or a topic came back empty: what it
+        # held may be lost, so the service compares its state with its upstream's.
+        self.back = asyncio.Event()
         self._since: float | None = None
         self._logged_at = 0.0
         self._repeats = 0
@@ -164,12 +167,10 @@ class BrokerWatch:
                 return f"Kafka broker at {where} unreachable ({type(exc).__name__})"
             missing = [t for t in self._topics if t not in existing]
             if not missing:
-                await self.rewind_past_the_end()
+                if await self.rewind_past_the_end():
+                    self.back.set()
                 return None
-            new = [
-                NewTopic(t, self._settings.partitions, self._settings.replication_factor)
-                for t in missing
-            ]
+            new = [new_topic(self._settings, t) for t in missing]
             try:
                 response = await asyncio.wait_for(admin.create_topics(new), self._timeout_s)
             except (KafkaError, OSError, TimeoutError) as exc:
@@ -235,6 +236,8 @@ class BrokerWatch:
         one when it ends."""
         now = time.monotonic()
         if problem is None:
+            if self.problem is not None:
+                self.back.set()
             if self.problem is not None and self._since is not None:
                 log.warning(
                     "Kafka broker and topics are back",

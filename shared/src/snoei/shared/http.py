@@ -121,7 +121,8 @@ class TokenRegistry:
                 return scopes
         return None
 
-    def authorize(self, credentials: HTTPAuthorizationCredentials | None, landscape_id: str) -> str:
+    def scopes(self, credentials: HTTPAuthorizationCredentials | None) -> frozenset[str]:
+        """The landscapes a request's bearer token may see; 401 without a known token."""
         if credentials is None or not credentials.credentials:
             raise Problem(
                 401, "Unauthorized", "Send a bearer token: Authorization: Bearer <token>."
@@ -129,6 +130,10 @@ class TokenRegistry:
         scopes = self.landscapes_for(credentials.credentials)
         if scopes is None:
             raise Problem(401, "Unauthorized", "The bearer token is not known.")
+        return scopes
+
+    def authorize(self, credentials: HTTPAuthorizationCredentials | None, landscape_id: str) -> str:
+        scopes = self.scopes(credentials)
         if "*" not in scopes and landscape_id not in scopes:
             raise Problem(
                 403, "Forbidden", f"This token has no access to landscape {landscape_id!r}."
@@ -153,6 +158,20 @@ def authorized_landscape(
 
 AuthorizedLandscape = Annotated[str, Depends(authorized_landscape)]
 """Route parameter type: the landscape of the path, guarded by the bearer token."""
+
+
+def visible_landscapes(
+    request: Request,
+    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
+) -> frozenset[str] | None:
+    """The landscapes the bearer token may see; None when it may see every one ("*")."""
+    registry: TokenRegistry = request.app.state.token_registry
+    scopes = registry.scopes(credentials)
+    return None if "*" in scopes else scopes
+
+
+VisibleLandscapes = Annotated[frozenset[str] | None, Depends(visible_landscapes)]
+"""Route parameter type: the landscapes of a cross-landscape route's token (None = all)."""
 
 
 def token_fingerprint(token: str) -> str:

@@ -144,23 +144,24 @@ class BatchPublisher:
             self._metrics.count_published(messages)
 
 
+def new_topic(settings: KafkaSettings, name: str) -> NewTopic:
+    """A topic as Snoei creates it: the configured partitions and replication, and as large
+    a message as producers send (Apache Kafka refuses batches over 1 MiB else)."""
+    return NewTopic(
+        name,
+        settings.partitions,
+        settings.replication_factor,
+        topic_configs={"max.message.bytes": str(settings.max_message_bytes)},
+    )
+
+
 async def ensure_topics(settings: KafkaSettings, names: Iterable[str]) -> None:
     """Create missing topics (idempotent: an existing topic is fine)."""
     admin = AIOKafkaAdminClient(**client_kwargs(settings), client_id="snoei-admin")
     await admin.start()
     try:
         existing = set(await admin.list_topics())
-        missing = [
-            NewTopic(
-                name,
-                settings.partitions,
-                settings.replication_factor,
-                # As large as producers send (Apache Kafka refuses batches over 1 MiB else).
-                topic_configs={"max.message.bytes": str(settings.max_message_bytes)},
-            )
-            for name in names
-            if name not in existing
-        ]
+        missing = [new_topic(settings, name) for name in names if name not in existing]
         if missing:
             response = await admin.create_topics(missing)
             for topic, code, message in response.topic_errors:

@@ -13,6 +13,7 @@ import asyncpg
 from faststream.kafka import KafkaBroker
 
 from snoei.shared.broker_watch import BrokerWatch, repeats_limited
+from snoei.shared.catch_up import CatchUp, Sweep
 from snoei.shared.db import migrate
 from snoei.shared.kafka import BatchPublisher, ensure_topics
 from snoei.shared.settings import ServiceSettings
@@ -43,6 +44,9 @@ class ServiceRuntime:
     background: Sequence[Background] = ()
     on_stop: Sequence[Callable[[], Awaitable[None]]] = field(default_factory=list)
     topics: Sequence[str] = ()
+    # A consuming service's comparison with its upstream's stored state (see ``catch_up``).
+    catch_up: Sweep | None = None
+    catch_up_interval_s: float = 30.0
     watch: BrokerWatch = field(init=False)
 
     def __post_init__(self) -> None:
@@ -71,6 +75,11 @@ class ServiceRuntime:
         with repeats_limited():
             await self.broker.start()
             tasks.append(asyncio.create_task(self.watch.run(), name="broker-watch"))
+            if self.catch_up is not None:
+                sweeps = CatchUp(
+                    self.catch_up, interval_s=self.catch_up_interval_s, wake=self.watch.back
+                )
+                tasks.append(asyncio.create_task(sweeps.run(), name="catch-up"))
             try:
                 yield
             finally:

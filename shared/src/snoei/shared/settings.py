@@ -97,4 +97,13 @@ class ServiceSettings(BaseSettings):
             '{"token": ["landscape-a", "landscape-b"]}; "*" grants every landscape.'
         ),
     )
+    catch_up_interval_s: float = Field(
+        default=30.0,
+        gt=0,
+        description=(
+            "How often the dependency service and the rationalizer compare their state with "
+            "the stored heads of their upstream service, to fetch what a broker lost; also "
+            "at start and as soon as the broker is back from an outage."
+        ),
+    )
     kafka: KafkaSettings = Field(default_factory=KafkaSettings)

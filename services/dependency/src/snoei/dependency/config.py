@@ -25,7 +25,8 @@ class DependencySettings(ServiceSettings):
     )
     inventory_url: str = Field(
         default="http://127.0.0.1:8101",  # the local stack's inventory
-        description="Base URL of the inventory API, asked to replay events after a gap.",
+        description="Base URL of the inventory API, asked to replay events after a gap and "
+        "for its heads to catch up with events a broker lost; empty disables both.",
     )
     inventory_token: SecretStr | None = Field(  # type: ignore[pydantic-alias]  # env names
         default=None,

@@ -19,6 +19,7 @@ from snoei.dependency.handlers import register_handlers
 from snoei.dependency.service import DependencyService, GraphNotifier
 from snoei.shared.asyncapi import asyncapi_router
 from snoei.shared.db import make_pool
+from snoei.shared.heads import heads_router
 from snoei.shared.http import (
     grant_tokens,
     health_router,
@@ -64,6 +65,9 @@ def create_app(settings: DependencySettings) -> FastAPI:
         with contextlib.suppress(Exception):
             await notifier.flush()  # send what is already committed
 
+    async def catch_up() -> int:  # with what the broker may have lost of the inventory's
+        return await service.catch_up(await inventory.heads())
+
     runtime = ServiceRuntime(
         settings=settings,
         schema=settings.db_schema,
@@ -75,6 +79,8 @@ def create_app(settings: DependencySettings) -> FastAPI:
         on_stop=[flush_notifications, inventory.aclose],
         # The topics it consumes and produces: re-created by it after a broker restart.
         topics=(topics.inventory_events, topics.dependency_graph),
+        catch_up=catch_up if settings.inventory_url else None,
+        catch_up_interval_s=settings.catch_up_interval_s,
     )
 
     app = _http(settings, runtime, service, tracker)
@@ -107,6 +113,7 @@ def _http(
     api.provide(app, service, settings)
     api.publish_limits(app, settings)
     app.include_router(api.router())
+    app.include_router(heads_router(service.heads, what="graph version"))
     return app
 
 

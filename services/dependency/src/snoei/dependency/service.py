@@ -7,7 +7,7 @@ import asyncio
 import logging
 import time
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -155,6 +155,34 @@ class DependencyService:
                     f"inventory did not replay sequence {g.sequence + 1} of {g.landscape_id!r}"
                 )
         return replayed
+
+    async def heads(self, landscapes: frozenset[str] | None) -> dict[str, int]:
+        """Each landscape's last graph version: the rationalizer catches up to it."""
+        return await self._repository.heads(landscapes)
+
+    async def catch_up(self, heads: Mapping[str, int]) -> int:
+        """Replay from the inventory what each landscape's graph lacks of the inventory's
+        stored head (``heads``: landscape → last event sequence), e.g. events a broker
+        acknowledged and then lost with no later event to reveal the gap. Returns how many
+        landscapes it brought forward."""
+        stored = await self._repository.sequences()
+        caught = 0
+        for landscape_id, head in sorted(heads.items()):
+            have = stored.get(landscape_id, 0)
+            start = have
+            while have < head:
+                page = await self._inventory.events(
+                    landscape_id, from_sequence=have + 1, limit=min(head - have, self._page)
+                )
+                await self.apply(page)
+                now = await self._repository.head(landscape_id)
+                if now is None or now[0] <= have:
+                    raise GapNotRepaired(
+                        f"inventory did not replay sequence {have + 1} of {landscape_id!r}"
+                    )
+                have = now[0]
+            caught += have > start
+        return caught
 
     async def _current(self, landscape_id: str) -> LandscapeGraph | None:
         """The cached graph if it is as new as the stored one, else the stored one."""

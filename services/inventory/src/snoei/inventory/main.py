@@ -17,6 +17,7 @@ from snoei.inventory.service import InventoryService, OutboxRelay
 from snoei.inventory.upload_limit import UploadLimit
 from snoei.shared.asyncapi import asyncapi_router
 from snoei.shared.db import make_pool
+from snoei.shared.heads import heads_router
 from snoei.shared.http import grant_tokens, health_router, install_problem_handlers
 from snoei.shared.lifecycle import ServiceRuntime
 from snoei.shared.observability import Observability
@@ -75,4 +76,5 @@ def create_app(settings: InventorySettings) -> FastAPI:
         )
     )
     app.include_router(api.router())
+    app.include_router(heads_router(service.heads, what="event sequence"))
     return app

@@ -260,6 +260,10 @@ class InventoryService:
         rows = await self._repository.events_from(landscape_id, from_sequence, limit)
         return [_JSON_OBJECT.validate_json(r.body) for r in rows]
 
+    async def heads(self, landscapes: frozenset[str] | None) -> dict[str, int]:
+        """Each landscape's last event sequence: downstream services catch up to it."""
+        return await self._repository.heads(landscapes)
+
     async def history(self, landscape_id: str, kind: str, item_id: str) -> list[HistoryEntry]:
         rows = await self._repository.history(landscape_id, kind, item_id)
         entries: list[HistoryEntry] = []

@@ -15,11 +15,13 @@ from snoei.rationalizer.factory import Services, build_services
 from snoei.rationalizer.handlers import register_handlers
 from snoei.rationalizer.scheduling import (
     Debouncer,
+    hand_over_due_runs,
     relay_unpublished,
     run_schedule,
     sweep_due_runs,
 )
 from snoei.shared.asyncapi import asyncapi_router
+from snoei.shared.catch_up import Sweep
 from snoei.shared.db import make_pool
 from snoei.shared.http import grant_tokens, health_router, install_problem_handlers
 from snoei.shared.lifecycle import Background, ServiceRuntime
@@ -67,6 +69,8 @@ def create_app(settings: RationalizerSettings) -> FastAPI:
         on_stop=[debouncer.close] + ([dependency.aclose] if dependency is not None else []),
         # The topics it consumes and produces: re-created by it after a broker restart.
         topics=_own_topics(settings),
+        catch_up=_catch_up(services, dependency, debouncer, graph_tracker),
+        catch_up_interval_s=settings.catch_up_interval_s,
     )
     app = _http(settings, runtime, services, graph_tracker, runs_tracker)
     observability.install(app)
@@ -117,6 +121,27 @@ def _dependency_client(settings: RationalizerSettings) -> DependencyClient | Non
     return DependencyClient(
         settings.dependency_url, token=token.get_secret_value() if token else None
     )
+
+
+def _catch_up(
+    services: Services,
+    dependency: DependencyClient | None,
+    debouncer: Debouncer,
+    graph_tracker: AssignmentTracker,
+) -> Sweep | None:
+    """Replicas behind the dependency service's stored versions are brought up to a
+    snapshot, then evaluated as due runs."""
+    if dependency is None:
+        return None
+
+    async def sweep() -> int:
+        caught = await services.replicas.catch_up(await dependency.heads())
+        if caught:
+            partitions = {tp.partition for tp in graph_tracker.assigned}
+            await hand_over_due_runs(services.runs, debouncer, partitions)
+        return len(caught)
+
+    return sweep
 
 
 def _background(

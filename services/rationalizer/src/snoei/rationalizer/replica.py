@@ -153,6 +153,27 @@ class ReplicaService:
         self._cache[landscape_id] = loaded[0]
         return loaded
 
+    async def catch_up(self, heads: Mapping[str, int]) -> list[str]:
+        """Bring each replica behind the dependency service's stored graph version
+        (``heads``: landscape → version) up to a snapshot, e.g. after a broker acknowledged
+        a graph version and then lost it with no later version to reveal the gap. Returns
+        the landscapes brought forward; the due-run sweep evaluates them."""
+        stored = await self._repository.versions()
+        caught: list[str] = []
+        for landscape_id, version in sorted(heads.items()):
+            if stored.get(landscape_id, -1) >= version:
+                continue
+            fetched = await self._fetch_snapshot(landscape_id)
+            if fetched is None:
+                continue
+            snapshot = GraphSnapshot(
+                landscape_id=landscape_id, sequence=fetched.version or None, payload=fetched
+            )
+            async with self._locks(landscape_id):
+                if await self._apply(landscape_id, [snapshot], partition=None):
+                    caught.append(landscape_id)
+        return caught
+
     async def landscapes(self) -> list[str]:
         """Every landscape with a replica."""
         return await self._repository.landscapes()

@@ -1,10 +1,12 @@
-"""HTTP client of the inventory's replay endpoint, used to repair a gap in the event stream."""
+"""HTTP client of the inventory's replay endpoint and heads, used to repair a gap in the
+event stream and to catch up with events a broker lost."""
 
 from __future__ import annotations
 
 import httpx
 
 from snoei.shared.contracts.inventory_events import INVENTORY_EVENTS, InventoryEvent
+from snoei.shared.heads import fetch_heads
 
 
 class InventoryUnavailable(Exception):
@@ -33,6 +35,10 @@ class InventoryClient:
                 f"cannot replay events of {landscape_id!r} from {from_sequence} "
                 f"at {self._base_url} (SNOEI_INVENTORY_URL): {exc}"
             ) from exc
+
+    async def heads(self) -> dict[str, int]:
+        """Each landscape's last event sequence, as the inventory stored it."""
+        return await fetch_heads(self._client)
 
     async def aclose(self) -> None:
         await self._client.aclose()

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
+from typing import Literal
 
 import asyncpg
 from asyncpg.pool import PoolConnectionProxy
@@ -199,6 +200,25 @@ class GraphRepository:
             landscape_id,
         )
         return None if row is None else (row["inventory_sequence"], row["version"])
+
+    async def heads(self, landscapes: frozenset[str] | None) -> dict[str, int]:
+        """Each landscape's last graph version (of ``landscapes`` only, unless None)."""
+        return await self._positions("version", landscapes)
+
+    async def sequences(self) -> dict[str, int]:
+        """Each landscape's last applied inventory sequence."""
+        return await self._positions("inventory_sequence", None)
+
+    async def _positions(
+        self, column: Literal["version", "inventory_sequence"], landscapes: frozenset[str] | None
+    ) -> dict[str, int]:
+        rows = await self._pool.fetch(
+            f"""SELECT landscape_id, {column} AS position FROM landscapes
+                WHERE {column} > 0 AND ($1::text[] IS NULL OR landscape_id = ANY($1))
+                ORDER BY landscape_id""",  # column: one of two literals
+            None if landscapes is None else sorted(landscapes),
+        )
+        return {r["landscape_id"]: r["position"] for r in rows}
 
     async def load(self, landscape_id: str) -> GraphContent | None:
         """The stored graph, read in one snapshot (repeatable read)."""

@@ -311,6 +311,16 @@ class InventoryRepository:
             )
         return [json.loads(r["data"]) for r in rows]
 
+    async def heads(self, landscapes: frozenset[str] | None) -> dict[str, int]:
+        """Each landscape's last event sequence (of ``landscapes`` only, unless None)."""
+        rows = await self._pool.fetch(
+            """SELECT landscape_id, last_sequence FROM landscapes
+               WHERE last_sequence > 0 AND ($1::text[] IS NULL OR landscape_id = ANY($1))
+               ORDER BY landscape_id""",
+            None if landscapes is None else sorted(landscapes),
+        )
+        return {r["landscape_id"]: r["last_sequence"] for r in rows}
+
     async def history(self, landscape_id: str, kind: str, item_id: str) -> list[HistoryRow]:
         rows = await self._pool.fetch(
             """SELECT * FROM item_history WHERE landscape_id = $1 AND kind = $2 AND id = $3

@@ -1,5 +1,6 @@
-"""HTTP client of the dependency service's graph snapshot, used at first sight of a
-landscape and to repair a gap in the ``dependency.graph`` versions."""
+"""HTTP client of the dependency service's graph snapshot and heads, used at first sight of a
+landscape, to repair a gap in the ``dependency.graph`` versions and to catch up with
+versions a broker lost."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ import httpx
 from pydantic import ValidationError
 
 from snoei.shared.contracts.graph import GraphContent
+from snoei.shared.heads import fetch_heads
 
 
 class DependencyUnavailable(Exception):
@@ -29,6 +31,10 @@ class DependencyClient:
                 f"cannot fetch the graph of {landscape_id!r} from {self._base_url} "
                 f"(SNOEI_DEPENDENCY_URL): {exc}"
             ) from exc
+
+    async def heads(self) -> dict[str, int]:
+        """Each landscape's last graph version, as the dependency service stored it."""
+        return await fetch_heads(self._client)
 
     async def aclose(self) -> None:
         await self._client.aclose()

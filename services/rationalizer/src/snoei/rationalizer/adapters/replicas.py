@@ -180,6 +180,11 @@ class ReplicaRepository:
             targets[row["kind"]][item.id] = item
         return replica, head["stale"]
 
+    async def versions(self) -> dict[str, int]:
+        """Each replica's graph version."""
+        rows = await self._pool.fetch("SELECT landscape_id, version FROM replicas")
+        return {r["landscape_id"]: r["version"] for r in rows}
+
     async def landscapes(self) -> list[str]:
         rows = await self._pool.fetch("SELECT landscape_id FROM replicas ORDER BY landscape_id")
         return [r["landscape_id"] for r in rows]
