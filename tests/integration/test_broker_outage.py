@@ -290,3 +290,23 @@ async def test_the_inventory_recovers_from_a_broker_killed_under_load(
 async def _count(http: httpx.AsyncClient, at_least: int) -> bool:
     listed: list[object] = (await http.get(f"/v1/landscapes/{L}/applications")).json()
     return len(listed) >= at_least
+
+
+async def test_no_snoei_client_creates_a_topic_by_asking_for_it(kafka: KafkaSettings) -> None:
+    # A broker creates a missing topic on a client's metadata request unless told not to,
+    # with its own partition count: after a restart, a producer would win that race against
+    # the service re-creating the topic as configured.
+    missing = f"{kafka.topic_prefix}never-created"
+    producer = AIOKafkaProducer(**client_kwargs(kafka), request_timeout_ms=1_500)
+    await producer.start()
+    try:
+        with pytest.raises(KafkaError):
+            await producer.send_and_wait(missing, b"x", key=b"k")
+    finally:
+        await producer.stop()
+    admin = AIOKafkaAdminClient(**client_kwargs(kafka))
+    await admin.start()
+    try:
+        assert missing not in await admin.list_topics()
+    finally:
+        await admin.close()

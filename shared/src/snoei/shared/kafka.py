@@ -16,6 +16,7 @@ from faststream import AckPolicy
 from faststream.kafka import KafkaBroker, KafkaRouter
 from faststream.security import BaseSecurity, SASLPlaintext, SASLScram256, SASLScram512
 
+from snoei.shared.auto_create import forbid_topic_auto_creation
 from snoei.shared.heap import PROCESS_HEAP
 from snoei.shared.metrics import ServiceMetrics
 from snoei.shared.settings import KafkaSettings
@@ -23,6 +24,7 @@ from snoei.shared.tracing import publish_spans
 
 TOPIC_ALREADY_EXISTS = 36
 _log = logging.getLogger(__name__)
+forbid_topic_auto_creation()  # topics are created by the services only, as configured
 
 
 def ssl_context(settings: KafkaSettings) -> ssl.SSLContext | None:
