@@ -5,12 +5,13 @@ from __future__ import annotations
 
 import time
 
-from snoei.bench.common import Figure, ScenarioResult, ratio
+from snoei.bench.common import MB, Figure, PeakRss, ScenarioResult, ratio
 from snoei.bench.context import LOAD_TIMEOUT_S, SCALE_LANDSCAPE, BenchContext, wait_inventory
 from snoei.bench.environment import change_messages, publish_all, raw_producer, wait_for_run
 from snoei.bench.relay import TwoHopRelay
 
 TITLE = "bulk load through Kafka until the rationalizer ran on the final graph"
+SERVICES = ("inventory", "dependency", "rationalizer")
 
 
 async def run(ctx: BenchContext) -> ScenarioResult:
@@ -27,18 +28,20 @@ async def run(ctx: BenchContext) -> ScenarioResult:
         relay_s = time.perf_counter() - started
     relay_rate = count / relay_s
 
-    producer = raw_producer(env, "bench-b1")
-    await producer.start()
-    try:
-        started = time.perf_counter()
-        await publish_all(producer, env.kafka.topics.inventory_changes, messages)
-        published_s = time.perf_counter() - started
-    finally:
-        await producer.stop()
-    sequence = await wait_inventory(env, SCALE_LANDSCAPE, count, LOAD_TIMEOUT_S)
-    inventory_s = time.perf_counter() - started
-    run_row = await wait_for_run(env, SCALE_LANDSCAPE, sequence, timeout=LOAD_TIMEOUT_S)
-    total_s = time.perf_counter() - started
+    services = {name: env.stack.pids[name] for name in SERVICES}
+    with PeakRss(services, interval=0.1) as memory:
+        producer = raw_producer(env, "bench-b1")
+        await producer.start()
+        try:
+            started = time.perf_counter()
+            await publish_all(producer, env.kafka.topics.inventory_changes, messages)
+            published_s = time.perf_counter() - started
+        finally:
+            await producer.stop()
+        sequence = await wait_inventory(env, SCALE_LANDSCAPE, count, LOAD_TIMEOUT_S)
+        inventory_s = time.perf_counter() - started
+        run_row = await wait_for_run(env, SCALE_LANDSCAPE, sequence, timeout=LOAD_TIMEOUT_S)
+        total_s = time.perf_counter() - started
     ctx.loaded[SCALE_LANDSCAPE] = sequence
     rate = count / total_s
 
@@ -59,5 +62,10 @@ async def run(ctx: BenchContext) -> ScenarioResult:
                round(float(run_row["duration_ms"]) / 1000, 2), "s",
                note=f"{run_row['proposal_count']} proposals, graph version "
                     f"{run_row['graph_version']}"),
+        *(
+            Figure(f"peak RSS of the {name} service during the load", round(peak / MB), "MiB",
+                   target=1024, target_on="value", direction="max")
+            for name, peak in memory.peaks.items()
+        ),
     ]
     return result

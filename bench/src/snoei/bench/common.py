@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import platform
 import threading
 import time
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from typing import Any, Literal
 
@@ -100,34 +101,51 @@ def ratio(value: float, baseline: float) -> float | None:
 
 
 class PeakRss:
-    """Samples this process's resident memory in a thread; ``peak`` is the highest seen."""
+    """Samples resident memory in a thread: of this process, or of the processes named in
+    ``pids`` (a service that exits meanwhile keeps its last peak). ``peaks`` holds the
+    highest seen per name; ``peak`` and ``growth`` are this process's."""
 
-    def __init__(self, interval: float = 0.005) -> None:
-        self._process = psutil.Process()
+    def __init__(self, pids: Mapping[str, int] | None = None, interval: float = 0.005) -> None:
+        self._processes = (
+            {name: psutil.Process(pid) for name, pid in pids.items()}
+            if pids is not None
+            else {SELF: psutil.Process()}
+        )
         self._interval = interval
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._sample, daemon=True)
         self.start_rss = 0
-        self.peak = 0
+        self.peaks = dict.fromkeys(self._processes, 0)
+
+    def _sample_once(self) -> None:
+        for name, process in self._processes.items():
+            with contextlib.suppress(psutil.Error):
+                self.peaks[name] = max(self.peaks[name], process.memory_info().rss)
 
     def _sample(self) -> None:
         while not self._stop.is_set():
-            self.peak = max(self.peak, self._process.memory_info().rss)
+            self._sample_once()
             time.sleep(self._interval)
 
     def __enter__(self) -> PeakRss:
-        self.start_rss = self.peak = self._process.memory_info().rss
+        self._sample_once()
+        self.start_rss = self.peaks.get(SELF, 0)
         self._thread.start()
         return self
 
     def __exit__(self, *exc: object) -> None:
         self._stop.set()
         self._thread.join()
-        self.peak = max(self.peak, self._process.memory_info().rss)
+        self._sample_once()
+
+    @property
+    def peak(self) -> int:
+        return self.peaks[SELF]
 
     @property
     def growth(self) -> int:
         return self.peak - self.start_rss
 
 
+SELF = "this process"
 MB = 2**20
