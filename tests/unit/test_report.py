@@ -12,7 +12,6 @@ from typing import Any
 
 import pytest
 
-from snoei.rationalizer.adapters.endoflife import packaged_catalogue
 from snoei.rationalizer.domain.engine import Evaluation, rationalise
 from snoei.rationalizer.domain.landscape import Landscape
 from snoei.rationalizer.domain.recommendation import Recommended, recommended
@@ -24,7 +23,6 @@ from snoei.rationalizer.report.figures import figures
 from snoei.rationalizer.report.graph import neighbourhoods
 from snoei.rationalizer.report.i18n import Words, catalogue_problems
 from snoei.rationalizer.report.model import completeness
-from snoei.samples import generate_municipality
 from snoei.shared.contracts.landscape import (
     AnnualCosts,
     ApplicationRecord,
@@ -35,6 +33,7 @@ from snoei.shared.contracts.landscape import (
     TechnologyUse,
 )
 from snoei.shared.contracts.proposals import Action, ProposalStatus
+from tests.sample_report import municipal_report
 
 pytestmark = pytest.mark.unit
 
@@ -385,19 +384,7 @@ def test_the_apis_recommended_figure_is_the_reports_headline(mixed: ReportInput)
 
 def test_the_sample_recommends_what_the_docs_and_the_demo_say() -> None:
     """The figure `snoei demo` and `snoei run` show beside the total of open proposals."""
-    sample = generate_municipality()
-    landscape = Landscape(
-        applications=sample.applications,
-        integrations=sample.integrations,
-        capabilities=sample.capabilities,
-        technologies=sample.technologies,
-    )
-    catalogue = packaged_catalogue()
-    evaluation = rationalise(landscape, config=CONFIG, catalogue=catalogue, today=TODAY)
-    data = build_report_input(
-        "gemeente-sample", landscape, evaluation.proposals, evaluation.waves,
-        catalogue=catalogue, config=CONFIG, today=TODAY, quadrants=evaluation.quadrants,
-    )
+    data, evaluation = municipal_report()
     served = recommended(evaluation.proposals, max_payback_months=CONFIG.max_payback_months)
     assert served == Recommended(count=25, yearly_saving=1_071_700)
     assert served.yearly_saving == figures(data).yearly_saving
