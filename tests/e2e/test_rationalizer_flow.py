@@ -4,8 +4,6 @@ rationalizer as processes on the real broker and PostgreSQL."""
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import httpx
@@ -27,27 +25,10 @@ from snoei.shared.contracts.landscape import (
 from snoei.shared.envelope import Envelope
 from snoei.shared.kafka import client_kwargs
 from snoei.shared.settings import KafkaSettings
-from tests.harness import ServiceProcess, auth, running_services, wait_for
+from tests.harness import ServiceProcess, auth, wait_for
 
 pytestmark = pytest.mark.e2e
 LANDSCAPE = "gemeente-prune"
-
-
-@pytest.fixture
-def stack(
-    database_url: str, kafka: KafkaSettings, tmp_path: Path
-) -> Iterator[dict[str, ServiceProcess]]:
-    with running_services(
-        ["inventory", "dependency", "rationalizer"],
-        database_url=database_url,
-        kafka=kafka,
-        log_dir=tmp_path,
-        extra_env={
-            "dependency": {"SNOEI_PUBLISH_DEBOUNCE_S": "0.1"},
-            "rationalizer": {"SNOEI_DEBOUNCE_S": "0.1"},
-        },
-    ) as services:
-        yield services
 
 
 def application(app_id: str, **fields: Any) -> ApplicationUpsert:
@@ -69,9 +50,9 @@ async def send(kafka: KafkaSettings, changes: list[Envelope]) -> None:
 
 
 async def test_an_inventory_change_updates_the_proposals(
-    stack: dict[str, ServiceProcess], kafka: KafkaSettings
+    pipeline: dict[str, ServiceProcess], kafka: KafkaSettings
 ) -> None:
-    for proc in stack.values():
+    for proc in pipeline.values():
         await proc.wait_ready()
     await send(
         kafka,
@@ -103,7 +84,7 @@ async def test_an_inventory_change_updates_the_proposals(
         ],
     )
     async with httpx.AsyncClient(
-        base_url=stack["rationalizer"].url, headers=auth(), timeout=10
+        base_url=pipeline["rationalizer"].url, headers=auth(), timeout=10
     ) as http:
 
         async def proposal_ids(expected: set[str]) -> dict[str, Any] | None:

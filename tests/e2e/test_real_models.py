@@ -6,15 +6,13 @@ specialisation or part consolidated into its whole."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
 
-from snoei.shared.settings import KafkaSettings
-from tests.harness import ServiceProcess, auth, running_services, wait_for
+from tests.harness import ServiceProcess, auth, wait_for
 
 pytestmark = pytest.mark.e2e
 DATA = Path(__file__).parent.parent / "data" / "inventory"
@@ -34,23 +32,6 @@ STRUCTURE = {  # (part or specialisation, whole or general)
     ("app-zaak-vth", "app-zaak"),
     ("app-zaak", "app-suite"),
 }
-
-
-@pytest.fixture
-def stack(
-    database_url: str, kafka: KafkaSettings, tmp_path: Path
-) -> Iterator[dict[str, ServiceProcess]]:
-    with running_services(
-        ["inventory", "dependency", "rationalizer"],
-        database_url=database_url,
-        kafka=kafka,
-        log_dir=tmp_path,
-        extra_env={
-            "dependency": {"SNOEI_PUBLISH_DEBOUNCE_S": "0.1"},
-            "rationalizer": {"SNOEI_DEBOUNCE_S": "0.1"},
-        },
-    ) as services:
-        yield services
 
 
 async def import_file(inventory: ServiceProcess, landscape: str, name: str) -> None:
@@ -83,14 +64,14 @@ def assert_sound(body: dict[str, Any]) -> None:
 
 
 async def test_imported_models_without_costs_get_advice_a_board_can_rely_on(
-    stack: dict[str, ServiceProcess],
+    pipeline: dict[str, ServiceProcess],
 ) -> None:
-    for proc in stack.values():
+    for proc in pipeline.values():
         await proc.wait_ready(timeout=90)  # three processes start at once on a busy machine
-    await import_file(stack["inventory"], "gemeente-noord", "municipal.xml")
-    await import_file(stack["inventory"], "gemeente-zuid", "gemma.xml")
+    await import_file(pipeline["inventory"], "gemeente-noord", "municipal.xml")
+    await import_file(pipeline["inventory"], "gemeente-zuid", "gemma.xml")
     async with httpx.AsyncClient(
-        base_url=stack["rationalizer"].url, headers=auth(), timeout=10
+        base_url=pipeline["rationalizer"].url, headers=auth(), timeout=10
     ) as http:
 
         async def evaluated(landscape: str, done: Any) -> dict[str, Any] | None:

@@ -8,20 +8,15 @@ from __future__ import annotations
 import os
 import shutil
 from collections.abc import Iterator
-from datetime import date
 from pathlib import Path
 
 import networkx as nx
 import pytest
 
-from snoei.rationalizer.adapters.endoflife import packaged_catalogue
-from snoei.rationalizer.domain.engine import rationalise
-from snoei.rationalizer.domain.landscape import Landscape
-from snoei.rationalizer.domain.rulebook import RulesConfig
-from snoei.rationalizer.report import ReportInput, build_report_input, render_report
+from snoei.rationalizer.report import ReportInput, render_report
 from snoei.rationalizer.report.graph import neighbourhoods
-from snoei.samples import generate_municipality
 from tests.harness import REPO
+from tests.sample_report import municipal_report
 
 pytestmark = pytest.mark.e2e
 
@@ -36,31 +31,12 @@ CHROMIUM_ARGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
-TODAY = date(2026, 11, 23)  # the sample's reference date, so the picture is stable
 
 
 @pytest.fixture(scope="module")
 def municipal() -> ReportInput:
-    sample = generate_municipality()
-    landscape = Landscape(
-        applications=sample.applications,
-        integrations=sample.integrations,
-        capabilities=sample.capabilities,
-        technologies=sample.technologies,
-        version=1,
-    )
-    config, catalogue = RulesConfig(), packaged_catalogue()
-    evaluation = rationalise(landscape, config=config, catalogue=catalogue, today=TODAY)
-    return build_report_input(
-        sample.landscape_id,
-        landscape,
-        evaluation.proposals,
-        evaluation.waves,
-        catalogue=catalogue,
-        config=config,
-        today=TODAY,
-        quadrants=evaluation.quadrants,
-    )
+    data, _ = municipal_report()
+    return data
 
 
 @pytest.fixture(scope="module")

@@ -1,16 +1,29 @@
-"""Fixtures of the tests whose broker dies: a Tansu of the test's own."""
+"""Fixtures of the integration tests: a service's schema in the test's own process, and a
+broker of the test's own for the tests whose broker dies."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
+import asyncpg
 import pytest
 
 from snoei.cli.embedded import EmbeddedKafka, free_port
+from snoei.shared.db import make_pool, migrate
 from snoei.shared.kafka import ensure_topics
 from snoei.shared.settings import KafkaSettings
 from tests.harness import Servers
+
+
+@pytest.fixture
+async def rationalizer_pool(database_url: str) -> AsyncIterator[asyncpg.Pool]:
+    """A pool on this test's database with the rationalizer's schema migrated."""
+    created = make_pool(database_url, schema="rationalizer")
+    await created
+    await migrate(created, schema="rationalizer", package="snoei.rationalizer.migrations")
+    yield created
+    await created.close()
 
 
 @pytest.fixture

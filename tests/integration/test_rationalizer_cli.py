@@ -88,6 +88,8 @@ async def test_cli_runs_lists_explains_simulates_and_decides(
         code, output = cli("run")
         assert code == 0, output
         assert "retire:old" in output
+        # the service's recommended figure first, the open total labelled as such
+        assert "recommended: €24,000 a year (1 proposal) · open total: €24,000 a year" in output
         code, output = cli("explain", "retire:old")
         assert code == 0, output
         assert "Retire Old Ledger" in output

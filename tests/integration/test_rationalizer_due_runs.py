@@ -4,7 +4,6 @@ restart, without any new graph event."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -12,76 +11,26 @@ import asyncpg
 import httpx
 import pytest
 
-from snoei.rationalizer.adapters.endoflife import packaged_catalogue
-from snoei.rationalizer.domain.rulebook import RulesConfig
-from snoei.rationalizer.factory import Services, build_services
+from snoei.rationalizer.factory import Services
 from snoei.rationalizer.scheduling import due_run_id
-from snoei.shared.contracts.graph import GraphChanged, GraphContent, GraphDelta, GraphSnapshot
-from snoei.shared.contracts.landscape import ApplicationRecord
 from snoei.shared.contracts.runs import RunRequest, RunTrigger
-from snoei.shared.db import make_pool, migrate
-from snoei.shared.kafka import OutgoingMessage
 from snoei.shared.settings import KafkaSettings
 from tests.harness import auth, running_services, wait_for
+from tests.integration.rationalizer_parts import (
+    application,
+    delta,
+    rationalizer_services,
+    snapshot,
+)
 
 pytestmark = pytest.mark.integration
 
 LANDSCAPE = "gemeente-herstart"
 
 
-class Published:
-    def __init__(self) -> None:
-        self.sent: list[OutgoingMessage] = []
-
-    async def publish(self, messages: Sequence[OutgoingMessage]) -> None:
-        self.sent.extend(messages)
-
-
-def application(app_id: str, **fields: Any) -> ApplicationRecord:
-    return ApplicationRecord(
-        id=app_id, name=app_id.title(), **{"business_value": 4, "technical_fitness": 4, **fields}
-    )
-
-
-def snapshot(landscape_id: str, version: int, *apps: ApplicationRecord) -> GraphSnapshot:
-    content = GraphContent(version=version, inventory_sequence=version, applications=apps)
-    return GraphSnapshot(landscape_id=landscape_id, sequence=version, payload=content)
-
-
-def delta(landscape_id: str, from_version: int, *apps: ApplicationRecord) -> GraphChanged:
-    version = from_version + 1
-    return GraphChanged(
-        landscape_id=landscape_id,
-        sequence=version,
-        payload=GraphDelta(
-            from_version=from_version,
-            version=version,
-            inventory_sequence=version,
-            applications_upserted=apps,
-        ),
-    )
-
-
 @pytest.fixture
-async def pool(database_url: str) -> AsyncIterator[asyncpg.Pool]:
-    created = make_pool(database_url, schema="rationalizer")
-    await created
-    await migrate(created, schema="rationalizer", package="snoei.rationalizer.migrations")
-    yield created
-    await created.close()
-
-
-@pytest.fixture
-def services(pool: asyncpg.Pool) -> Services:
-    return build_services(
-        pool=pool,
-        catalogue=packaged_catalogue(),
-        rules=RulesConfig(),
-        publisher=Published(),
-        proposals_topic="rationalizer.proposals",
-        runs_topic="rationalizer.runs",
-        snapshots=None,
-    )
+def services(rationalizer_pool: asyncpg.Pool) -> Services:
+    return rationalizer_services(rationalizer_pool)
 
 
 async def test_due_runs_are_replicas_ahead_of_their_latest_run_on_owned_partitions(

@@ -5,33 +5,19 @@ no lock and holds up no other landscape."""
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator, Sequence
 
 import asyncpg
 import pytest
 
-from snoei.rationalizer.adapters.endoflife import packaged_catalogue
 from snoei.rationalizer.adapters.replicas import ReplicaRepository
-from snoei.rationalizer.domain.rulebook import RulesConfig
-from snoei.rationalizer.factory import Services, build_services
-from snoei.shared.contracts.graph import GraphChanged, GraphContent, GraphDelta, GraphSnapshot
-from snoei.shared.contracts.landscape import ApplicationRecord
+from snoei.shared.contracts.graph import GraphContent
 from snoei.shared.contracts.runs import RunRequest, RunTrigger
-from snoei.shared.db import make_pool, migrate
-from snoei.shared.kafka import OutgoingMessage
 from tests.harness import wait_for
+from tests.integration.rationalizer_parts import delta, rationalizer_services, snapshot
 
 pytestmark = pytest.mark.integration
 
 SLOW, OTHER = "gemeente-traag", "gemeente-anders"
-
-
-class Published:
-    def __init__(self) -> None:
-        self.sent: list[OutgoingMessage] = []
-
-    async def publish(self, messages: Sequence[OutgoingMessage]) -> None:
-        self.sent.extend(messages)
 
 
 class BlockingSnapshots:
@@ -48,54 +34,6 @@ class BlockingSnapshots:
         return self.content
 
 
-def application(app_id: str) -> ApplicationRecord:
-    return ApplicationRecord(id=app_id, name=app_id.title(), business_value=4, technical_fitness=4)
-
-
-def snapshot(landscape_id: str, version: int, *apps: str) -> GraphSnapshot:
-    content = GraphContent(
-        version=version,
-        inventory_sequence=version,
-        applications=tuple(application(a) for a in apps),
-    )
-    return GraphSnapshot(landscape_id=landscape_id, sequence=version, payload=content)
-
-
-def delta(landscape_id: str, from_version: int, *apps: str) -> GraphChanged:
-    version = from_version + 1
-    return GraphChanged(
-        landscape_id=landscape_id,
-        sequence=version,
-        payload=GraphDelta(
-            from_version=from_version,
-            version=version,
-            inventory_sequence=version,
-            applications_upserted=tuple(application(a) for a in apps),
-        ),
-    )
-
-
-@pytest.fixture
-async def pool(database_url: str) -> AsyncIterator[asyncpg.Pool]:
-    created = make_pool(database_url, schema="rationalizer")
-    await created
-    await migrate(created, schema="rationalizer", package="snoei.rationalizer.migrations")
-    yield created
-    await created.close()
-
-
-def services(pool: asyncpg.Pool, snapshots: BlockingSnapshots | None) -> Services:
-    return build_services(
-        pool=pool,
-        catalogue=packaged_catalogue(),
-        rules=RulesConfig(),
-        publisher=Published(),
-        proposals_topic="rationalizer.proposals",
-        runs_topic="rationalizer.runs",
-        snapshots=snapshots,
-    )
-
-
 async def row_lock_free(pool: asyncpg.Pool, landscape_id: str) -> bool:
     """Whether another transaction can lock the landscape's replica row right now."""
     async with pool.acquire() as conn, conn.transaction():
@@ -109,11 +47,11 @@ async def row_lock_free(pool: asyncpg.Pool, landscape_id: str) -> bool:
 
 
 async def test_a_slow_gap_repair_holds_no_row_lock_and_holds_up_no_other_landscape(
-    pool: asyncpg.Pool,
+    rationalizer_pool: asyncpg.Pool,
 ) -> None:
     source = BlockingSnapshots(snapshot(SLOW, 3, "a", "b", "c").payload)
-    rationalizer = services(pool, source)
-    replicas = ReplicaRepository(pool)
+    rationalizer = rationalizer_services(rationalizer_pool, snapshots=source)
+    replicas = ReplicaRepository(rationalizer_pool)
     await rationalizer.replicas.apply_graph_events(
         [snapshot(SLOW, 1, "a"), snapshot(OTHER, 1, "x")]
     )
@@ -124,7 +62,9 @@ async def test_a_slow_gap_repair_holds_no_row_lock_and_holds_up_no_other_landsca
     )
     try:
         await asyncio.wait_for(source.asked.wait(), timeout=10)
-        assert await row_lock_free(pool, SLOW), "the replica row is locked during the fetch"
+        assert await row_lock_free(rationalizer_pool, SLOW), (
+            "the replica row is locked during the fetch"
+        )
 
         async def other_applied() -> bool:
             return await replicas.replica_version(OTHER) == (2, False)
@@ -132,7 +72,7 @@ async def test_a_slow_gap_repair_holds_no_row_lock_and_holds_up_no_other_landsca
         await wait_for(other_applied, timeout=10, message="the other landscape's change")
 
         # The other landscape's own transaction is done by now; none may stay open for SLOW.
-        locks = await pool.fetchval(
+        locks = await rationalizer_pool.fetchval(
             """SELECT count(*) FROM pg_locks l JOIN pg_stat_activity a USING (pid)
                WHERE l.locktype = 'transactionid' AND a.application_name = 'snoei-rationalizer'
                  AND a.state = 'idle in transaction' AND a.datname = current_database()"""
@@ -161,10 +101,11 @@ async def test_a_slow_gap_repair_holds_no_row_lock_and_holds_up_no_other_landsca
 
 
 async def test_a_repair_does_not_overwrite_what_another_instance_stored_meanwhile(
-    pool: asyncpg.Pool,
+    rationalizer_pool: asyncpg.Pool,
 ) -> None:
     source = BlockingSnapshots(snapshot(SLOW, 3, "a", "b", "c").payload)
-    first, second = services(pool, source), services(pool, None)
+    first = rationalizer_services(rationalizer_pool, snapshots=source)
+    second = rationalizer_services(rationalizer_pool)
     await first.replicas.apply_graph_events([snapshot(SLOW, 1, "a")])
 
     repair = asyncio.create_task(first.replicas.apply_graph_events([delta(SLOW, 3, "d")]))
@@ -177,7 +118,7 @@ async def test_a_repair_does_not_overwrite_what_another_instance_stored_meanwhil
         source.release.set()
     assert await asyncio.wait_for(repair, timeout=10) == set()  # worked out again: a repeat
 
-    stored = await ReplicaRepository(pool).load_replica(SLOW)
+    stored = await ReplicaRepository(rationalizer_pool).load_replica(SLOW)
     assert stored is not None
     assert stored[0].version == 5
     assert sorted(stored[0].applications) == ["a", "b", "c", "d", "e"]
@@ -187,13 +128,14 @@ async def test_a_repair_does_not_overwrite_what_another_instance_stored_meanwhil
 
 
 async def test_two_writers_of_a_first_replica_store_it_once_without_a_conflict(
-    pool: asyncpg.Pool,
+    rationalizer_pool: asyncpg.Pool,
 ) -> None:
     """A read that fetches the first snapshot of a landscape (GET /proposals) and the graph
     consumer applying its first version both write a first replica: neither may fail on the
     other's rows (there is no replica row to lock yet)."""
     apps = [f"app-{i:03}" for i in range(300)]
-    first, second = services(pool, None), services(pool, None)
+    first = rationalizer_services(rationalizer_pool)
+    second = rationalizer_services(rationalizer_pool)
     for attempt in range(5):  # a race: several tries make the old failure near certain
         landscape = f"gemeente-eerste-{attempt}"
         results = await asyncio.gather(
@@ -202,4 +144,4 @@ async def test_two_writers_of_a_first_replica_store_it_once_without_a_conflict(
             return_exceptions=True,
         )
         assert not [r for r in results if isinstance(r, BaseException)], results
-        assert await ReplicaRepository(pool).replica_version(landscape) == (1, False)
+        assert await ReplicaRepository(rationalizer_pool).replica_version(landscape) == (1, False)

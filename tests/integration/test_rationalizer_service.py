@@ -306,6 +306,10 @@ async def test_unknown_savings_need_data_rank_last_and_can_still_be_decided(
             assert body["proposals"][1]["yearly_saving"] is None
             assert body["total_yearly_saving"] == 12_000
             assert body["unknown_saving_count"] == 2
+            # unknown savings are never recommended: the report's headline is the known one
+            assert (body["recommended_count"], body["recommended_yearly_saving"]) == (1, 12_000)
+            run = (await http.get(f"{base}/runs/{body['run']['run_id']}")).json()
+            assert (run["recommended_count"], run["recommended_yearly_saving"]) == (1, 12_000)
             assert body["run"]["unknown_saving_count"] == 2
             assert body["completeness"]["fields"][0] == {
                 "field": "costs",

@@ -115,6 +115,22 @@ def test_payback_is_never_when_the_figures_are_known_and_unknown_otherwise() -> 
     assert money.euros(-1234.0) == "−€1,234"
 
 
+def test_totals_show_the_services_recommended_figure_and_label_the_open_total() -> None:
+    body = {"total_yearly_saving": 1_087_000.0, "recommended_yearly_saving": 1_071_700.0,
+            "recommended_count": 25}
+    assert money.totals(body, body["total_yearly_saving"]) == (
+        "recommended: €1,071,700 a year (25 proposals) · open total: €1,087,000 a year"
+    )
+    one = {"recommended_yearly_saving": 12_000.0, "recommended_count": 1}
+    assert money.totals(one, 12_000.0).startswith("recommended: €12,000 a year (1 proposal) ·")
+
+
+def test_a_rationalizer_without_the_recommended_figure_gets_the_open_total_labelled() -> None:
+    assert money.totals({"total_yearly_saving": 9_500.0}, 9_500.0) == (
+        "open total: €9,500 a year"
+    )
+
+
 def test_importing_the_cli_loads_no_broker_database_http_or_table_library() -> None:
     heavy = ("faststream", "aiokafka", "asyncpg", "httpx", "rich", "psutil", "networkx",
              "snoei.shared.kafka", "snoei.inventory", "snoei.rationalizer", "snoei.dependency")

@@ -242,6 +242,20 @@ def test_proposals_as_json_are_the_apis_answer_and_as_csv_carry_names(
     assert any(f"consolidate:{LONG}" in line for line in out.splitlines())
 
 
+def test_the_proposals_title_shows_the_recommended_figure_the_service_computed(
+    apis: tuple[str, FakeApis],
+) -> None:
+    url, fake = apis
+    _landscape(fake)
+    # the service's figure, not one the CLI derives: no listed proposal saves €7,000
+    fake.answers[f"{BASE}/proposals"] |= {"recommended_yearly_saving": 7_000.0,
+                                         "recommended_count": 1}
+    code, out, _ = _snoei(url, "proposals", "-l", "gem")
+    assert code == 0
+    assert "gem · 2 proposals" in out
+    assert "recommended: €7,000 a year (1 proposal) · open total: €9,500 a year" in out
+
+
 def test_an_unknown_landscape_is_an_error_not_an_empty_list(apis: tuple[str, FakeApis]) -> None:
     url, fake = apis
     fake.answers["/v1/landscapes/nope/applications"] = []
@@ -264,3 +278,20 @@ def test_accept_needs_no_reason_and_reject_does(apis: tuple[str, FakeApis]) -> N
     assert code == 2
     assert "a rejection needs a reason" in err
     assert len(fake.posted) == 1
+
+
+def test_the_demo_summary_shows_the_services_recommended_figure_beside_the_open_total() -> None:
+    from snoei.cli.demo import _print_summary
+    from snoei.samples import Landscape
+    from snoei.shared.contracts.landscape import ApplicationRecord
+
+    sample = Landscape("gem", applications=[ApplicationRecord(id=a, name=n)
+                                            for a, n in NAMES.items()])
+    body = {"proposals": PROPOSALS, "total_yearly_saving": 9_500.0,
+            "recommended_yearly_saving": 7_000.0, "recommended_count": 1}
+    run = {"graph_version": 3, "inventory_sequence": 12, "duration_ms": 40.0}
+    out = Console(width=160, record=True, file=io.StringIO())
+    _print_summary(out, sample, run, body, {"waves": []})
+    text = out.export_text()
+    assert "recommended: €7,000 a year (1 proposal) · open total: €9,500 a year" in text
+    assert "Total yearly saving" not in text

@@ -4,9 +4,6 @@ what cannot be placed (reported as data quality, never dropped silently)."""
 
 from __future__ import annotations
 
-from pathlib import Path
-from typing import Any
-
 import pytest
 
 from snoei.inventory.importers import (
@@ -16,23 +13,10 @@ from snoei.inventory.importers import (
     RowError,
     import_file,
 )
+from tests.unit.import_files import INVENTORY as DATA
+from tests.unit.import_files import load, records
 
 pytestmark = pytest.mark.unit
-DATA = Path(__file__).resolve().parent.parent / "data" / "inventory"
-
-
-def load(name: str, **kwargs: Any) -> ImportResult:
-    return import_file((DATA / name).read_bytes(), filename=name, landscape_id="gem",
-                       **kwargs)[1]
-
-
-def records(result: ImportResult, kind: str) -> dict[str, dict[str, Any]]:
-    found: dict[str, dict[str, Any]] = {}
-    for change in result.changes:
-        if change.type == f"{kind}.upsert":
-            record = getattr(change.payload, kind).model_dump(mode="json")
-            found[record["id"]] = record
-    return found
 
 
 def problems(result: ImportResult) -> dict[str, RowError]:

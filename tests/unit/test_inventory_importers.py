@@ -13,28 +13,14 @@ from snoei.inventory.domain.validation import InvalidChange, parse_change, parse
 from snoei.inventory.importers import (
     ImportFailed,
     ImportRejected,
-    ImportResult,
     detect_format,
     import_file,
 )
 from snoei.shared.contracts.inventory_events import INVENTORY_EVENTS
+from tests.unit.import_files import INVENTORY as DATA
+from tests.unit.import_files import load, records
 
 pytestmark = pytest.mark.unit
-DATA = Path(__file__).resolve().parent.parent / "data" / "inventory"
-
-
-def load(name: str, **kwargs: Any) -> ImportResult:
-    return import_file((DATA / name).read_bytes(), filename=name, landscape_id="gem",
-                       **kwargs)[1]
-
-
-def records(result: ImportResult, kind: str) -> dict[str, dict[str, Any]]:
-    found: dict[str, dict[str, Any]] = {}
-    for change in result.changes:
-        if change.type == f"{kind}.upsert":
-            record = getattr(change.payload, kind).model_dump(mode="json")
-            found[record["id"]] = record
-    return found
 
 
 def test_csv_applications_fill_every_documented_column() -> None:

@@ -14,6 +14,7 @@ import pytest
 
 from snoei.rationalizer.domain.engine import Evaluation, rationalise
 from snoei.rationalizer.domain.landscape import Landscape
+from snoei.rationalizer.domain.recommendation import Recommended, recommended
 from snoei.rationalizer.domain.rulebook import RulesConfig
 from snoei.rationalizer.domain.technology import LifecycleCatalogue, ReleaseCycle
 from snoei.rationalizer.domain.waves import WavePlan
@@ -32,6 +33,7 @@ from snoei.shared.contracts.landscape import (
     TechnologyUse,
 )
 from snoei.shared.contracts.proposals import Action, ProposalStatus
+from tests.sample_report import municipal_report
 
 pytestmark = pytest.mark.unit
 
@@ -370,6 +372,23 @@ def test_the_headline_saving_is_the_sum_of_the_listed_recommended_proposals(
     assert headline == sum(listed) == numbers.yearly_saving
     assert amount(text_of(html, "recommended-total")) == headline
     assert f"the 2 recommended proposals save {Words('en').euros(headline)} a year" in html
+
+
+def test_the_apis_recommended_figure_is_the_reports_headline(mixed: ReportInput) -> None:
+    numbers = figures(mixed)
+    served = recommended(mixed.proposals, max_payback_months=CONFIG.max_payback_months)
+    assert served == Recommended(count=2, yearly_saving=60_000 + 20_000)
+    assert served.count == len(numbers.book.recommended)
+    assert served.yearly_saving == numbers.yearly_saving
+
+
+def test_the_sample_recommends_what_the_docs_and_the_demo_say() -> None:
+    """The figure `snoei demo` and `snoei run` show beside the total of open proposals."""
+    data, evaluation = municipal_report()
+    served = recommended(evaluation.proposals, max_payback_months=CONFIG.max_payback_months)
+    assert served == Recommended(count=25, yearly_saving=1_071_700)
+    assert served.yearly_saving == figures(data).yearly_saving
+    assert evaluation.total_yearly_saving == 1_087_000  # every open proposal, recommended or not
 
 
 def test_blocked_rejected_and_unknown_savings_are_listed_apart_and_not_counted(

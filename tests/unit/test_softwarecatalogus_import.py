@@ -5,7 +5,6 @@ hand-written files of gemeente Voorbeeldstad."""
 from __future__ import annotations
 
 from datetime import date
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -17,24 +16,17 @@ from snoei.inventory.importers import (
     detect_format,
     import_file,
 )
+from tests.unit import import_files
+from tests.unit.import_files import records
 
 pytestmark = pytest.mark.unit
-DATA = Path(__file__).resolve().parent.parent / "data" / "softwarecatalogus"
+DATA = import_files.SOFTWARECATALOGUS
 DAY = date(2026, 12, 1)
 
 
 def load(name: str, **kwargs: Any) -> ImportResult:
-    return import_file((DATA / name).read_bytes(), filename=name, landscape_id="voorbeeldstad",
-                       imported_on=DAY, **kwargs)[1]
-
-
-def records(result: ImportResult, kind: str) -> dict[str, dict[str, Any]]:
-    found: dict[str, dict[str, Any]] = {}
-    for change in result.changes:
-        if change.type == f"{kind}.upsert":
-            record = getattr(change.payload, kind).model_dump(mode="json")
-            found[record["id"]] = record
-    return found
+    return import_files.load(name, folder=DATA, landscape_id="voorbeeldstad", imported_on=DAY,
+                             **kwargs)
 
 
 @pytest.fixture(scope="module")

@@ -281,8 +281,13 @@ def _print_summary(
         counts[p["action"]] = counts.get(p["action"], 0) + 1
     per_action = ", ".join(f"{action} {count}" for action, count in counts.items())
     console.print(
-        f"Proposals: {len(proposals)} ({per_action}, blocked {len(blocked)}). "
-        f"Total yearly saving: [bold green]{money.euros(body['total_yearly_saving'])}[/bold green]."
+        f"Proposals: {len(proposals)} ({per_action}, blocked {len(blocked)})."
+    )
+    # the service's figures, the report's headline first: the CLI does not re-apply the rule
+    console.print(
+        f"[bold green]{money.totals(body, body['total_yearly_saving'])}[/bold green]\n"
+        "The report's headline is the recommended figure; the open total also counts the "
+        "open proposals it does not recommend (no saving, or too slow a payback)."
     )
     for p in blocked:
         target = p["targets"][0]

@@ -52,7 +52,8 @@ def runs(
         figures=[
             column("finished", [r["finished_at"][:16].replace("T", " ") for r in rows]),
             column("proposals", [str(r["proposal_count"]) for r in rows], "right"),
-            column("saving/yr", [money.euros(r["total_yearly_saving"]) for r in rows], "right"),
+            column("open total/yr", [money.euros(r["total_yearly_saving"]) for r in rows],
+                   "right"),
         ],
         optional=[
             column("note", [r["empty_reason"] or ("stale inputs" if r["stale_inputs"] else "")

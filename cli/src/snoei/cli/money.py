@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import Any
+
 UNKNOWN = "unknown (needs data)"
 
 
@@ -53,3 +56,20 @@ def payback(months: float | None, *, saving: float | None, cost: float | None) -
     if months is not None:
         return f"{months:g} mo"
     return UNKNOWN if saving is None or cost is None else "never"
+
+
+def totals(body: Mapping[str, Any], open_total: float) -> str:
+    """The figures a run or a list of proposals adds up to, both as the rationalizer
+    computed them: what the board report recommends (``recommended_yearly_saving`` and
+    ``recommended_count`` of ``body``), then ``open_total``, the known savings of every open
+    or accepted proposal, recommended or not. A rationalizer without the recommended figure
+    gets the open total alone, still labelled."""
+    open_part = f"open total: {euros(open_total)} a year"
+    if body.get("recommended_yearly_saving") is None:
+        return open_part
+    count = int(body.get("recommended_count") or 0)
+    proposals = "proposal" if count == 1 else "proposals"
+    return (
+        f"recommended: {euros(body['recommended_yearly_saving'])} a year "
+        f"({count} {proposals}) · {open_part}"
+    )

@@ -27,15 +27,18 @@ class Verdict(StrEnum):
 
 
 def _show_proposals(
-    session: Session, body: dict[str, Any], title: str, *, wide: bool, as_json: bool,
-    as_csv: bool,
+    session: Session, body: dict[str, Any], title: str, totals: str, *, wide: bool,
+    as_json: bool, as_csv: bool,
 ) -> None:
-    """A list of proposals as JSON (the API's answer), CSV or a table, names beside ids."""
+    """A list of proposals as JSON (the API's answer), CSV or a table, names beside ids,
+    with the ``totals`` line under the table (a title is cut to the table's width)."""
     proposals: list[dict[str, Any]] = body["proposals"]
     if render.emit(body, as_json=as_json, as_csv=as_csv, header=render.PROPOSAL_CSV,
                    rows=lambda: render.proposal_csv_rows(proposals, session.names())):
         return
-    render.print_proposals(render.console(wide=wide), proposals, session.names(), title=title)
+    out = render.console(wide=wide)
+    render.print_proposals(out, proposals, session.names(), title=title)
+    out.print(totals, soft_wrap=True, markup=False, highlight=False)
 
 
 @app.command("run")
@@ -67,11 +70,9 @@ def run(
     if summary["empty_reason"] and not (as_json or as_csv):
         print(f"run {run_id}: no proposals ({summary['empty_reason']})")
         return
-    title = (
-        f"run {run_id} · graph v{summary['graph_version']} · "
-        f"{money.euros(summary['total_yearly_saving'])}/yr · {summary['duration_ms']:.0f} ms"
-    )
-    _show_proposals(session, detail, title, wide=wide, as_json=as_json, as_csv=as_csv)
+    title = f"run {run_id} · graph v{summary['graph_version']} · {summary['duration_ms']:.0f} ms"
+    totals = money.totals(detail, summary["total_yearly_saving"])
+    _show_proposals(session, detail, title, totals, wide=wide, as_json=as_json, as_csv=as_csv)
 
 
 def _wait_for_run(session: Session, run_id: str, deadline: float) -> Any:
@@ -114,11 +115,9 @@ def proposals(
     if not body["proposals"] and not (as_json or as_csv):
         print(f"no proposals ({body.get('empty_reason') or 'nothing matches'})")
         return
-    title = (
-        f"{landscape} · {len(body['proposals'])} proposals · "
-        f"{money.euros(body['total_yearly_saving'])}/yr"
-    )
-    _show_proposals(session, body, title, wide=wide, as_json=as_json, as_csv=as_csv)
+    title = f"{landscape} · {len(body['proposals'])} proposals"
+    totals = money.totals(body, body["total_yearly_saving"])
+    _show_proposals(session, body, title, totals, wide=wide, as_json=as_json, as_csv=as_csv)
 
 
 @app.command("explain")

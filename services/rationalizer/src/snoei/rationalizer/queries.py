@@ -15,7 +15,7 @@ from snoei.rationalizer.domain.completeness import DataCompleteness, data_comple
 from snoei.rationalizer.domain.engine import ACTIVE_STATUSES, Verdict
 from snoei.rationalizer.domain.landscape import Landscape
 from snoei.rationalizer.domain.portfolio import Portfolio, portfolio
-from snoei.rationalizer.domain.recommendation import yearly_saving
+from snoei.rationalizer.domain.recommendation import Recommended, recommended, yearly_saving
 from snoei.rationalizer.domain.rulebook import RulesConfig
 from snoei.rationalizer.domain.technology import LifecycleCatalogue, technology_risk
 from snoei.rationalizer.domain.whatif import WhatIfResult, what_if
@@ -121,6 +121,11 @@ class QueryService:
         self._catalogue = catalogue
         self._rules = rules
         self._today = today
+
+    def recommended(self, proposals: Sequence[Proposal]) -> Recommended:
+        """The proposals the board report recommends, by the rule book of this service: the
+        count and saving that the report's headline shows."""
+        return recommended(proposals, max_payback_months=self._rules.max_payback_months)
 
     async def latest(self, landscape_id: str) -> StoredRun | None:
         return await self._runs.run(landscape_id)

@@ -51,6 +51,15 @@ class ProposalList(BaseModel):
     unknown_saving_count: int = Field(
         default=0, description="Listed standing proposals whose saving is unknown."
     )
+    recommended_yearly_saving: float = Field(
+        default=0.0,
+        description="Sum of the savings of the listed proposals the board report recommends "
+        "(open or accepted, a known positive saving, paid back within the rule book's "
+        "`max_payback_months`): the report's headline saving.",
+    )
+    recommended_count: int = Field(
+        default=0, description="Listed proposals the board report recommends."
+    )
     empty_reason: str | None = None
     notes: list[RuleFired] = Field(
         default=[],
@@ -130,6 +139,16 @@ class RunAccepted(BaseModel):
 class RunDetail(BaseModel):
     run: RunSummary
     proposals: list[Proposal]
+    recommended_yearly_saving: float = Field(
+        default=0.0,
+        description="Sum of the savings of the run's proposals the board report recommends "
+        "(open or accepted, a known positive saving, paid back within the rule book's "
+        "`max_payback_months`), as the run left them; decisions taken since are applied "
+        "in `GET proposals`.",
+    )
+    recommended_count: int = Field(
+        default=0, description="The run's proposals the board report recommends."
+    )
     waves: WavePlan
     notes: list[RuleFired] = Field(default=[], description="What the run set aside, and why.")
 

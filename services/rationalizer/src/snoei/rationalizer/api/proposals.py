@@ -54,6 +54,7 @@ async def list_proposals(
         completeness = await service.completeness(landscape_id, proposals if unfiltered else None)
     except UnknownLandscape:
         completeness = None
+    recommended = service.recommended(proposals)
     return ProposalList(
         run=RunSummary.of(run.row) if run else None,
         proposals=proposals,
@@ -61,6 +62,8 @@ async def list_proposals(
             sum(p.yearly_saving for p in standing if p.yearly_saving is not None), 2
         ),
         unknown_saving_count=sum(1 for p in standing if p.yearly_saving is None),
+        recommended_yearly_saving=recommended.yearly_saving,
+        recommended_count=recommended.count,
         empty_reason=(run.row.empty_reason if run else "no run has been made yet"),
         notes=list(run.notes) if run else [],
         completeness=completeness,

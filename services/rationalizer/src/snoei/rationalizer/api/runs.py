@@ -53,8 +53,14 @@ async def run_detail(
         run, proposals = await service.run_detail(landscape_id, run_id)
     except RunNotFound as exc:
         raise not_found(exc) from None
+    recommended = service.recommended(proposals)
     return RunDetail(
-        run=RunSummary.of(run.row), proposals=proposals, waves=run.waves, notes=list(run.notes)
+        run=RunSummary.of(run.row),
+        proposals=proposals,
+        recommended_yearly_saving=recommended.yearly_saving,
+        recommended_count=recommended.count,
+        waves=run.waves,
+        notes=list(run.notes),
     )
 
 
