@@ -24,7 +24,8 @@ from snoei.cli.embedded import EmbeddedKafka
 from snoei.inventory.config import InventorySettings
 from snoei.inventory.main import create_app
 from snoei.shared.broker_watch import BrokerWatch, RepeatLimiter
-from snoei.shared.kafka import client_kwargs
+from snoei.shared.confirm import NotConfirmed
+from snoei.shared.kafka import BatchPublisher, OutgoingMessage, client_kwargs, ensure_topics
 from snoei.shared.settings import KafkaSettings
 from tests.harness import TEST_TOKEN, auth, running_services, wait_for
 from tests.integration.test_dependency_process import graph_at, publish, relabel
@@ -310,3 +311,50 @@ async def test_no_snoei_client_creates_a_topic_by_asking_for_it(kafka: KafkaSett
         assert missing not in await admin.list_topics()
     finally:
         await admin.close()
+
+
+async def test_a_publish_the_broker_acknowledged_but_did_not_keep_is_not_done(
+    own_kafka: KafkaSettings, broker: EmbeddedKafka, caplog: pytest.LogCaptureFixture
+) -> None:
+    # Tansu restarted without its topics acknowledges the retried produce request of a
+    # batch sent during the outage, for a topic it does not have, and keeps nothing: a
+    # relay must not mark such events sent.
+    topic = own_kafka.topics.inventory_events
+    message = OutgoingMessage(topic, L.encode(), b"{}")
+    publisher = BatchPublisher(own_kafka, client_id="test-confirm")
+    await publisher.start()
+    try:
+        await publisher.publish([message])
+        assert broker.process is not None
+        broker.process.kill()
+        broker.process.wait()
+        with caplog.at_level(logging.ERROR, logger="aiokafka"):
+            during_the_outage = asyncio.create_task(publisher.publish([message]))
+            await wait_for(lambda: _refused(caplog), message="the producer to find it down")
+        broker.start()
+        with pytest.raises(NotConfirmed, match="acknowledged but not in the log"):
+            await asyncio.wait_for(during_the_outage, 60)
+        admin = AIOKafkaAdminClient(**client_kwargs(own_kafka))
+        await admin.start()
+        try:
+            assert topic not in await admin.list_topics()
+        finally:
+            await admin.close()
+        await ensure_topics(own_kafka, [topic])
+        await wait_for(lambda: _confirmed(publisher, message), timeout=60, message="published")
+    finally:
+        await publisher.stop()
+    # At least once: Tansu may also show the first copy once the topic exists again.
+    assert {r.value for r in await read_all(own_kafka, topic, 1)} == {message.value}
+
+
+def _refused(caplog: pytest.LogCaptureFixture) -> bool:
+    return any("Unable connect" in r.getMessage() for r in caplog.records)
+
+
+async def _confirmed(publisher: BatchPublisher, message: OutgoingMessage) -> bool:
+    try:
+        await publisher.publish([message])
+    except (NotConfirmed, KafkaError):
+        return False
+    return True

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import aiokafka.admin.client
 import aiokafka.client
 from aiokafka.protocol.metadata import MetadataRequest
 
@@ -26,5 +27,7 @@ def metadata_request_without_creation(
 
 
 def forbid_topic_auto_creation() -> None:
-    """For every aiokafka client of this process (FastStream's included)."""
+    """For every aiokafka client of this process (FastStream's included), and the admin
+    client (its ``describe_topics`` would create a topic it describes)."""
     aiokafka.client.MetadataRequest = metadata_request_without_creation
+    aiokafka.admin.client.MetadataRequest = metadata_request_without_creation

@@ -17,6 +17,7 @@ from faststream.kafka import KafkaBroker, KafkaRouter
 from faststream.security import BaseSecurity, SASLPlaintext, SASLScram256, SASLScram512
 
 from snoei.shared.auto_create import forbid_topic_auto_creation
+from snoei.shared.confirm import Confirmer
 from snoei.shared.heap import PROCESS_HEAP
 from snoei.shared.metrics import ServiceMetrics
 from snoei.shared.settings import KafkaSettings
@@ -104,6 +105,7 @@ class BatchPublisher:
         self._settings = settings
         self._client_id = client_id
         self._producer: AIOKafkaProducer | None = None
+        self._confirmer = Confirmer(client_kwargs(settings), client_id=client_id)
         self._metrics = metrics
 
     async def start(self) -> None:
@@ -118,15 +120,18 @@ class BatchPublisher:
             max_request_size=self._settings.max_message_bytes,
         )
         await self._producer.start()
+        await self._confirmer.start()
 
     async def stop(self) -> None:
+        await self._confirmer.stop()
         if self._producer is not None:
             await self._producer.stop()
             self._producer = None
 
     async def publish(self, messages: Sequence[OutgoingMessage]) -> None:
-        """Publish in order per key; raises if any message was not acknowledged. Each
-        message carries the trace context of its publish span (see ``publish_spans``)."""
+        """Publish in order per key; raises if any message was not acknowledged, or was
+        acknowledged but is not in the log (``NotConfirmed``: see ``snoei.shared.confirm``).
+        Each message carries the trace context of its publish span (``publish_spans``)."""
         if self._producer is None:
             raise RuntimeError("BatchPublisher.publish() before start()")
         producer = self._producer
@@ -137,7 +142,7 @@ class BatchPublisher:
                     for m, h in zip(messages, headers, strict=True)
                 ]
                 if futures:
-                    await asyncio.gather(*futures)
+                    await self._confirmer.confirm(await asyncio.gather(*futures))
         except Exception:
             if self._metrics is not None:
                 self._metrics.count_published(messages, failed=True)
