@@ -100,17 +100,20 @@ chained AS (
     FROM fresh f
     LEFT JOIN items i ON i.landscape_id = f.landscape_id AND i.kind = f.kind AND i.id = f.id
     -- The last version of an item that is not current (removed), to count on from. Written
-    -- as a step back from the item's key in primary-key order, which no other index can
+    -- as a range of the item's versions in primary-key order, which no other index can
     -- answer: as max(version) by key, the planner took the as-of index while the table's
     -- statistics lagged a bulk load, and filtered every version of the kind, for each row.
+    -- Bounded on both sides, a new item's probe ends in the index: an open step back read
+    -- the previous item's heap row (its visibility) for every new item of a bulk load.
     LEFT JOIN LATERAL (
-        SELECT h.landscape_id, h.kind, h.id, h.version FROM item_history h
+        SELECT h.version FROM item_history h
         WHERE i.version IS NULL
           AND (h.landscape_id, h.kind, h.id, h.version)
-              < (f.landscape_id, f.kind, f.id, 2147483647)
+              BETWEEN (f.landscape_id, f.kind, f.id, 1)
+                  AND (f.landscape_id, f.kind, f.id, 2147483647)
         ORDER BY h.landscape_id DESC, h.kind DESC, h.id DESC, h.version DESC
         LIMIT 1
-    ) last ON last.landscape_id = f.landscape_id AND last.kind = f.kind AND last.id = f.id
+    ) last ON true
     WINDOW item AS (PARTITION BY f.landscape_id, f.kind, f.id ORDER BY f.position)
 ),
 altered AS (
