@@ -39,7 +39,7 @@ from snoei.inventory.domain.changes import (
 from snoei.shared import faults
 from snoei.shared.contracts import changes as c
 from snoei.shared.kafka import BatchPublisher, OutgoingMessage
-from snoei.shared.tracing import trace_headers
+from snoei.shared.tracing import current_traceparent, trace_headers
 
 log = logging.getLogger(__name__)
 ChangeKind = Literal["registered", "updated", "removed"]
@@ -146,6 +146,7 @@ class InventoryService:
                 StagedChange(change.landscape_id, kind, item_id, meta.change_id, meta.source, data)
             )
         outcome = await uow.merge(staged, datetime.now(UTC))
+        traceparent = current_traceparent()  # the batch's, asked once rather than per event
         for altered in outcome.altered:
             change, item = changes[altered.position], staged[altered.position]
             event = build_event(
@@ -154,7 +155,7 @@ class InventoryService:
             )
             result.events.append(
                 EventRow(change.landscape_id, altered.sequence, event.event_id, event.type,
-                         event.to_bytes())
+                         event.body, traceparent)
             )
         await uow.add_events(result.events)
         result.applied += len(outcome.altered)
