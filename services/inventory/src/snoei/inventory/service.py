@@ -29,6 +29,7 @@ from snoei.inventory.adapters.repository import (
 from snoei.inventory.domain.changes import (
     Kind,
     Target,
+    WireEvent,
     build_event,
     changed_fields,
     event_for,
@@ -67,6 +68,34 @@ class _Batch:
     versions: dict[ItemKey, int]
     writes: dict[ItemKey, ItemWrite | None] = field(default_factory=dict)
     history: list[HistoryRow] = field(default_factory=list)
+
+
+@dataclass(frozen=True, slots=True)
+class _Draft:
+    """The event a change makes if it alters its item with this sequence number."""
+
+    sequence: int
+    event: WireEvent
+
+
+def _drafts(
+    changes: Sequence[c.InventoryChange], kinds: Sequence[Kind],
+    staged: Sequence[StagedChange], sequences: dict[str, int],
+) -> list[_Draft]:
+    """The events of a batch whose changes are all new and all alter an item that is not
+    stored (a bulk load): a removal's event does not depend on that, a registration's does.
+    Built while the merge statement runs; kept where the merge agrees, rebuilt where not."""
+    last = dict(sequences)
+    drafts: list[_Draft] = []
+    for change, kind, item in zip(changes, kinds, staged, strict=True):
+        last[change.landscape_id] += 1
+        sequence = last[change.landscape_id]
+        removes = item.data is None
+        event = build_event(
+            change, kind, item.id, removes=removes, existed=removes, sequence=sequence
+        )
+        drafts.append(_Draft(sequence, event))
+    return drafts
 
 
 @dataclass(frozen=True, slots=True)
@@ -134,8 +163,8 @@ class InventoryService:
         uow: UnitOfWork, changes: Sequence[c.InventoryChange], result: ApplyResult
     ) -> None:
         """Set-based: the merge statement decides and stores; Python validates before and
-        builds the events of what it altered after."""
-        await uow.lock_sequences([ch.landscape_id for ch in changes])
+        builds the events of what it altered, drafting them while the statement runs."""
+        sequences = await uow.lock_sequences([ch.landscape_id for ch in changes])
         kinds: list[Kind] = []
         staged: list[StagedChange] = []
         for change in changes:
@@ -145,14 +174,21 @@ class InventoryService:
             staged.append(
                 StagedChange(change.landscape_id, kind, item_id, meta.change_id, meta.source, data)
             )
-        outcome = await uow.merge(staged, datetime.now(UTC))
+        outcome, drafts = await uow.merge(
+            staged, datetime.now(UTC), meanwhile=lambda: _drafts(changes, kinds, staged, sequences)
+        )
         traceparent = current_traceparent()  # the batch's, asked once rather than per event
         for altered in outcome.altered:
             change, item = changes[altered.position], staged[altered.position]
-            event = build_event(
-                change, kinds[altered.position], item.id, removes=item.data is None,
-                existed=altered.existed, sequence=altered.sequence,
-            )
+            removes = item.data is None
+            draft = drafts[altered.position]
+            if draft.sequence == altered.sequence and (removes or not altered.existed):
+                event = draft.event
+            else:
+                event = build_event(
+                    change, kinds[altered.position], item.id, removes=removes,
+                    existed=altered.existed, sequence=altered.sequence,
+                )
             result.events.append(
                 EventRow(change.landscape_id, altered.sequence, event.event_id, event.type,
                          event.body, traceparent)

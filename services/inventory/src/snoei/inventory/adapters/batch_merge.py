@@ -22,11 +22,12 @@ business, not SQL's) and stores them with ``add_events``.
 
 from __future__ import annotations
 
+import asyncio
 import uuid
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import TYPE_CHECKING, TypeAlias
+from typing import TYPE_CHECKING, TypeAlias, TypeVar
 
 import asyncpg
 
@@ -36,6 +37,7 @@ if TYPE_CHECKING:  # the generic forms exist only in the stubs
     Connection: TypeAlias = (
         asyncpg.Connection[asyncpg.Record] | PoolConnectionProxy[asyncpg.Record]
     )
+T = TypeVar("T")
 
 
 @dataclass(frozen=True, slots=True)
@@ -175,9 +177,14 @@ ORDER BY a.position"""
 
 
 async def merge_batch(
-    conn: Connection, changes: Sequence[StagedChange], now: datetime
-) -> MergeOutcome:
-    """Stage ``changes`` (binary COPY) and merge them; the caller holds the sequence locks."""
+    conn: Connection, changes: Sequence[StagedChange], now: datetime,
+    meanwhile: Callable[[], T],
+) -> tuple[MergeOutcome, T]:
+    """Stage ``changes`` (binary COPY) and merge them; the caller holds the sequence locks.
+
+    ``meanwhile`` runs while PostgreSQL executes the merge statement, so that Python and
+    PostgreSQL work side by side instead of taking turns; its result comes with the outcome.
+    """
     await conn.execute(CREATE_STAGING)
     await conn.copy_records_to_table(
         "change_batch",
@@ -187,8 +194,13 @@ async def merge_batch(
         ],
         columns=STAGING_COLUMNS,
     )
-    rows = await conn.fetch(MERGE, now)
-    return MergeOutcome(
+    statement = asyncio.ensure_future(conn.fetch(MERGE, now))
+    await asyncio.sleep(0)  # the task sends the statement before ``meanwhile`` holds the loop
+    try:
+        alongside = meanwhile()
+    finally:
+        rows = await statement
+    outcome = MergeOutcome(
         fresh=rows[0]["fresh"],
         altered=[
             Altered(r["position"], r["sequence"], r["existed"])
@@ -196,3 +208,4 @@ async def merge_batch(
             if r["position"] is not None
         ],
     )
+    return outcome, alongside
