@@ -4,7 +4,8 @@ merged into items, history, idempotency keys and sequences by one statement.
 The statement decides what the row-by-row reference (``InventoryService`` with
 ``write_path="planned"``) decides in Python, with the same outcome:
 
-- a change id seen before, in the store or earlier in the batch, does nothing;
+- a change id seen before, in the store or earlier in the batch, does nothing (the repeats
+  within the batch are not staged);
 - the state after a change is always the change's own data (None for a delete), whether it
   altered anything or not; so a change alters the item exactly when its data differs from
   the data of the previous fresh change of the same item in the batch (``lag``), or, for the
@@ -85,14 +86,13 @@ CREATE TEMPORARY TABLE change_batch (
 # idempotency check below cannot race another writer of the same landscape.
 MERGE = """
 WITH fresh AS (
-    SELECT DISTINCT ON (b.landscape_id, b.change_id) b.*
+    SELECT b.*
     FROM change_batch b
     -- OFFSET 0 keeps this a probe of the primary key per staged row: as an anti-join the
     -- planner hashes the whole of processed_changes for every batch, which grows with it.
     WHERE NOT EXISTS (SELECT 1 FROM processed_changes p
                       WHERE p.landscape_id = b.landscape_id AND p.change_id = b.change_id
                       OFFSET 0)
-    ORDER BY b.landscape_id, b.change_id, b.position
 ),
 chained AS (
     SELECT f.*,
@@ -185,14 +185,17 @@ async def merge_batch(
     ``meanwhile`` runs while PostgreSQL executes the merge statement, so that Python and
     PostgreSQL work side by side instead of taking turns; its result comes with the outcome.
     """
+    # A change id repeated later in the batch is left out here: it does nothing, and the
+    # statement then reads the staged changes without sorting them by change id first.
+    records: dict[tuple[str, uuid.UUID], tuple[object, ...]] = {}
+    for position, s in enumerate(changes):
+        records.setdefault(
+            (s.landscape_id, s.change_id),
+            (position, s.landscape_id, s.kind, s.id, s.change_id, s.source, s.data),
+        )
     await conn.execute(CREATE_STAGING)
     await conn.copy_records_to_table(
-        "change_batch",
-        records=[
-            (position, s.landscape_id, s.kind, s.id, s.change_id, s.source, s.data)
-            for position, s in enumerate(changes)
-        ],
-        columns=STAGING_COLUMNS,
+        "change_batch", records=records.values(), columns=STAGING_COLUMNS
     )
     statement = asyncio.ensure_future(conn.fetch(MERGE, now))
     await asyncio.sleep(0)  # the task sends the statement before ``meanwhile`` holds the loop
