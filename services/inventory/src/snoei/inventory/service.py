@@ -27,11 +27,10 @@ from snoei.inventory.adapters.repository import (
     UnitOfWork,
 )
 from snoei.inventory.domain.changes import (
-    Kind,
     Target,
-    WireEvent,
     build_event,
     changed_fields,
+    draft_events,
     event_for,
     meta_of,
     staged_of,
@@ -68,34 +67,6 @@ class _Batch:
     versions: dict[ItemKey, int]
     writes: dict[ItemKey, ItemWrite | None] = field(default_factory=dict)
     history: list[HistoryRow] = field(default_factory=list)
-
-
-@dataclass(frozen=True, slots=True)
-class _Draft:
-    """The event a change makes if it alters its item with this sequence number."""
-
-    sequence: int
-    event: WireEvent
-
-
-def _drafts(
-    changes: Sequence[c.InventoryChange], kinds: Sequence[Kind],
-    staged: Sequence[StagedChange], sequences: dict[str, int],
-) -> list[_Draft]:
-    """The events of a batch whose changes are all new and all alter an item that is not
-    stored (a bulk load): a removal's event does not depend on that, a registration's does.
-    Built while the merge statement runs; kept where the merge agrees, rebuilt where not."""
-    last = dict(sequences)
-    drafts: list[_Draft] = []
-    for change, kind, item in zip(changes, kinds, staged, strict=True):
-        last[change.landscape_id] += 1
-        sequence = last[change.landscape_id]
-        removes = item.data is None
-        event = build_event(
-            change, kind, item.id, removes=removes, existed=removes, sequence=sequence
-        )
-        drafts.append(_Draft(sequence, event))
-    return drafts
 
 
 @dataclass(frozen=True, slots=True)
@@ -165,29 +136,25 @@ class InventoryService:
         """Set-based: the merge statement decides and stores; Python validates before and
         builds the events of what it altered, drafting them while the statement runs."""
         sequences = await uow.lock_sequences([ch.landscape_id for ch in changes])
-        kinds: list[Kind] = []
-        staged: list[StagedChange] = []
-        for change in changes:
-            kind, item_id, data = staged_of(change)
-            meta = meta_of(change)
-            kinds.append(kind)
-            staged.append(
-                StagedChange(change.landscape_id, kind, item_id, meta.change_id, meta.source, data)
-            )
+        targets = [staged_of(ch) for ch in changes]
+        staged = [
+            StagedChange(ch.landscape_id, kind, item_id, meta_of(ch).change_id,
+                         meta_of(ch).source, data)
+            for ch, (kind, item_id, data) in zip(changes, targets, strict=True)
+        ]
         outcome, drafts = await uow.merge(
-            staged, datetime.now(UTC), meanwhile=lambda: _drafts(changes, kinds, staged, sequences)
+            staged, datetime.now(UTC), meanwhile=lambda: draft_events(changes, targets, sequences)
         )
         traceparent = current_traceparent()  # the batch's, asked once rather than per event
         for altered in outcome.altered:
-            change, item = changes[altered.position], staged[altered.position]
-            removes = item.data is None
+            change, (kind, item_id, data) = changes[altered.position], targets[altered.position]
             draft = drafts[altered.position]
-            if draft.sequence == altered.sequence and (removes or not altered.existed):
+            if draft.sequence == altered.sequence and (data is None or not altered.existed):
                 event = draft.event
             else:
                 event = build_event(
-                    change, kinds[altered.position], item.id, removes=removes,
-                    existed=altered.existed, sequence=altered.sequence,
+                    change, kind, item_id, removes=data is None, existed=altered.existed,
+                    sequence=altered.sequence,
                 )
             result.events.append(
                 EventRow(change.landscape_id, altered.sequence, event.event_id, event.type,

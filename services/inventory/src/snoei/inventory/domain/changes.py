@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
 
@@ -148,6 +149,35 @@ def build_event(
         "payload": payload,
     }
     return WireEvent(event_id, event_type, to_json(body, by_alias=False))
+
+
+@dataclass(frozen=True, slots=True)
+class Draft:
+    """The event a change makes if it alters its item with this sequence number."""
+
+    sequence: int
+    event: WireEvent
+
+
+def draft_events(
+    changes: Sequence[c.InventoryChange], targets: Sequence[tuple[Kind, str, str | None]],
+    sequences: Mapping[str, int],
+) -> list[Draft]:
+    """The events of a batch whose changes (and ``staged_of`` targets) are all new and all
+    alter an item that is not stored, as in a bulk load, counting on from the landscapes'
+    ``sequences``. The set-based write path drafts them while its merge statement runs and
+    keeps those the merge agrees with; a removal's event does not depend on the item."""
+    last = dict(sequences)
+    drafts: list[Draft] = []
+    for change, (kind, item_id, data) in zip(changes, targets, strict=True):
+        last[change.landscape_id] += 1
+        sequence = last[change.landscape_id]
+        removes = data is None
+        event = build_event(
+            change, kind, item_id, removes=removes, existed=removes, sequence=sequence
+        )
+        drafts.append(Draft(sequence, event))
+    return drafts
 
 
 def changed_fields(before: dict[str, Any] | None, after: dict[str, Any] | None) -> list[str]:
