@@ -28,7 +28,7 @@ import uuid
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import TYPE_CHECKING, TypeAlias, TypeVar
+from typing import TYPE_CHECKING, NamedTuple, TypeAlias, TypeVar
 
 import asyncpg
 
@@ -41,9 +41,10 @@ if TYPE_CHECKING:  # the generic forms exist only in the stubs
 T = TypeVar("T")
 
 
-@dataclass(frozen=True, slots=True)
-class StagedChange:
-    """One change as the merge reads it; ``data`` is the item's new state as JSON text."""
+class StagedChange(NamedTuple):
+    """One change as the merge reads it; ``data`` is the item's new state as JSON text.
+    A tuple in the staging table's column order, staged as it is: a bulk load makes one per
+    change, and a frozen dataclass's ``__init__`` sets each field the slow way."""
 
     landscape_id: str
     kind: str
@@ -53,8 +54,7 @@ class StagedChange:
     data: str | None  # None: the change removes the item
 
 
-@dataclass(frozen=True, slots=True)
-class Altered:
+class Altered(NamedTuple):
     """A change that altered its item: where it was in the batch, and its event's facts."""
 
     position: int
@@ -170,7 +170,7 @@ sequenced AS (
     FROM (SELECT landscape_id, max(sequence) AS last FROM altered GROUP BY landscape_id) s
     WHERE l.landscape_id = s.landscape_id
 )
-SELECT n.fresh, a.position, a.sequence, a.existed
+SELECT n.fresh, a.position, a.sequence, a.existed  -- read by index: fields of Altered
 FROM (SELECT count(*) AS fresh FROM fresh) n
 LEFT JOIN altered a ON true
 ORDER BY a.position"""
@@ -189,10 +189,7 @@ async def merge_batch(
     # statement then reads the staged changes without sorting them by change id first.
     records: dict[tuple[str, uuid.UUID], tuple[object, ...]] = {}
     for position, s in enumerate(changes):
-        records.setdefault(
-            (s.landscape_id, s.change_id),
-            (position, s.landscape_id, s.kind, s.id, s.change_id, s.source, s.data),
-        )
+        records.setdefault((s.landscape_id, s.change_id), (position, *s))
     await conn.execute(CREATE_STAGING)
     await conn.copy_records_to_table(
         "change_batch", records=records.values(), columns=STAGING_COLUMNS
@@ -205,10 +202,6 @@ async def merge_batch(
         rows = await statement
     outcome = MergeOutcome(
         fresh=rows[0]["fresh"],
-        altered=[
-            Altered(r["position"], r["sequence"], r["existed"])
-            for r in rows
-            if r["position"] is not None
-        ],
+        altered=[Altered(r[1], r[2], r[3]) for r in rows if r[1] is not None],
     )
     return outcome, alongside
