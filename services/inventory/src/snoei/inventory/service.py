@@ -27,10 +27,10 @@ from snoei.inventory.adapters.repository import (
     UnitOfWork,
 )
 from snoei.inventory.domain.changes import (
-    Kind,
     Target,
     build_event,
     changed_fields,
+    draft_events,
     event_for,
     meta_of,
     staged_of,
@@ -39,7 +39,7 @@ from snoei.inventory.domain.changes import (
 from snoei.shared import faults
 from snoei.shared.contracts import changes as c
 from snoei.shared.kafka import BatchPublisher, OutgoingMessage
-from snoei.shared.tracing import trace_headers
+from snoei.shared.tracing import current_traceparent, trace_headers
 
 log = logging.getLogger(__name__)
 ChangeKind = Literal["registered", "updated", "removed"]
@@ -134,27 +134,31 @@ class InventoryService:
         uow: UnitOfWork, changes: Sequence[c.InventoryChange], result: ApplyResult
     ) -> None:
         """Set-based: the merge statement decides and stores; Python validates before and
-        builds the events of what it altered after."""
-        await uow.lock_sequences([ch.landscape_id for ch in changes])
-        kinds: list[Kind] = []
-        staged: list[StagedChange] = []
-        for change in changes:
-            kind, item_id, data = staged_of(change)
-            meta = meta_of(change)
-            kinds.append(kind)
-            staged.append(
-                StagedChange(change.landscape_id, kind, item_id, meta.change_id, meta.source, data)
-            )
-        outcome = await uow.merge(staged, datetime.now(UTC))
+        builds the events of what it altered, drafting them while the statement runs."""
+        sequences = await uow.lock_sequences([ch.landscape_id for ch in changes])
+        targets = [staged_of(ch) for ch in changes]
+        staged = [
+            StagedChange(ch.landscape_id, kind, item_id, meta_of(ch).change_id,
+                         meta_of(ch).source, data)
+            for ch, (kind, item_id, data) in zip(changes, targets, strict=True)
+        ]
+        outcome, drafts = await uow.merge(
+            staged, datetime.now(UTC), meanwhile=lambda: draft_events(changes, targets, sequences)
+        )
+        traceparent = current_traceparent()  # the batch's, asked once rather than per event
         for altered in outcome.altered:
-            change, item = changes[altered.position], staged[altered.position]
-            event = build_event(
-                change, kinds[altered.position], item.id, removes=item.data is None,
-                existed=altered.existed, sequence=altered.sequence,
-            )
+            change, (kind, item_id, data) = changes[altered.position], targets[altered.position]
+            draft = drafts[altered.position]
+            if draft.sequence == altered.sequence and (data is None or not altered.existed):
+                event = draft.event
+            else:
+                event = build_event(
+                    change, kind, item_id, removes=data is None, existed=altered.existed,
+                    sequence=altered.sequence,
+                )
             result.events.append(
                 EventRow(change.landscape_id, altered.sequence, event.event_id, event.type,
-                         event.to_bytes())
+                         event.body, traceparent)
             )
         await uow.add_events(result.events)
         result.applied += len(outcome.altered)

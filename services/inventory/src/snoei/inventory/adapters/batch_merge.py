@@ -4,7 +4,8 @@ merged into items, history, idempotency keys and sequences by one statement.
 The statement decides what the row-by-row reference (``InventoryService`` with
 ``write_path="planned"``) decides in Python, with the same outcome:
 
-- a change id seen before, in the store or earlier in the batch, does nothing;
+- a change id seen before, in the store or earlier in the batch, does nothing (the repeats
+  within the batch are not staged);
 - the state after a change is always the change's own data (None for a delete), whether it
   altered anything or not; so a change alters the item exactly when its data differs from
   the data of the previous fresh change of the same item in the batch (``lag``), or, for the
@@ -22,11 +23,12 @@ business, not SQL's) and stores them with ``add_events``.
 
 from __future__ import annotations
 
+import asyncio
 import uuid
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import TYPE_CHECKING, TypeAlias
+from typing import TYPE_CHECKING, NamedTuple, TypeAlias, TypeVar
 
 import asyncpg
 
@@ -36,11 +38,13 @@ if TYPE_CHECKING:  # the generic forms exist only in the stubs
     Connection: TypeAlias = (
         asyncpg.Connection[asyncpg.Record] | PoolConnectionProxy[asyncpg.Record]
     )
+T = TypeVar("T")
 
 
-@dataclass(frozen=True, slots=True)
-class StagedChange:
-    """One change as the merge reads it; ``data`` is the item's new state as JSON text."""
+class StagedChange(NamedTuple):
+    """One change as the merge reads it; ``data`` is the item's new state as JSON text.
+    A tuple in the staging table's column order, staged as it is: a bulk load makes one per
+    change, and a frozen dataclass's ``__init__`` sets each field the slow way."""
 
     landscape_id: str
     kind: str
@@ -50,8 +54,7 @@ class StagedChange:
     data: str | None  # None: the change removes the item
 
 
-@dataclass(frozen=True, slots=True)
-class Altered:
+class Altered(NamedTuple):
     """A change that altered its item: where it was in the batch, and its event's facts."""
 
     position: int
@@ -83,14 +86,13 @@ CREATE TEMPORARY TABLE change_batch (
 # idempotency check below cannot race another writer of the same landscape.
 MERGE = """
 WITH fresh AS (
-    SELECT DISTINCT ON (b.landscape_id, b.change_id) b.*
+    SELECT b.*
     FROM change_batch b
     -- OFFSET 0 keeps this a probe of the primary key per staged row: as an anti-join the
     -- planner hashes the whole of processed_changes for every batch, which grows with it.
     WHERE NOT EXISTS (SELECT 1 FROM processed_changes p
                       WHERE p.landscape_id = b.landscape_id AND p.change_id = b.change_id
                       OFFSET 0)
-    ORDER BY b.landscape_id, b.change_id, b.position
 ),
 chained AS (
     SELECT f.*,
@@ -100,17 +102,20 @@ chained AS (
     FROM fresh f
     LEFT JOIN items i ON i.landscape_id = f.landscape_id AND i.kind = f.kind AND i.id = f.id
     -- The last version of an item that is not current (removed), to count on from. Written
-    -- as a step back from the item's key in primary-key order, which no other index can
+    -- as a range of the item's versions in primary-key order, which no other index can
     -- answer: as max(version) by key, the planner took the as-of index while the table's
     -- statistics lagged a bulk load, and filtered every version of the kind, for each row.
+    -- Bounded on both sides, a new item's probe ends in the index: an open step back read
+    -- the previous item's heap row (its visibility) for every new item of a bulk load.
     LEFT JOIN LATERAL (
-        SELECT h.landscape_id, h.kind, h.id, h.version FROM item_history h
+        SELECT h.version FROM item_history h
         WHERE i.version IS NULL
           AND (h.landscape_id, h.kind, h.id, h.version)
-              < (f.landscape_id, f.kind, f.id, 2147483647)
+              BETWEEN (f.landscape_id, f.kind, f.id, 1)
+                  AND (f.landscape_id, f.kind, f.id, 2147483647)
         ORDER BY h.landscape_id DESC, h.kind DESC, h.id DESC, h.version DESC
         LIMIT 1
-    ) last ON last.landscape_id = f.landscape_id AND last.kind = f.kind AND last.id = f.id
+    ) last ON true
     WINDOW item AS (PARTITION BY f.landscape_id, f.kind, f.id ORDER BY f.position)
 ),
 altered AS (
@@ -165,31 +170,38 @@ sequenced AS (
     FROM (SELECT landscape_id, max(sequence) AS last FROM altered GROUP BY landscape_id) s
     WHERE l.landscape_id = s.landscape_id
 )
-SELECT n.fresh, a.position, a.sequence, a.existed
+SELECT n.fresh, a.position, a.sequence, a.existed  -- read by index: fields of Altered
 FROM (SELECT count(*) AS fresh FROM fresh) n
 LEFT JOIN altered a ON true
 ORDER BY a.position"""
 
 
 async def merge_batch(
-    conn: Connection, changes: Sequence[StagedChange], now: datetime
-) -> MergeOutcome:
-    """Stage ``changes`` (binary COPY) and merge them; the caller holds the sequence locks."""
+    conn: Connection, changes: Sequence[StagedChange], now: datetime,
+    meanwhile: Callable[[], T],
+) -> tuple[MergeOutcome, T]:
+    """Stage ``changes`` (binary COPY) and merge them; the caller holds the sequence locks.
+
+    ``meanwhile`` runs while PostgreSQL executes the merge statement, so that Python and
+    PostgreSQL work side by side instead of taking turns; its result comes with the outcome.
+    """
+    # A change id repeated later in the batch is left out here: it does nothing, and the
+    # statement then reads the staged changes without sorting them by change id first.
+    records: dict[tuple[str, uuid.UUID], tuple[object, ...]] = {}
+    for position, s in enumerate(changes):
+        records.setdefault((s.landscape_id, s.change_id), (position, *s))
     await conn.execute(CREATE_STAGING)
     await conn.copy_records_to_table(
-        "change_batch",
-        records=[
-            (position, s.landscape_id, s.kind, s.id, s.change_id, s.source, s.data)
-            for position, s in enumerate(changes)
-        ],
-        columns=STAGING_COLUMNS,
+        "change_batch", records=records.values(), columns=STAGING_COLUMNS
     )
-    rows = await conn.fetch(MERGE, now)
-    return MergeOutcome(
+    statement = asyncio.ensure_future(conn.fetch(MERGE, now))
+    await asyncio.sleep(0)  # the task sends the statement before ``meanwhile`` holds the loop
+    try:
+        alongside = meanwhile()
+    finally:
+        rows = await statement
+    outcome = MergeOutcome(
         fresh=rows[0]["fresh"],
-        altered=[
-            Altered(r["position"], r["sequence"], r["existed"])
-            for r in rows
-            if r["position"] is not None
-        ],
+        altered=[Altered(r[1], r[2], r[3]) for r in rows if r[1] is not None],
     )
+    return outcome, alongside

@@ -7,11 +7,11 @@ from __future__ import annotations
 
 import json
 import uuid
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncIterator, Callable, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import TYPE_CHECKING, Any, TypeAlias
+from typing import TYPE_CHECKING, Any, TypeAlias, TypeVar
 
 import asyncpg
 
@@ -26,6 +26,7 @@ if TYPE_CHECKING:  # the generic forms exist only in the stubs
         asyncpg.Connection[asyncpg.Record] | PoolConnectionProxy[asyncpg.Record]
     )
 ItemKey = tuple[str, str, str]  # landscape_id, kind, id
+T = TypeVar("T")
 __all__ = ["OutboxStore", "UnsentEvent"]  # the relay's store, re-exported where it used to live
 
 
@@ -166,9 +167,12 @@ class UnitOfWork:
         )
         return {(r["landscape_id"], r["kind"], r["id"]): r["version"] for r in rows}
 
-    async def merge(self, changes: Sequence[StagedChange], now: datetime) -> MergeOutcome:
-        """The set-based write of a batch (``batch_merge``); events follow with ``add_events``."""
-        return await merge_batch(self._conn, changes, now)
+    async def merge(
+        self, changes: Sequence[StagedChange], now: datetime, *, meanwhile: Callable[[], T]
+    ) -> tuple[MergeOutcome, T]:
+        """The set-based write of a batch (``batch_merge``), with what ``meanwhile`` computes
+        while PostgreSQL runs it; events follow with ``add_events``."""
+        return await merge_batch(self._conn, changes, now, meanwhile)
 
     async def add_events(self, events: Sequence[EventRow]) -> None:
         await self._copy(
