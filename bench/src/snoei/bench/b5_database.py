@@ -125,6 +125,7 @@ async def run(ctx: BenchContext) -> ScenarioResult:
             "changes/s stored by the inventory", round(rate, 1), "changes/s",
             baseline=round(copy_rate, 1), baseline_name="asyncpg COPY of the same rows",
             ratio=ratio(rate, copy_rate), ratio_of="inventory / COPY",
+            target=0.7, target_on="ratio", direction="min",
             note=f"{inventory_s:.2f} s vs {copy_s:.2f} s; 4 tables, one transaction per batch",
         )
     ]
