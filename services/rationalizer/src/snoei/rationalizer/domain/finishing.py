@@ -91,7 +91,12 @@ class Finisher:
         apps = self.run.landscape.applications
         named = [draft.survivor, *draft.candidates]
         named.extend(a for m in draft.missing for a in m.applications)
-        named.extend(sorted({f.consumer for f in draft.flows if f.depth == 1})[:5])
+        # the consumers the summary names: the first five but the survivor
+        named.extend(
+            sorted(
+                {f.consumer for f in draft.flows if f.depth == 1 and f.consumer != draft.survivor}
+            )[:5]
+        )
         return (
             draft.action,
             draft.rules,

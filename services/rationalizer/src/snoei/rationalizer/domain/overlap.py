@@ -209,7 +209,9 @@ def overlap_groups(
         config.overlap_threshold,
         config.overlap_min_evidence,
         structure_key(landscape.applications.values()),
-        {c.id: c.parent_id for c in landscape.capabilities.values()},
+        # the notes name the candidates and the capabilities they share
+        {app_id: landscape.applications[app_id].name for app_id in capability_sets},
+        {c.id: (c.parent_id, c.name) for c in landscape.capabilities.values()},
     )
     if previous is not None and previous.key == key:
         return previous
