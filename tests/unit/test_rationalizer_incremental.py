@@ -4,6 +4,7 @@ over chains of random deltas applied to generated landscapes."""
 from __future__ import annotations
 
 import random
+from collections.abc import Mapping
 from datetime import date
 from typing import Any
 
@@ -59,14 +60,27 @@ def _mutate(
     integrations: dict[str, IntegrationRecord],
     capabilities: dict[str, CapabilityRecord],
     counter: list[int],
+    near: Mapping[str, list[str]],
 ) -> None:
     """One random delta: a few upserts and removals of applications, integrations and
-    capabilities."""
+    capabilities; mostly of or next to the applications in ``near`` (those the proposals of
+    each action name, as rare actions are as likely as common ones), where a stale re-use
+    would show."""
+
+    def pick() -> str:
+        live = [a for a in near[rng.choice(sorted(near))] if a in apps] if near else []
+        return rng.choice(live if live and rng.random() < 0.7 else sorted(apps))
+
+    def pick_integration() -> str:
+        app_id = pick()
+        touching = [k for k, i in integrations.items() if app_id in (i.source, i.target)]
+        return rng.choice(sorted(touching or integrations))
+
     for _ in range(rng.randint(1, 4)):
         kind = rng.randrange(10)
         ids = sorted(apps)
         if kind == 8:  # a name, which proposals, notes and summaries show
-            app = apps[rng.choice(ids)]
+            app = apps[pick()]
             counter[0] += 1
             apps[app.id] = app.model_copy(update={"name": f"{app.name} {counter[0]}"})
         elif kind == 9:  # a capability renamed
@@ -76,7 +90,7 @@ def _mutate(
                 update={"name": f"{capability.name} {counter[0]}"}
             )
         elif kind == 0:  # lifecycle / users / scores of an application
-            app = apps[rng.choice(ids)]
+            app = apps[pick()]
             apps[app.id] = app.model_copy(
                 update={
                     "lifecycle": rng.choice(list(Lifecycle)),
@@ -86,13 +100,15 @@ def _mutate(
                 }
             )
         elif kind == 1:  # capabilities of an application
-            app = apps[rng.choice(ids)]
-            other = apps[rng.choice(ids)]
+            app = apps[pick()]
+            other = apps[pick()]
             apps[app.id] = app.model_copy(update={"capabilities": other.capabilities})
         elif kind == 2 and integrations:  # an integration goes
-            del integrations[rng.choice(sorted(integrations))]
+            del integrations[pick_integration()]
         elif kind == 3:  # a new integration
-            source, target = rng.sample(ids, 2)
+            source, target = pick(), pick()
+            if source == target:
+                source, target = rng.sample(ids, 2)
             counter[0] += 1
             new = IntegrationRecord(
                 id=f"inc-{counter[0]}",
@@ -103,7 +119,7 @@ def _mutate(
             )
             integrations[new.id] = new
         elif kind == 4 and integrations:  # an integration changes, or turns around
-            integration = integrations[rng.choice(sorted(integrations))]
+            integration = integrations[pick_integration()]
             turned = {"source": integration.target, "target": integration.source}
             integrations[integration.id] = integration.model_copy(
                 update={
@@ -113,7 +129,7 @@ def _mutate(
                 }
             )
         elif kind == 7:  # ownership, kind, known or unknown costs, structure (v2 facts)
-            app = apps[rng.choice(ids)]
+            app = apps[pick()]
             others = [i for i in ids if i != app.id]
             related = (rng.choice(others),) if others and rng.random() < 0.5 else ()
             apps[app.id] = app.model_copy(
@@ -126,9 +142,9 @@ def _mutate(
                 }
             )
         elif kind == 5 and len(apps) > 5:  # an application goes (its integrations dangle)
-            del apps[rng.choice(ids)]
+            del apps[pick()]
         else:  # a new application copying another's record
-            template = apps[rng.choice(ids)]
+            template = apps[pick()]
             counter[0] += 1
             new_app = template.model_copy(update={"id": f"app-inc-{counter[0]}"})
             apps[new_app.id] = new_app
@@ -192,6 +208,9 @@ def _check_chain(sample: Any, seed: int, steps: int) -> None:
         )
         assert _dump(incremental) == _dump(full)
         assert incremental == full
+        assert incremental.memo is not None
+        assert full.memo is not None
+        assert incremental.memo.clusters == full.memo.clusters
         memo = incremental.memo
         previous = dict(full.quadrants)
         # Architects decide on a few proposals (on their facts, or on outdated ones).
@@ -204,7 +223,21 @@ def _check_chain(sample: Any, seed: int, steps: int) -> None:
         if rng.random() < 0.15:  # the rule book changes
             config = rng.choice(CONFIGS)
         if rng.random() < 0.8:  # else only the decisions and quadrants change
-            _mutate(rng, apps, integrations, capabilities, counter)
+            near: dict[str, set[str]] = {}
+            for p in full.proposals:
+                near.setdefault(p.action.value, set()).update(
+                    a
+                    for a in (
+                        *p.targets,
+                        *p.replacement_candidates,
+                        *p.data_needed_from,
+                        *(f.consumer for f in p.blast_radius),
+                        p.survivor,
+                    )
+                    if a is not None
+                )
+            named = {action: sorted(found) for action, found in near.items()}
+            _mutate(rng, apps, integrations, capabilities, counter, named)
 
 
 @pytest.mark.parametrize("seed", [1, 2, 3, 4])

@@ -10,27 +10,18 @@ from datetime import date
 
 from snoei.rationalizer.domain.assessment import Assessment, Quadrant, assess
 from snoei.rationalizer.domain.blasts import Blast, BlastKey, BlastRadii
-from snoei.rationalizer.domain.consolidate import draft_consolidation
 from snoei.rationalizer.domain.coverage import REMOVING, check_coverage
 from snoei.rationalizer.domain.decisions import ACTIVE_STATUSES, Decision, Verdict
-from snoei.rationalizer.domain.drafts import Draft, RunFacts, proposal_id
+from snoei.rationalizer.domain.drafting import Changes, Drafter, DraftMemo
+from snoei.rationalizer.domain.drafts import RunFacts, proposal_id
 from snoei.rationalizer.domain.explain import why_empty
 from snoei.rationalizer.domain.finishing import Finished, Finisher
 from snoei.rationalizer.domain.landscape import Landscape
 from snoei.rationalizer.domain.market import EMPTY_MARKET, MarketCatalogue
-from snoei.rationalizer.domain.overlap import (
-    OverlapGroups,
-    consolidation_clusters,
-    overlap_groups,
-)
-from snoei.rationalizer.domain.replace import draft_replacement
-from snoei.rationalizer.domain.retire import draft_retirement
+from snoei.rationalizer.domain.overlap import Cluster, OverlapGroups, overlap_groups
 from snoei.rationalizer.domain.rulebook import (
     COVERAGE,
     FUNCTIONAL_OVERLAP,
-    REPLACE,
-    RETIRE,
-    STRUCTURE,
     TIME_QUADRANT,
     RulesConfig,
 )
@@ -73,6 +64,12 @@ class EngineMemo:
     today: date | None = None
     assessments: Assessed = field(default_factory=dict)
     overlap: OverlapGroups | None = None
+    drafts: DraftMemo = field(default_factory=DraftMemo)
+
+    @property
+    def clusters(self) -> tuple[Cluster, ...]:
+        """The consolidation clusters of the run, by overlap group."""
+        return tuple(c for group in self.drafts.groups.values() for c in group.clusters)
 
 
 @dataclass(frozen=True, slots=True)
@@ -130,11 +127,15 @@ class Rationalizer:
         self._finished_before: Mapping[str, Finished] = {}
         self._assessed_before: Assessed = {}
         self._overlap_before: OverlapGroups | None = None
+        self._drafts_before: DraftMemo | None = None
+        self._changes: Changes | None = None
         if memo is not None:
             self._overlap_before = memo.overlap
+            self._changes = Changes.between(landscape, memo.landscape)
             self.blasts = BlastRadii.after(landscape, memo.landscape, memo.blasts)
             if memo.config == config:
                 self._finished_before = memo.finished
+                self._drafts_before = memo.drafts
                 if memo.catalogue is self.catalogue and memo.today == today:
                     self._assessed_before = memo.assessments
 
@@ -157,7 +158,8 @@ class Rationalizer:
             if self.config.enabled(FUNCTIONAL_OVERLAP)
             else None
         )
-        drafts = self._draft(run, overlap)
+        drafter = Drafter(run, self._drafts_before, self._changes)
+        drafts = drafter.draft(overlap)
         finisher = Finisher(run, self.decisions, self._finished_before)
         proposals = [finisher.finish(d) for d in drafts]
         if self.config.enabled(COVERAGE):
@@ -175,6 +177,7 @@ class Rationalizer:
             self.today,
             assessed,
             overlap,
+            drafter.memo,
         )
         return Evaluation(
             tuple(proposals),
@@ -209,38 +212,6 @@ class Rationalizer:
                 ),
             )
         return assessed
-
-    def _draft(self, run: RunFacts, overlap: OverlapGroups | None) -> list[Draft]:
-        """One draft per application at most: consolidation first, then retirement of what
-        is not consolidated, then replacement of what stays; in the order of their ids."""
-        drafts: dict[str, Draft] = {}
-        if overlap is not None:
-            for cluster in consolidation_clusters(
-                self.landscape, run.assessments, self.config, overlap
-            ):
-                for member in cluster.members:
-                    if member != cluster.survivor:
-                        draft = draft_consolidation(member, cluster, run)
-                        # why a related application is not in the cluster, where one is
-                        draft.rules.extend(
-                            n
-                            for n in overlap.notes_about(member)
-                            + overlap.notes_about(cluster.survivor)
-                            if n.rule == STRUCTURE
-                        )
-                        drafts[draft.id] = draft
-        for enabled, rule in (
-            (self.config.enabled(RETIRE), draft_retirement),
-            (self.config.enabled(REPLACE), draft_replacement),
-        ):
-            if not enabled:
-                continue
-            leaving = {d.target.id for d in drafts.values()}
-            for app_id in sorted(set(self.landscape.applications) - leaving):
-                found = rule(run.assessments[app_id], run)
-                if found is not None:
-                    drafts[found.id] = found
-        return sorted(drafts.values(), key=lambda d: d.id)
 
     def _waves(self, proposals: list[Proposal]) -> WavePlan:
         """Decommission waves for the standing proposals that take an application out."""

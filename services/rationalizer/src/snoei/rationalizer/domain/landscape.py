@@ -217,6 +217,11 @@ class Landscape:
         mine, theirs = self._out, other._out
         return {a for a in mine.keys() | theirs.keys() if mine.get(a) != theirs.get(a)}
 
+    def changed_consumers(self, other: Landscape) -> set[str]:
+        """Applications whose incoming integrations differ between ``other`` and this one."""
+        mine, theirs = self._in, other._in
+        return {a for a in mine.keys() | theirs.keys() if mine.get(a) != theirs.get(a)}
+
     def capability_name(self, capability_id: str) -> str:
         record = self.capabilities.get(capability_id)
         return record.name if record is not None else capability_id

@@ -310,37 +310,44 @@ def consolidation_clusters(
     """
     if overlap is None:
         overlap = overlap_groups(landscape, config)
+    return [
+        cluster
+        for members in overlap.groups
+        for cluster in group_clusters(members, landscape, assessments, config, overlap)
+    ]
+
+
+def group_clusters(
+    members: tuple[str, ...],
+    landscape: Landscape,
+    assessments: Mapping[str, Assessment],
+    config: RulesConfig,
+    overlap: OverlapGroups,
+) -> list[Cluster]:
+    """The clusters of one overlap group. They read the group's pairs in ``overlap``, the
+    members' assessments (and so their records), their integrations and the survivor
+    weights, nothing else."""
     pairs = overlap.pairs
     clusters = []
-    for members in overlap.groups:
-        scores = survivor_scores(members, landscape, assessments, config)
-        taken: set[str] = set()
-        for candidate in sorted(members, key=lambda m: (-scores[m], m)):
-            if candidate in taken:
-                continue
-            taken.add(candidate)
-            absorbed = sorted(overlap.neighbours[candidate] - taken)
-            if not absorbed:
-                continue
-            taken.update(absorbed)
-            cluster_members = tuple(sorted([candidate, *absorbed]))
-            clusters.append(
-                Cluster(
-                    members=cluster_members,
-                    survivor=candidate,
-                    scores={m: scores[m] for m in cluster_members},
-                    similarity={
-                        (min(candidate, m), max(candidate, m)): pairs[
-                            (min(candidate, m), max(candidate, m))
-                        ]
-                        for m in absorbed
-                    },
-                    evidence={
-                        (min(candidate, m), max(candidate, m)): overlap.evidence[
-                            (min(candidate, m), max(candidate, m))
-                        ]
-                        for m in absorbed
-                    },
-                )
+    scores = survivor_scores(members, landscape, assessments, config)
+    taken: set[str] = set()
+    for candidate in sorted(members, key=lambda m: (-scores[m], m)):
+        if candidate in taken:
+            continue
+        taken.add(candidate)
+        absorbed = sorted(overlap.neighbours[candidate] - taken)
+        if not absorbed:
+            continue
+        taken.update(absorbed)
+        cluster_members = tuple(sorted([candidate, *absorbed]))
+        linked = [(min(candidate, m), max(candidate, m)) for m in absorbed]
+        clusters.append(
+            Cluster(
+                members=cluster_members,
+                survivor=candidate,
+                scores={m: scores[m] for m in cluster_members},
+                similarity={pair: pairs[pair] for pair in linked},
+                evidence={pair: overlap.evidence[pair] for pair in linked},
             )
+        )
     return clusters
