@@ -20,6 +20,7 @@ from snoei.rationalizer.domain.engine import (
 )
 from snoei.rationalizer.domain.landscape import Landscape
 from snoei.rationalizer.domain.rulebook import RETIRE, RULE_NAMES, RulesConfig, SurvivorWeights
+from snoei.rationalizer.domain.waves import PlannedWaves, plan_waves, planned_waves
 from snoei.samples import generate_municipality, generate_scale
 from snoei.shared.contracts.landscape import (
     ApplicationRecord,
@@ -29,6 +30,7 @@ from snoei.shared.contracts.landscape import (
     IntegrationRecord,
     Lifecycle,
 )
+from snoei.shared.contracts.proposals import Action
 
 TODAY = date(2026, 11, 23)
 CATALOGUE = packaged_catalogue()
@@ -71,6 +73,10 @@ def _mutate(
         live = [a for a in near[rng.choice(sorted(near))] if a in apps] if near else []
         return rng.choice(live if live and rng.random() < 0.7 else sorted(apps))
 
+    def pick_pair() -> list[str]:
+        live = [a for a in near[rng.choice(sorted(near))] if a in apps] if near else []
+        return rng.sample(live if len(live) > 1 and rng.random() < 0.7 else sorted(apps), 2)
+
     def pick_integration() -> str:
         app_id = pick()
         touching = [k for k, i in integrations.items() if app_id in (i.source, i.target)]
@@ -106,9 +112,7 @@ def _mutate(
         elif kind == 2 and integrations:  # an integration goes
             del integrations[pick_integration()]
         elif kind == 3:  # a new integration
-            source, target = pick(), pick()
-            if source == target:
-                source, target = rng.sample(ids, 2)
+            source, target = pick_pair()
             counter[0] += 1
             new = IntegrationRecord(
                 id=f"inc-{counter[0]}",
@@ -237,6 +241,10 @@ def _check_chain(sample: Any, seed: int, steps: int) -> None:
                     if a is not None
                 )
             named = {action: sorted(found) for action, found in near.items()}
+            # what leaves: an integration between two of them changes the waves
+            named["leaving"] = sorted(
+                p.targets[0] for p in full.proposals if p.action != Action.REPLACE
+            )
             _mutate(rng, apps, integrations, capabilities, counter, named)
 
 
@@ -265,3 +273,32 @@ def test_memo_reuses_unchanged_blast_radii() -> None:
     assert again.memo is not None
     assert first.memo.blasts
     assert all(again.memo.blasts[k] is b for k, b in first.memo.blasts.items())
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_waves_planned_after_a_previous_plan_equal_a_fresh_plan(seed: int) -> None:
+    rng = random.Random(seed)
+    sample = generate_scale(120, 600, seed=seed)
+    apps = [a.id for a in sample.applications]
+    integrations = {i.id: i for i in sample.integrations}
+    before: PlannedWaves | None = None
+    leaving: list[str] = []
+    proposal_of: dict[str, str] = {}
+    for step in range(40):
+        landscape = Landscape(
+            applications=sample.applications, integrations=list(integrations.values())
+        )
+        if rng.random() < 0.4:  # else the same applications go, with the same proposals
+            leaving = rng.sample(apps, rng.randint(0, 60))
+            proposal_of = {a: f"retire:{a}" for a in leaving if rng.random() < 0.9}
+        planned = planned_waves(landscape, leaving, proposal_of, before)
+        assert planned.plan == plan_waves(landscape, leaving, proposal_of)
+        before = planned
+        # an integration between two that go, or any two, comes; another one may go
+        pool = leaving if len(leaving) > 1 and rng.random() < 0.7 else apps
+        source, target = rng.sample(pool, 2)
+        integrations[f"w-{step}"] = IntegrationRecord(
+            id=f"w-{step}", source=source, target=target, data_objects=("x",)
+        )
+        if rng.random() < 0.5:
+            del integrations[rng.choice(sorted(integrations))]

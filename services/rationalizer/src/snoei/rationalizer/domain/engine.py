@@ -27,7 +27,7 @@ from snoei.rationalizer.domain.rulebook import (
 )
 from snoei.rationalizer.domain.summary import euros
 from snoei.rationalizer.domain.technology import LifecycleCatalogue, TechnologyRisk
-from snoei.rationalizer.domain.waves import WavePlan, plan_waves
+from snoei.rationalizer.domain.waves import PlannedWaves, WavePlan, planned_waves
 from snoei.shared.contracts.proposals import Proposal, RuleFired
 
 __all__ = [
@@ -65,6 +65,7 @@ class EngineMemo:
     assessments: Assessed = field(default_factory=dict)
     overlap: OverlapGroups | None = None
     drafts: DraftMemo = field(default_factory=DraftMemo)
+    waves: PlannedWaves | None = None
 
     @property
     def clusters(self) -> tuple[Cluster, ...]:
@@ -128,9 +129,11 @@ class Rationalizer:
         self._assessed_before: Assessed = {}
         self._overlap_before: OverlapGroups | None = None
         self._drafts_before: DraftMemo | None = None
+        self._waves_before: PlannedWaves | None = None
         self._changes: Changes | None = None
         if memo is not None:
             self._overlap_before = memo.overlap
+            self._waves_before = memo.waves
             self._changes = Changes.between(landscape, memo.landscape)
             self.blasts = BlastRadii.after(landscape, memo.landscape, memo.blasts)
             if memo.config == config:
@@ -168,6 +171,7 @@ class Rationalizer:
             a: s.quadrant.value for a, s in run.assessments.items() if s.quadrant is not None
         }
         notes = overlap.notes if overlap is not None else ()
+        waves = self._waves(proposals)
         memo = EngineMemo(
             self.landscape,
             self.blasts.used,
@@ -178,11 +182,12 @@ class Rationalizer:
             assessed,
             overlap,
             drafter.memo,
+            waves,
         )
         return Evaluation(
             tuple(proposals),
             quadrants,
-            self._waves(proposals),
+            waves.plan,
             why_empty(run, overlap) if not proposals else None,
             notes,
             memo=memo,
@@ -213,9 +218,9 @@ class Rationalizer:
             )
         return assessed
 
-    def _waves(self, proposals: list[Proposal]) -> WavePlan:
+    def _waves(self, proposals: list[Proposal]) -> PlannedWaves:
         """Decommission waves for the standing proposals that take an application out."""
-        return plan_waves(
+        return planned_waves(
             self.landscape,
             [
                 p.targets[0]
@@ -223,6 +228,7 @@ class Rationalizer:
                 if p.action in REMOVING and p.status in ACTIVE_STATUSES
             ],
             {p.targets[0]: p.id for p in proposals if p.action in REMOVING},
+            self._waves_before,
         )
 
 
