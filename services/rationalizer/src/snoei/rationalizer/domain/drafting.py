@@ -12,8 +12,9 @@ from snoei.rationalizer.domain.assessment import Assessment
 from snoei.rationalizer.domain.consolidate import draft_consolidation
 from snoei.rationalizer.domain.drafts import Draft, RunFacts
 from snoei.rationalizer.domain.landscape import Landscape
+from snoei.rationalizer.domain.market import EMPTY_MARKET, MarketCatalogue
 from snoei.rationalizer.domain.overlap import Cluster, OverlapGroups, group_clusters
-from snoei.rationalizer.domain.replace import draft_replacement
+from snoei.rationalizer.domain.replace import draft_replacement, replacement_candidates
 from snoei.rationalizer.domain.retire import draft_retirement
 from snoei.rationalizer.domain.rulebook import REPLACE, RETIRE, STRUCTURE
 
@@ -41,7 +42,8 @@ class GroupDrafts:
 class Drafted:
     """One rule's draft for one application, or None, with the assessment it read. None
     rests on the assessment and the rule book alone; a draft also on the application's
-    integrations and its blast radius."""
+    integrations and its blast radius, a replacement also on the market, the capability
+    names and its candidates."""
 
     assessment: Assessment
     draft: Draft | None
@@ -53,6 +55,7 @@ class DraftMemo:
 
     groups: Mapping[tuple[str, ...], GroupDrafts] = field(default_factory=dict)
     single: Mapping[AppRule, Drafted] = field(default_factory=dict)
+    market: MarketCatalogue = EMPTY_MARKET  # what the replacements were drafted with
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,7 +89,7 @@ class Drafter:
 
     @property
     def memo(self) -> DraftMemo:
-        return DraftMemo(self._groups, self._single)
+        return DraftMemo(self._groups, self._single, self.run.market)
 
     @property
     def clusters(self) -> tuple[Cluster, ...]:
@@ -180,11 +183,17 @@ class Drafter:
         draft = before.draft
         if draft is None:
             return True
-        if name != RETIRE or self._changes is None:
-            return False  # a replacement also reads its candidates' assessments: drafted again
+        run, changes = self.run, self._changes
+        if changes is None or draft.target.id in changes.integrations:
+            return False
+        if name == RETIRE:
+            return run.blasts.of(draft.target.id, run.config.blast_radius_depth) is draft.blast
+        # A replacement also reads the market, the capability names and its candidates
+        # (other applications' assessments): those are worked out again and compared.
         return (
-            assessment.application.id not in self._changes.integrations
-            and self.run.blasts.of(draft.target.id, self.run.config.blast_radius_depth)
-            is draft.blast
+            self._before is not None
+            and self._before.market is run.market
+            and not changes.capabilities
+            and run.blasts.of(draft.target.id, 1) is draft.blast
+            and replacement_candidates(assessment.application, run) == draft.candidates
         )
-
