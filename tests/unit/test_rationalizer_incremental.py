@@ -201,6 +201,13 @@ def _check_chain(sample: Any, seed: int, steps: int) -> None:
             assert patched.outgoing(app_id) == landscape.outgoing(app_id)
             assert patched.incoming(app_id) == landscape.incoming(app_id)
         assert patched.realisers == landscape.realisers
+        if memo is not None:  # what a patched landscape says changed, it finds by scanning
+            assert patched.changed_suppliers(memo.landscape) == landscape.changed_suppliers(
+                memo.landscape
+            )
+            assert patched.changed_consumers(memo.landscape) == landscape.changed_consumers(
+                memo.landscape
+            )
         incremental = rationalise(
             patched,
             config=config,
