@@ -63,6 +63,7 @@ def _mutate(
     capabilities: dict[str, CapabilityRecord],
     counter: list[int],
     near: Mapping[str, list[str]],
+    duplicates: list[tuple[str, str]],
 ) -> None:
     """One random delta: a few upserts and removals of applications, integrations and
     capabilities; mostly of or next to the applications in ``near`` (those the proposals of
@@ -82,8 +83,17 @@ def _mutate(
         touching = [k for k, i in integrations.items() if app_id in (i.source, i.target)]
         return rng.choice(sorted(touching or integrations))
 
-    for _ in range(rng.randint(1, 4)):
-        kind = rng.randrange(10)
+    if duplicates and rng.random() < 0.25:  # only the survey scores of a duplicate change
+        app = apps[rng.choice(rng.choice(duplicates))]
+        apps[app.id] = app.model_copy(
+            update={
+                "business_value": rng.choice([None, 1, 2, 3, 4, 5]),
+                "technical_fitness": rng.choice([None, 1, 2, 4, 5]),
+            }
+        )
+        return
+    for _ in range(rng.choice([1, 1, 1, 2, 3, 4])):  # mostly one change, as in use
+        kind = rng.randrange(12)
         ids = sorted(apps)
         if kind == 8:  # a name, which proposals, notes and summaries show
             app = apps[pick()]
@@ -99,7 +109,7 @@ def _mutate(
             app = apps[pick()]
             apps[app.id] = app.model_copy(
                 update={
-                    "lifecycle": rng.choice(list(Lifecycle)),
+                    "lifecycle": rng.choice([app.lifecycle, *Lifecycle]),
                     "users": rng.choice([None, 0, 3, 500]),
                     "business_value": rng.choice([None, 1, 2, 3, 4, 5]),
                     "technical_fitness": rng.choice([None, 1, 2, 4, 5]),
@@ -132,19 +142,29 @@ def _mutate(
                     **(turned if rng.random() < 0.3 else {}),
                 }
             )
+        elif kind in (10, 11) and duplicates:  # one of two duplicates is part of the other
+            first, second = rng.choice(duplicates)
+            if first in apps and second in apps:  # neither went earlier in this delta
+                apps[first] = apps[first].model_copy(update={"part_of": (second,)})
         elif kind == 7:  # ownership, kind, known or unknown costs, structure (v2 facts)
             app = apps[pick()]
-            others = [i for i in ids if i != app.id]
+            # mostly related to an application it overlaps with, where structure matters
+            sharing = [
+                i for i in ids if i != app.id and set(apps[i].capabilities) & set(app.capabilities)
+            ]
+            others = sharing if sharing and rng.random() < 0.7 else [i for i in ids if i != app.id]
             related = (rng.choice(others),) if others and rng.random() < 0.5 else ()
-            apps[app.id] = app.model_copy(
-                update={
-                    "owned": rng.random() < 0.8,
-                    "kind": rng.choice(list(ElementKind)),
-                    "costs": rng.choice([None, app.costs]),
-                    "specialises": related if rng.random() < 0.5 else (),
-                    "part_of": related if rng.random() < 0.5 else (),
-                }
-            )
+            structure: dict[str, Any] = {
+                "specialises": related if rng.random() < 0.5 else (),
+                "part_of": related if rng.random() < 0.5 else (),
+            }
+            if rng.random() < 0.5:  # else only the structure changes
+                structure.update(
+                    owned=rng.random() < 0.8,
+                    kind=rng.choice(list(ElementKind)),
+                    costs=rng.choice([None, app.costs]),
+                )
+            apps[app.id] = app.model_copy(update=structure)
         elif kind == 5 and len(apps) > 5:  # an application goes (its integrations dangle)
             del apps[pick()]
         else:  # a new application copying another's record
@@ -252,7 +272,12 @@ def _check_chain(sample: Any, seed: int, steps: int) -> None:
             named["leaving"] = sorted(
                 p.targets[0] for p in full.proposals if p.action != Action.REPLACE
             )
-            _mutate(rng, apps, integrations, capabilities, counter, named)
+            duplicates = [
+                (p.targets[0], p.survivor)
+                for p in full.proposals
+                if p.survivor and p.survivor in apps and p.targets[0] in apps
+            ]
+            _mutate(rng, apps, integrations, capabilities, counter, named, duplicates)
 
 
 @pytest.mark.parametrize("seed", [1, 2, 3, 4])

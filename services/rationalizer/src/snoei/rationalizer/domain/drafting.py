@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from snoei.rationalizer.domain.assessment import Assessment
 from snoei.rationalizer.domain.consolidate import draft_consolidation
 from snoei.rationalizer.domain.drafts import Draft, RunFacts
-from snoei.rationalizer.domain.landscape import Landscape
+from snoei.rationalizer.domain.landscape import Changes
 from snoei.rationalizer.domain.market import EMPTY_MARKET, MarketCatalogue
 from snoei.rationalizer.domain.overlap import Cluster, OverlapGroups, group_clusters
 from snoei.rationalizer.domain.replace import draft_replacement, replacement_candidates
@@ -56,23 +56,6 @@ class DraftMemo:
     groups: Mapping[tuple[str, ...], GroupDrafts] = field(default_factory=dict)
     single: Mapping[AppRule, Drafted] = field(default_factory=dict)
     market: MarketCatalogue = EMPTY_MARKET  # what the replacements were drafted with
-
-
-@dataclass(frozen=True, slots=True)
-class Changes:
-    """What changed in the landscape since the run a ``DraftMemo`` comes from."""
-
-    integrations: frozenset[str]  # applications whose incoming or outgoing ones changed
-    capabilities: bool  # the capability map (its names) changed
-
-    @classmethod
-    def between(cls, landscape: Landscape, previous: Landscape) -> Changes:
-        return cls(
-            frozenset(
-                landscape.changed_suppliers(previous) | landscape.changed_consumers(previous)
-            ),
-            landscape.capabilities != previous.capabilities,
-        )
 
 
 class Drafter:

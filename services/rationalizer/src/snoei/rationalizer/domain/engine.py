@@ -12,11 +12,11 @@ from snoei.rationalizer.domain.assessment import Assessment, Quadrant, assess
 from snoei.rationalizer.domain.blasts import Blast, BlastKey, BlastRadii
 from snoei.rationalizer.domain.coverage import REMOVING, check_coverage
 from snoei.rationalizer.domain.decisions import ACTIVE_STATUSES, Decision, Verdict
-from snoei.rationalizer.domain.drafting import Changes, Drafter, DraftMemo
+from snoei.rationalizer.domain.drafting import Drafter, DraftMemo
 from snoei.rationalizer.domain.drafts import RunFacts, proposal_id
 from snoei.rationalizer.domain.explain import why_empty
 from snoei.rationalizer.domain.finishing import Finished, Finisher
-from snoei.rationalizer.domain.landscape import Landscape
+from snoei.rationalizer.domain.landscape import Changes, Landscape
 from snoei.rationalizer.domain.market import EMPTY_MARKET, MarketCatalogue
 from snoei.rationalizer.domain.overlap import Cluster, OverlapGroups, overlap_groups
 from snoei.rationalizer.domain.rulebook import (
@@ -157,7 +157,7 @@ class Rationalizer:
             self.market,
         )
         overlap = (
-            overlap_groups(self.landscape, self.config, self._overlap_before)
+            overlap_groups(self.landscape, self.config, self._overlap_before, self._changes)
             if self.config.enabled(FUNCTIONAL_OVERLAP)
             else None
         )

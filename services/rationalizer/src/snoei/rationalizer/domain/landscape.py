@@ -253,3 +253,24 @@ class Landscape:
             technologies=self.technologies.values(),
             version=self.version,
         )
+
+
+@dataclass(frozen=True, slots=True)
+class Changes:
+    """What changed in a landscape since an earlier one of the same replica."""
+
+    applications: frozenset[str]  # records upserted or removed
+    integrations: frozenset[str]  # applications whose incoming or outgoing ones changed
+    capabilities: bool  # the capability map changed
+
+    @classmethod
+    def between(cls, landscape: Landscape, previous: Landscape) -> Changes:
+        now, before = landscape.applications, previous.applications
+        return cls(
+            frozenset(a for a, record in now.items() if before.get(a) is not record)
+            | (before.keys() - now.keys()),
+            frozenset(
+                landscape.changed_suppliers(previous) | landscape.changed_consumers(previous)
+            ),
+            landscape.capabilities != previous.capabilities,
+        )

@@ -9,16 +9,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from snoei.rationalizer.domain.assessment import Assessment
-from snoei.rationalizer.domain.evidence import (
-    Evidence,
-    Structure,
-    pair_evidence,
-    specificity,
-    structure_key,
-)
-from snoei.rationalizer.domain.landscape import Landscape
+from snoei.rationalizer.domain.evidence import Evidence, Structure, pair_evidence, specificity
+from snoei.rationalizer.domain.landscape import Changes, Landscape
+from snoei.rationalizer.domain.overlapinputs import OverlapInputs
 from snoei.rationalizer.domain.rulebook import FUNCTIONAL_OVERLAP, STRUCTURE, RulesConfig
-from snoei.shared.contracts.landscape import ElementKind, Lifecycle
 from snoei.shared.contracts.proposals import RuleFired
 
 
@@ -168,7 +162,7 @@ class OverlapGroups:
     >= the threshold, evidence >= the minimum, and no structure between them. ``key`` is
     everything they were worked out from: a run with the same key re-uses them."""
 
-    key: tuple[object, ...]
+    key: OverlapInputs
     pairs: Mapping[tuple[str, str], float]
     evidence: Mapping[tuple[str, str], Evidence]
     groups: tuple[tuple[str, ...], ...]  # sorted members, groups in order of their root
@@ -191,30 +185,22 @@ def _notes_by_application(notes: list[RuleFired]) -> dict[str, tuple[RuleFired, 
     return {app_id: tuple(named) for app_id, named in found.items()}
 
 
-def overlap_candidates(landscape: Landscape) -> dict[str, frozenset[str]]:
-    """The capability sets of the applications that may be duplicates of each other."""
-    return {
-        app.id: frozenset(app.capabilities)
-        for app in landscape.applications.values()
-        if app.lifecycle == Lifecycle.ACTIVE and app.owned and app.kind == ElementKind.APPLICATION
-    }
-
-
 def overlap_groups(
-    landscape: Landscape, config: RulesConfig, previous: OverlapGroups | None = None
+    landscape: Landscape,
+    config: RulesConfig,
+    previous: OverlapGroups | None = None,
+    changes: Changes | None = None,
 ) -> OverlapGroups:
-    capability_sets = overlap_candidates(landscape)
-    key = (
-        capability_sets,
-        config.overlap_threshold,
-        config.overlap_min_evidence,
-        structure_key(landscape.applications.values()),
-        # the notes name the candidates and the capabilities they share
-        {app_id: landscape.applications[app_id].name for app_id in capability_sets},
-        {c.id: (c.parent_id, c.name) for c in landscape.capabilities.values()},
-    )
+    """The overlap groups, or ``previous`` when they were worked out from the same inputs;
+    ``changes`` (since the landscape of ``previous``) tells that quickly."""
+    if previous is not None and changes is not None and previous.key.still(
+        landscape, config, changes
+    ):
+        return previous
+    key = OverlapInputs.of(landscape, config)
     if previous is not None and previous.key == key:
         return previous
+    capability_sets = key.capability_sets
     pairs, evidence, notes = _weighed_pairs(landscape, config, capability_sets)
     union = _UnionFind()
     neighbours: dict[str, set[str]] = defaultdict(set)
