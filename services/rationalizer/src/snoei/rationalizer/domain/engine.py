@@ -49,11 +49,14 @@ Assessed = Mapping[str, tuple[str | None, Assessment]]
 
 @dataclass(frozen=True, slots=True)
 class EngineMemo:
-    """What a run leaves for the next run of the same landscape: its landscape, the blast
-    radii it computed and its finished proposals. The next run re-uses a blast radius when
-    none of the applications it read changed its outgoing integrations, and a finished
-    proposal when every input of ``Finisher.finish_new`` is the same, which gives the same
-    result as recomputing."""
+    """What a run leaves for the next run of the same landscape: its landscape, and each
+    step's results with what they were worked out from. The next run re-uses a result when
+    all of that is the same, which gives the same result as recomputing: a blast radius
+    when none of the applications it read changed its outgoing integrations, assessments,
+    overlap groups, drafts (``DraftMemo``), the wave plan, and a finished proposal when
+    every input of ``Finisher.finish_new`` is the same. What changed since the memo's
+    landscape (``Changes``) is worked out once, from the records and adjacency lists that
+    are not the very same objects."""
 
     landscape: Landscape
     blasts: Mapping[BlastKey, Blast]
