@@ -186,6 +186,37 @@ def _dump(evaluation: Evaluation) -> tuple[Any, ...]:
     )
 
 
+def _named_by_proposals(
+    evaluation: Evaluation, apps: Mapping[str, ApplicationRecord]
+) -> tuple[dict[str, list[str]], list[tuple[str, str]]]:
+    """The applications the proposals of each action name, those that leave, and the pairs
+    of duplicates (member, survivor): where the deltas are aimed."""
+    near: dict[str, set[str]] = {}
+    for p in evaluation.proposals:
+        near.setdefault(p.action.value, set()).update(
+            a
+            for a in (
+                *p.targets,
+                *p.replacement_candidates,
+                *p.data_needed_from,
+                *(f.consumer for f in p.blast_radius),
+                p.survivor,
+            )
+            if a is not None
+        )
+    named = {action: sorted(found) for action, found in near.items()}
+    # what leaves: an integration between two of them changes the waves
+    named["leaving"] = sorted(
+        p.targets[0] for p in evaluation.proposals if p.action != Action.REPLACE
+    )
+    duplicates = [
+        (p.targets[0], p.survivor)
+        for p in evaluation.proposals
+        if p.survivor and p.survivor in apps and p.targets[0] in apps
+    ]
+    return named, duplicates
+
+
 def _check_chain(sample: Any, seed: int, steps: int) -> None:
     rng = random.Random(seed)
     apps, integrations, capabilities = _state(sample)
@@ -254,29 +285,7 @@ def _check_chain(sample: Any, seed: int, steps: int) -> None:
         if rng.random() < 0.15:  # the rule book changes
             config = rng.choice(CONFIGS)
         if rng.random() < 0.8:  # else only the decisions and quadrants change
-            near: dict[str, set[str]] = {}
-            for p in full.proposals:
-                near.setdefault(p.action.value, set()).update(
-                    a
-                    for a in (
-                        *p.targets,
-                        *p.replacement_candidates,
-                        *p.data_needed_from,
-                        *(f.consumer for f in p.blast_radius),
-                        p.survivor,
-                    )
-                    if a is not None
-                )
-            named = {action: sorted(found) for action, found in near.items()}
-            # what leaves: an integration between two of them changes the waves
-            named["leaving"] = sorted(
-                p.targets[0] for p in full.proposals if p.action != Action.REPLACE
-            )
-            duplicates = [
-                (p.targets[0], p.survivor)
-                for p in full.proposals
-                if p.survivor and p.survivor in apps and p.targets[0] in apps
-            ]
+            named, duplicates = _named_by_proposals(full, apps)
             _mutate(rng, apps, integrations, capabilities, counter, named, duplicates)
 
 
