@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
+from functools import cached_property
 from typing import Any
 
 from snoei.rationalizer.domain.assessment import Assessment
@@ -82,7 +83,7 @@ class Draft:
     basis: dict[str, Any] = field(default_factory=dict)
     """Further facts the proposal rests on, for its facts hash."""
 
-    @property
+    @cached_property
     def id(self) -> str:
         return proposal_id(self.action, [self.target.id])
 

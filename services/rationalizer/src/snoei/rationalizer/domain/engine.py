@@ -10,33 +10,24 @@ from datetime import date
 
 from snoei.rationalizer.domain.assessment import Assessment, Quadrant, assess
 from snoei.rationalizer.domain.blasts import Blast, BlastKey, BlastRadii
-from snoei.rationalizer.domain.consolidate import draft_consolidation
 from snoei.rationalizer.domain.coverage import REMOVING, check_coverage
 from snoei.rationalizer.domain.decisions import ACTIVE_STATUSES, Decision, Verdict
-from snoei.rationalizer.domain.drafts import Draft, RunFacts, proposal_id
+from snoei.rationalizer.domain.drafting import Drafter, DraftMemo
+from snoei.rationalizer.domain.drafts import RunFacts, proposal_id
 from snoei.rationalizer.domain.explain import why_empty
 from snoei.rationalizer.domain.finishing import Finished, Finisher
-from snoei.rationalizer.domain.landscape import Landscape
+from snoei.rationalizer.domain.landscape import Changes, Landscape
 from snoei.rationalizer.domain.market import EMPTY_MARKET, MarketCatalogue
-from snoei.rationalizer.domain.overlap import (
-    OverlapGroups,
-    consolidation_clusters,
-    overlap_groups,
-)
-from snoei.rationalizer.domain.replace import draft_replacement
-from snoei.rationalizer.domain.retire import draft_retirement
+from snoei.rationalizer.domain.overlap import Cluster, OverlapGroups, overlap_groups
 from snoei.rationalizer.domain.rulebook import (
     COVERAGE,
     FUNCTIONAL_OVERLAP,
-    REPLACE,
-    RETIRE,
-    STRUCTURE,
     TIME_QUADRANT,
     RulesConfig,
 )
 from snoei.rationalizer.domain.summary import euros
 from snoei.rationalizer.domain.technology import LifecycleCatalogue, TechnologyRisk
-from snoei.rationalizer.domain.waves import WavePlan, plan_waves
+from snoei.rationalizer.domain.waves import PlannedWaves, WavePlan, planned_waves
 from snoei.shared.contracts.proposals import Proposal, RuleFired
 
 __all__ = [
@@ -58,11 +49,14 @@ Assessed = Mapping[str, tuple[str | None, Assessment]]
 
 @dataclass(frozen=True, slots=True)
 class EngineMemo:
-    """What a run leaves for the next run of the same landscape: its landscape, the blast
-    radii it computed and its finished proposals. The next run re-uses a blast radius when
-    none of the applications it read changed its outgoing integrations, and a finished
-    proposal when every input of ``Finisher.finish_new`` is the same, which gives the same
-    result as recomputing."""
+    """What a run leaves for the next run of the same landscape: its landscape, and each
+    step's results with what they were worked out from. The next run re-uses a result when
+    all of that is the same, which gives the same result as recomputing: a blast radius
+    when none of the applications it read changed its outgoing integrations, assessments,
+    overlap groups, drafts (``DraftMemo``), the wave plan, and a finished proposal when
+    every input of ``Finisher.finish_new`` is the same. What changed since the memo's
+    landscape (``Changes``) is worked out once, from the records and adjacency lists that
+    are not the very same objects."""
 
     landscape: Landscape
     blasts: Mapping[BlastKey, Blast]
@@ -73,6 +67,13 @@ class EngineMemo:
     today: date | None = None
     assessments: Assessed = field(default_factory=dict)
     overlap: OverlapGroups | None = None
+    drafts: DraftMemo = field(default_factory=DraftMemo)
+    waves: PlannedWaves | None = None
+
+    @property
+    def clusters(self) -> tuple[Cluster, ...]:
+        """The consolidation clusters of the run, by overlap group."""
+        return tuple(c for group in self.drafts.groups.values() for c in group.clusters)
 
 
 @dataclass(frozen=True, slots=True)
@@ -130,11 +131,17 @@ class Rationalizer:
         self._finished_before: Mapping[str, Finished] = {}
         self._assessed_before: Assessed = {}
         self._overlap_before: OverlapGroups | None = None
+        self._drafts_before: DraftMemo | None = None
+        self._waves_before: PlannedWaves | None = None
+        self._changes: Changes | None = None
         if memo is not None:
             self._overlap_before = memo.overlap
+            self._waves_before = memo.waves
+            self._changes = Changes.between(landscape, memo.landscape)
             self.blasts = BlastRadii.after(landscape, memo.landscape, memo.blasts)
             if memo.config == config:
                 self._finished_before = memo.finished
+                self._drafts_before = memo.drafts
                 if memo.catalogue is self.catalogue and memo.today == today:
                     self._assessed_before = memo.assessments
 
@@ -153,11 +160,12 @@ class Rationalizer:
             self.market,
         )
         overlap = (
-            overlap_groups(self.landscape, self.config, self._overlap_before)
+            overlap_groups(self.landscape, self.config, self._overlap_before, self._changes)
             if self.config.enabled(FUNCTIONAL_OVERLAP)
             else None
         )
-        drafts = self._draft(run, overlap)
+        drafter = Drafter(run, self._drafts_before, self._changes)
+        drafts = drafter.draft(overlap)
         finisher = Finisher(run, self.decisions, self._finished_before)
         proposals = [finisher.finish(d) for d in drafts]
         if self.config.enabled(COVERAGE):
@@ -166,6 +174,7 @@ class Rationalizer:
             a: s.quadrant.value for a, s in run.assessments.items() if s.quadrant is not None
         }
         notes = overlap.notes if overlap is not None else ()
+        waves = self._waves(proposals)
         memo = EngineMemo(
             self.landscape,
             self.blasts.used,
@@ -175,11 +184,13 @@ class Rationalizer:
             self.today,
             assessed,
             overlap,
+            drafter.memo,
+            waves,
         )
         return Evaluation(
             tuple(proposals),
             quadrants,
-            self._waves(proposals),
+            waves.plan,
             why_empty(run, overlap) if not proposals else None,
             notes,
             memo=memo,
@@ -210,41 +221,9 @@ class Rationalizer:
             )
         return assessed
 
-    def _draft(self, run: RunFacts, overlap: OverlapGroups | None) -> list[Draft]:
-        """One draft per application at most: consolidation first, then retirement of what
-        is not consolidated, then replacement of what stays; in the order of their ids."""
-        drafts: dict[str, Draft] = {}
-        if overlap is not None:
-            for cluster in consolidation_clusters(
-                self.landscape, run.assessments, self.config, overlap
-            ):
-                for member in cluster.members:
-                    if member != cluster.survivor:
-                        draft = draft_consolidation(member, cluster, run)
-                        # why a related application is not in the cluster, where one is
-                        draft.rules.extend(
-                            n
-                            for n in overlap.notes_about(member)
-                            + overlap.notes_about(cluster.survivor)
-                            if n.rule == STRUCTURE
-                        )
-                        drafts[draft.id] = draft
-        for enabled, rule in (
-            (self.config.enabled(RETIRE), draft_retirement),
-            (self.config.enabled(REPLACE), draft_replacement),
-        ):
-            if not enabled:
-                continue
-            leaving = {d.target.id for d in drafts.values()}
-            for app_id in sorted(set(self.landscape.applications) - leaving):
-                found = rule(run.assessments[app_id], run)
-                if found is not None:
-                    drafts[found.id] = found
-        return sorted(drafts.values(), key=lambda d: d.id)
-
-    def _waves(self, proposals: list[Proposal]) -> WavePlan:
+    def _waves(self, proposals: list[Proposal]) -> PlannedWaves:
         """Decommission waves for the standing proposals that take an application out."""
-        return plan_waves(
+        return planned_waves(
             self.landscape,
             [
                 p.targets[0]
@@ -252,6 +231,7 @@ class Rationalizer:
                 if p.action in REMOVING and p.status in ACTIVE_STATUSES
             ],
             {p.targets[0]: p.id for p in proposals if p.action in REMOVING},
+            self._waves_before,
         )
 
 

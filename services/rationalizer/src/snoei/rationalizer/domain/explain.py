@@ -4,7 +4,8 @@ on, and which data would give it something."""
 from __future__ import annotations
 
 from snoei.rationalizer.domain.drafts import RunFacts
-from snoei.rationalizer.domain.overlap import OverlapGroups, overlap_candidates
+from snoei.rationalizer.domain.overlap import OverlapGroups
+from snoei.rationalizer.domain.overlapinputs import overlap_candidates
 from snoei.rationalizer.domain.rulebook import FUNCTIONAL_OVERLAP, REPLACE, RETIRE
 from snoei.shared.contracts.landscape import Lifecycle
 

@@ -25,10 +25,19 @@ class Finished:
     """A finished proposal with everything it was finished from (``Finisher`` reads
     nothing else): the same inputs give the same proposal."""
 
-    target: ApplicationRecord  # compared by identity: records are immutable
-    blast: Blast  # likewise
-    inputs: tuple[Any, ...]  # compared by equality
+    draft: Draft  # by identity: the same draft has the same target, blast and ``drafted``
+    drafted: tuple[Any, ...]  # what it reads of the draft besides target and blast
+    named: tuple[str, ...]  # the applications whose names it shows
+    inputs: tuple[Any, ...]  # what it reads of the run: assessment gaps, decision, names
     proposal: Proposal
+
+    @property
+    def target(self) -> ApplicationRecord:
+        return self.draft.target  # compared by identity: records are immutable
+
+    @property
+    def blast(self) -> Blast:
+        return self.draft.blast  # likewise
 
 
 def facts_hash(draft: Draft) -> str:
@@ -71,42 +80,34 @@ class Finisher:
 
     def finish(self, draft: Draft) -> Proposal:
         """``finish_new``, or the previous run's proposal when its inputs are the same."""
-        inputs = self._inputs(draft)
         before = self._before.get(draft.id)
+        if before is not None and before.draft is draft:
+            drafted, named = before.drafted, before.named
+        else:
+            drafted, named = _drafted(draft), _named(draft)
+        inputs = self._inputs(draft, named)
         if (
             before is not None
             and before.target is draft.target
             and before.blast is draft.blast
+            and before.drafted == drafted
             and before.inputs == inputs
         ):
             proposal = before.proposal
         else:
             proposal = self.finish_new(draft)
-        self.finished[draft.id] = Finished(draft.target, draft.blast, inputs, proposal)
+        self.finished[draft.id] = Finished(draft, drafted, named, inputs, proposal)
         return proposal
 
-    def _inputs(self, draft: Draft) -> tuple[Any, ...]:
-        """What ``finish_new`` reads besides the target record and the blast radius."""
+    def _inputs(self, draft: Draft, named: tuple[str, ...]) -> tuple[Any, ...]:
+        """What ``finish_new`` reads of the run besides the draft."""
         assessment = self.run.assessments[draft.target.id]
         apps = self.run.landscape.applications
-        named = [draft.survivor, *draft.candidates]
-        named.extend(a for m in draft.missing for a in m.applications)
-        named.extend(sorted({f.consumer for f in draft.flows if f.depth == 1})[:5])
         return (
-            draft.action,
-            draft.rules,
-            draft.saving,
-            draft.rewire,
-            draft.survivor,
-            draft.candidates,
-            draft.products,
-            draft.reasons,
-            draft.missing,
-            draft.basis,
             assessment.missing,
             assessment.stale,
             self.decisions.get(draft.id),
-            [apps[a].name if a in apps else None for a in named if a is not None],
+            [apps[a].name if a in apps else None for a in named],
         )
 
     def finish_new(self, draft: Draft) -> Proposal:
@@ -149,6 +150,34 @@ class Finisher:
         )
         summary = summarise(proposal, draft.reasons, self.run.landscape)
         return proposal.model_copy(update={"summary": summary})
+
+
+def _drafted(draft: Draft) -> tuple[Any, ...]:
+    """What ``Finisher.finish_new`` reads of the draft besides its target and blast radius."""
+    return (
+        draft.action,
+        draft.rules,
+        draft.saving,
+        draft.rewire,
+        draft.survivor,
+        draft.candidates,
+        draft.products,
+        draft.reasons,
+        draft.missing,
+        draft.basis,
+    )
+
+
+def _named(draft: Draft) -> tuple[str, ...]:
+    """The applications whose names the proposal shows: the survivor, the candidates, those
+    whose data is missing and the consumers the summary names (the first five but the
+    survivor)."""
+    named = [*draft.candidates, *(a for m in draft.missing for a in m.applications)]
+    if draft.survivor is not None:
+        named.insert(0, draft.survivor)
+    consumers = {f.consumer for f in draft.flows if f.depth == 1 and f.consumer != draft.survivor}
+    named.extend(sorted(consumers)[:5])
+    return tuple(named)
 
 
 _SETTLES = {

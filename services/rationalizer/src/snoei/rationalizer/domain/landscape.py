@@ -3,10 +3,12 @@ current by applying versioned deltas, and an indexed, read-only model built from
 
 from __future__ import annotations
 
+import weakref
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cached_property
+from typing import Literal
 
 import networkx as nx
 
@@ -118,6 +120,9 @@ class Landscape:
         }
         self._out: dict[str, list[IntegrationRecord]]
         self._in: dict[str, list[IntegrationRecord]]
+        # Patched from ``previous``: only the adjacency of these (suppliers, consumers) can
+        # differ from its. A weak reference, so that landscapes do not keep a chain alive.
+        self._patched: tuple[weakref.ref[Landscape], set[str], set[str]] | None = None
         if previous is None or not self._patch_adjacency(previous):
             self._build_adjacency()
         realisers: dict[str, set[str]] = defaultdict(set)
@@ -159,15 +164,17 @@ class Landscape:
         position = {k: n for n, k in enumerate(now)}
         self._out = dict(previous._out)
         self._in = dict(previous._in)
-        for adjacency, end, other_end in (
-            (self._out, "source", "target"),
-            (self._in, "target", "source"),
+        self._patched = (weakref.ref(previous), set(), set())
+        for adjacency, end, other_end, rebuilt in (
+            (self._out, "source", "target", self._patched[1]),
+            (self._in, "target", "source", self._patched[2]),
         ):
             touched: dict[str, list[IntegrationRecord]] = {}
             for integration in (*changed, *removed):
                 touched.setdefault(getattr(integration, end), [])
             for integration in changed:
                 touched[getattr(integration, end)].append(integration)
+            rebuilt.update(touched)
             for app_id, added in touched.items():
                 kept = [i for i in adjacency.get(app_id, ()) if now.get(i.id) is i]
                 members = sorted((*kept, *added), key=lambda i: position[i.id])
@@ -214,8 +221,23 @@ class Landscape:
 
     def changed_suppliers(self, other: Landscape) -> set[str]:
         """Applications whose outgoing integrations differ between ``other`` and this one."""
-        mine, theirs = self._out, other._out
-        return {a for a in mine.keys() | theirs.keys() if mine.get(a) != theirs.get(a)}
+        return self._changed(other, self._out, other._out, 1)
+
+    def changed_consumers(self, other: Landscape) -> set[str]:
+        """Applications whose incoming integrations differ between ``other`` and this one."""
+        return self._changed(other, self._in, other._in, 2)
+
+    def _changed(
+        self,
+        other: Landscape,
+        mine: dict[str, list[IntegrationRecord]],
+        theirs: dict[str, list[IntegrationRecord]],
+        side: Literal[1, 2],
+    ) -> set[str]:
+        candidates: Iterable[str] = mine.keys() | theirs.keys()
+        if self._patched is not None and self._patched[0]() is other:
+            candidates = self._patched[side]  # the others share other's very lists
+        return {a for a in candidates if mine.get(a) != theirs.get(a)}
 
     def capability_name(self, capability_id: str) -> str:
         record = self.capabilities.get(capability_id)
@@ -230,4 +252,25 @@ class Landscape:
             capabilities=self.capabilities.values(),
             technologies=self.technologies.values(),
             version=self.version,
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class Changes:
+    """What changed in a landscape since an earlier one of the same replica."""
+
+    applications: frozenset[str]  # records upserted or removed
+    integrations: frozenset[str]  # applications whose incoming or outgoing ones changed
+    capabilities: bool  # the capability map changed
+
+    @classmethod
+    def between(cls, landscape: Landscape, previous: Landscape) -> Changes:
+        now, before = landscape.applications, previous.applications
+        return cls(
+            frozenset(a for a, record in now.items() if before.get(a) is not record)
+            | (before.keys() - now.keys()),
+            frozenset(
+                landscape.changed_suppliers(previous) | landscape.changed_consumers(previous)
+            ),
+            landscape.capabilities != previous.capabilities,
         )

@@ -9,16 +9,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from snoei.rationalizer.domain.assessment import Assessment
-from snoei.rationalizer.domain.evidence import (
-    Evidence,
-    Structure,
-    pair_evidence,
-    specificity,
-    structure_key,
-)
-from snoei.rationalizer.domain.landscape import Landscape
+from snoei.rationalizer.domain.evidence import Evidence, Structure, pair_evidence, specificity
+from snoei.rationalizer.domain.landscape import Changes, Landscape
+from snoei.rationalizer.domain.overlapinputs import OverlapInputs
 from snoei.rationalizer.domain.rulebook import FUNCTIONAL_OVERLAP, STRUCTURE, RulesConfig
-from snoei.shared.contracts.landscape import ElementKind, Lifecycle
 from snoei.shared.contracts.proposals import RuleFired
 
 
@@ -168,39 +162,45 @@ class OverlapGroups:
     >= the threshold, evidence >= the minimum, and no structure between them. ``key`` is
     everything they were worked out from: a run with the same key re-uses them."""
 
-    key: tuple[object, ...]
+    key: OverlapInputs
     pairs: Mapping[tuple[str, str], float]
     evidence: Mapping[tuple[str, str], Evidence]
     groups: tuple[tuple[str, ...], ...]  # sorted members, groups in order of their root
     neighbours: Mapping[str, frozenset[str]]
     notes: tuple[RuleFired, ...]  # overlaps set aside: structure, or weak evidence
+    # the notes naming each application, in the order of ``notes``
+    notes_by_application: Mapping[str, tuple[RuleFired, ...]]
 
     def notes_about(self, app_id: str) -> list[RuleFired]:
-        return [n for n in self.notes if app_id in str(n.facts.get("applications", "")).split(", ")]
+        return list(self.notes_by_application.get(app_id, ()))
 
 
-def overlap_candidates(landscape: Landscape) -> dict[str, frozenset[str]]:
-    """The capability sets of the applications that may be duplicates of each other."""
-    return {
-        app.id: frozenset(app.capabilities)
-        for app in landscape.applications.values()
-        if app.lifecycle == Lifecycle.ACTIVE and app.owned and app.kind == ElementKind.APPLICATION
-    }
+def _notes_by_application(notes: list[RuleFired]) -> dict[str, tuple[RuleFired, ...]]:
+    """An index of the notes by the applications they name: a scan of every note for
+    every member of every cluster took half of a run at 10k applications."""
+    found: dict[str, list[RuleFired]] = defaultdict(list)
+    for note in notes:
+        for app_id in dict.fromkeys(str(note.facts.get("applications", "")).split(", ")):
+            found[app_id].append(note)
+    return {app_id: tuple(named) for app_id, named in found.items()}
 
 
 def overlap_groups(
-    landscape: Landscape, config: RulesConfig, previous: OverlapGroups | None = None
+    landscape: Landscape,
+    config: RulesConfig,
+    previous: OverlapGroups | None = None,
+    changes: Changes | None = None,
 ) -> OverlapGroups:
-    capability_sets = overlap_candidates(landscape)
-    key = (
-        capability_sets,
-        config.overlap_threshold,
-        config.overlap_min_evidence,
-        structure_key(landscape.applications.values()),
-        {c.id: c.parent_id for c in landscape.capabilities.values()},
-    )
+    """The overlap groups, or ``previous`` when they were worked out from the same inputs;
+    ``changes`` (since the landscape of ``previous``) tells that quickly."""
+    if previous is not None and changes is not None and previous.key.still(
+        landscape, config, changes
+    ):
+        return previous
+    key = OverlapInputs.of(landscape, config)
     if previous is not None and previous.key == key:
         return previous
+    capability_sets = key.capability_sets
     pairs, evidence, notes = _weighed_pairs(landscape, config, capability_sets)
     union = _UnionFind()
     neighbours: dict[str, set[str]] = defaultdict(set)
@@ -218,6 +218,7 @@ def overlap_groups(
         tuple(tuple(sorted(found)) for _, found in sorted(groups.items())),
         {app_id: frozenset(linked) for app_id, linked in neighbours.items()},
         tuple(notes),
+        _notes_by_application(notes),
     )
 
 
@@ -295,37 +296,44 @@ def consolidation_clusters(
     """
     if overlap is None:
         overlap = overlap_groups(landscape, config)
+    return [
+        cluster
+        for members in overlap.groups
+        for cluster in group_clusters(members, landscape, assessments, config, overlap)
+    ]
+
+
+def group_clusters(
+    members: tuple[str, ...],
+    landscape: Landscape,
+    assessments: Mapping[str, Assessment],
+    config: RulesConfig,
+    overlap: OverlapGroups,
+) -> list[Cluster]:
+    """The clusters of one overlap group. They read the group's pairs in ``overlap``, the
+    members' assessments (and so their records), their integrations and the survivor
+    weights, nothing else."""
     pairs = overlap.pairs
     clusters = []
-    for members in overlap.groups:
-        scores = survivor_scores(members, landscape, assessments, config)
-        taken: set[str] = set()
-        for candidate in sorted(members, key=lambda m: (-scores[m], m)):
-            if candidate in taken:
-                continue
-            taken.add(candidate)
-            absorbed = sorted(overlap.neighbours[candidate] - taken)
-            if not absorbed:
-                continue
-            taken.update(absorbed)
-            cluster_members = tuple(sorted([candidate, *absorbed]))
-            clusters.append(
-                Cluster(
-                    members=cluster_members,
-                    survivor=candidate,
-                    scores={m: scores[m] for m in cluster_members},
-                    similarity={
-                        (min(candidate, m), max(candidate, m)): pairs[
-                            (min(candidate, m), max(candidate, m))
-                        ]
-                        for m in absorbed
-                    },
-                    evidence={
-                        (min(candidate, m), max(candidate, m)): overlap.evidence[
-                            (min(candidate, m), max(candidate, m))
-                        ]
-                        for m in absorbed
-                    },
-                )
+    scores = survivor_scores(members, landscape, assessments, config)
+    taken: set[str] = set()
+    for candidate in sorted(members, key=lambda m: (-scores[m], m)):
+        if candidate in taken:
+            continue
+        taken.add(candidate)
+        absorbed = sorted(overlap.neighbours[candidate] - taken)
+        if not absorbed:
+            continue
+        taken.update(absorbed)
+        cluster_members = tuple(sorted([candidate, *absorbed]))
+        linked = [(min(candidate, m), max(candidate, m)) for m in absorbed]
+        clusters.append(
+            Cluster(
+                members=cluster_members,
+                survivor=candidate,
+                scores={m: scores[m] for m in cluster_members},
+                similarity={pair: pairs[pair] for pair in linked},
+                evidence={pair: overlap.evidence[pair] for pair in linked},
             )
+        )
     return clusters

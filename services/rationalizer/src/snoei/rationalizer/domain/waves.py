@@ -4,6 +4,7 @@ the condensation of the graph restricted to the applications that go; a cycle is
 from __future__ import annotations
 
 from collections.abc import Collection, Mapping
+from dataclasses import dataclass
 
 import networkx as nx
 from pydantic import BaseModel, ConfigDict, Field
@@ -35,22 +36,70 @@ class WavePlan(BaseModel):
     )
 
 
+@dataclass(frozen=True, slots=True)
+class PlannedWaves:
+    """A wave plan with everything it was planned from: the applications that go, the
+    integrations between them and their proposals. The same inputs give the same plan."""
+
+    members: tuple[str, ...]
+    links: frozenset[tuple[str, str]]  # supplier -> consumer, both leaving
+    proposal_of: Mapping[str, str]
+    plan: WavePlan
+
+
 def plan_waves(
     landscape: Landscape, leaving: Collection[str], proposal_of: Mapping[str, str] | None = None
 ) -> WavePlan:
     """Wave 1 holds the units none of whose consumers (within ``leaving``) remain; each
     later wave only units whose consumers went in earlier waves."""
-    members = sorted(set(leaving) & set(landscape.applications))
+    return planned_waves(landscape, leaving, proposal_of).plan
+
+
+def planned_waves(
+    landscape: Landscape,
+    leaving: Collection[str],
+    proposal_of: Mapping[str, str] | None = None,
+    before: PlannedWaves | None = None,
+) -> PlannedWaves:
+    """``plan_waves`` with its inputs; ``before`` (a previous plan) is re-used when they
+    are the same, and otherwise its units and waves where they come out the same."""
+    members = tuple(sorted(set(leaving) & set(landscape.applications)))
+    chosen = set(members)
+    links = frozenset(
+        (supplier, integration.target)
+        for supplier in members
+        for integration in landscape.outgoing(supplier)
+        if integration.target in chosen and integration.target != supplier
+    )
+    proposal_of = proposal_of or {}
+    theirs = {a: proposal_of[a] for a in members if a in proposal_of}
+    if (
+        before is not None
+        and before.members == members
+        and before.links == links
+        and before.proposal_of == theirs
+    ):
+        return before
+    plan = _plan(members, links, theirs, before.plan if before is not None else WavePlan())
+    return PlannedWaves(members, links, theirs, plan)
+
+
+def _plan(
+    members: tuple[str, ...],
+    links: frozenset[tuple[str, str]],
+    proposal_of: Mapping[str, str],
+    before: WavePlan,
+) -> WavePlan:
     if not members:
         return WavePlan()
-    chosen = set(members)
+    # Units and waves equal to the previous plan's are taken from it: building thousands of
+    # validated models was most of the planning.
+    known_units = {
+        (u.applications, u.proposal_ids, u.cycle): u for w in before.waves for u in w.units
+    }
+    known_waves = {(w.number, w.units): w for w in before.waves}
     sub = nx.DiGraph()
     sub.add_nodes_from(members)
-    links: set[tuple[str, str]] = set()  # supplier -> consumer, both leaving
-    for supplier in members:
-        for integration in landscape.outgoing(supplier):
-            if integration.target in chosen and integration.target != supplier:
-                links.add((supplier, integration.target))
     sub.add_edges_from(links)
     # The condensation and its generations are walked with plain dicts: networkx's graph
     # views (condensation, reverse, in_degree) refer back to their graph, and such cycles
@@ -67,7 +116,6 @@ def plan_waves(
     # Consumers go first: a unit is ready once none of its consumers remain.
     remaining = [len(c) for c in consumers]
     generation = [n for n, count in enumerate(remaining) if count == 0]
-    proposal_of = proposal_of or {}
     waves: list[Wave] = []
     cycles: list[tuple[str, ...]] = []
     number = 0
@@ -81,11 +129,16 @@ def plan_waves(
             if is_cycle:
                 cycles.append(apps)
             ids = tuple(sorted({proposal_of[a] for a in apps if a in proposal_of}))
-            units.append(WaveUnit(applications=apps, proposal_ids=ids, cycle=is_cycle))
+            unit = known_units.get((apps, ids, is_cycle))
+            if unit is None:
+                unit = WaveUnit(applications=apps, proposal_ids=ids, cycle=is_cycle)
+            units.append(unit)
             for upstream in suppliers[component]:
                 remaining[upstream] -= 1
                 if remaining[upstream] == 0:
                     following.append(upstream)
-        waves.append(Wave(number=number, units=tuple(sorted(units, key=lambda u: u.applications))))
+        ordered = tuple(sorted(units, key=lambda u: u.applications))
+        wave = known_waves.get((number, ordered))
+        waves.append(wave if wave is not None else Wave(number=number, units=ordered))
         generation = following
     return WavePlan(waves=tuple(waves), cycles=tuple(sorted(cycles)))
