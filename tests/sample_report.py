@@ -10,6 +10,7 @@ from snoei.rationalizer.adapters.endoflife import packaged_catalogue
 from snoei.rationalizer.domain.engine import Evaluation, rationalise
 from snoei.rationalizer.domain.landscape import Landscape
 from snoei.rationalizer.domain.rulebook import RulesConfig
+from snoei.rationalizer.domain.technology import LifecycleCatalogue
 from snoei.rationalizer.report import ReportInput, build_report_input
 from snoei.samples import generate_municipality
 
@@ -26,16 +27,26 @@ def municipal_report() -> tuple[ReportInput, Evaluation]:
         technologies=sample.technologies,
         version=1,
     )
-    config, catalogue = RulesConfig(), packaged_catalogue()
-    evaluation = rationalise(landscape, config=config, catalogue=catalogue, today=TODAY)
+    return report_of(sample.landscape_id, landscape, RulesConfig(), packaged_catalogue())
+
+
+def report_of(
+    landscape_id: str,
+    landscape: Landscape,
+    config: RulesConfig,
+    catalogue: LifecycleCatalogue,
+    today: date = TODAY,
+) -> tuple[ReportInput, Evaluation]:
+    """One run of ``landscape`` and the board report input of it."""
+    evaluation = rationalise(landscape, config=config, catalogue=catalogue, today=today)
     data = build_report_input(
-        sample.landscape_id,
+        landscape_id,
         landscape,
         evaluation.proposals,
         evaluation.waves,
         catalogue=catalogue,
         config=config,
-        today=TODAY,
+        today=today,
         quadrants=evaluation.quadrants,
     )
     return data, evaluation

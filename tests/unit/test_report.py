@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 
-from snoei.rationalizer.domain.engine import Evaluation, rationalise
+from snoei.rationalizer.domain.engine import Evaluation
 from snoei.rationalizer.domain.landscape import Landscape
 from snoei.rationalizer.domain.recommendation import Recommended, recommended
 from snoei.rationalizer.domain.rulebook import RulesConfig
@@ -33,7 +33,7 @@ from snoei.shared.contracts.landscape import (
     TechnologyUse,
 )
 from snoei.shared.contracts.proposals import Action, ProposalStatus
-from tests.sample_report import municipal_report
+from tests.sample_report import municipal_report, report_of
 
 pytestmark = pytest.mark.unit
 
@@ -111,19 +111,7 @@ def small_landscape() -> Landscape:
 
 @pytest.fixture(scope="module")
 def evaluated() -> tuple[ReportInput, Evaluation]:
-    landscape = small_landscape()
-    evaluation = rationalise(landscape, config=CONFIG, catalogue=CATALOGUE, today=TODAY)
-    data = build_report_input(
-        "gemeente-test",
-        landscape,
-        evaluation.proposals,
-        evaluation.waves,
-        catalogue=CATALOGUE,
-        config=CONFIG,
-        today=TODAY,
-        quadrants=evaluation.quadrants,
-    )
-    return data, evaluation
+    return report_of("gemeente-test", small_landscape(), CONFIG, CATALOGUE, TODAY)
 
 
 class Elements(HTMLParser):
