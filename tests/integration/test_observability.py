@@ -169,9 +169,15 @@ async def test_metrics_of_every_service_move_under_load(
                  handler=topics.dependency_graph) >= 1
     assert value(rationalizer, "snoei_rationalisation_run_duration_seconds_count",
                  trigger="change") >= 1
-    assert value(rationalizer, "snoei_messages_produced_total",
-                 topic=topics.rationalizer_proposals) >= 1
-    assert value(rationalizer, "snoei_outbox_backlog_messages") == 0
+
+
+    async def run_published() -> bool:  # the run is stored, then published
+        scraped = await scrape(stack["rationalizer"])
+        produced = value(scraped, "snoei_messages_produced_total",
+                         topic=topics.rationalizer_proposals)
+        return produced >= 1 and value(scraped, "snoei_outbox_backlog_messages") == 0
+
+    await wait_for(run_published, message="the run's proposals published")
 
 
 def _partition_of(samples: Samples) -> str:

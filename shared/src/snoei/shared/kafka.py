@@ -141,8 +141,8 @@ class BatchPublisher:
                     await producer.send(m.topic, value=m.value, key=m.key, headers=list(h) or None)
                     for m, h in zip(messages, headers, strict=True)
                 ]
-                if futures:
-                    await self._confirmer.confirm(await asyncio.gather(*futures))
+                acknowledged = await asyncio.gather(*futures) if futures else []
+            await self._confirmer.confirm(acknowledged)
         except Exception:
             if self._metrics is not None:
                 self._metrics.count_published(messages, failed=True)
