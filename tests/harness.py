@@ -12,11 +12,11 @@ import sys
 import tempfile
 import time
 import uuid
-from collections.abc import Callable, Collection, Iterator
-from contextlib import contextmanager
+from collections.abc import AsyncIterator, Callable, Collection, Iterator, Mapping
+from contextlib import asynccontextmanager, contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit, urlunsplit
 
 import asyncpg
@@ -33,6 +33,9 @@ from snoei.cli.embedded import (
 from snoei.cli.kafka_broker import ApacheKafka
 from snoei.shared.kafka import ensure_topics
 from snoei.shared.settings import KafkaSettings
+
+if TYPE_CHECKING:
+    from fastapi import FastAPI
 
 REPO = Path(__file__).resolve().parent.parent
 TEST_TOKEN = "test-token"
@@ -326,6 +329,26 @@ def _url(port: int | None) -> str:
 
 def auth(token: str = TEST_TOKEN) -> dict[str, str]:
     return {"Authorization": f"Bearer {token}"}
+
+
+@asynccontextmanager
+async def in_process(
+    app: FastAPI,
+    name: str = "snoei",
+    *,
+    headers: Mapping[str, str] | None = None,
+    raise_app_exceptions: bool = True,
+    timeout: float = 5.0,
+) -> AsyncIterator[httpx.AsyncClient]:
+    """A service's app started in this process (its lifespan) and a client to it, with the
+    test token unless ``headers`` say otherwise. ``raise_app_exceptions=False``: a server
+    error comes back as a 500 answer, as a real server would send it."""
+    transport = httpx.ASGITransport(app=app, raise_app_exceptions=raise_app_exceptions)
+    async with app.router.lifespan_context(app), httpx.AsyncClient(
+        transport=transport, base_url=f"http://{name}",
+        headers=auth() if headers is None else dict(headers), timeout=timeout,
+    ) as client:
+        yield client
 
 
 Json = dict[str, Any]

@@ -27,7 +27,7 @@ from snoei.shared.broker_watch import BrokerWatch, RepeatLimiter
 from snoei.shared.confirm import NotConfirmed
 from snoei.shared.kafka import BatchPublisher, OutgoingMessage, client_kwargs, ensure_topics
 from snoei.shared.settings import KafkaSettings
-from tests.harness import TEST_TOKEN, auth, running_services, wait_for
+from tests.harness import TEST_TOKEN, in_process, running_services, wait_for
 from tests.integration.test_dependency_process import graph_at, publish, relabel
 from tests.integration.test_dependency_streams import stream
 from tests.integration.test_inventory_kafka import produce, read_all, upsert
@@ -57,14 +57,9 @@ async def inventory(
         api_tokens={TEST_TOKEN: ["*"]},
         relay_idle_interval_s=0.05,
     )
-    app = create_app(settings)
-    async with app.router.lifespan_context(app):
-        transport = httpx.ASGITransport(app=app)
-        async with httpx.AsyncClient(
-            transport=transport, base_url="http://inventory", headers=auth()
-        ) as http:
-            await wait_for(lambda: _status(http, 200), message="inventory ready")
-            yield http
+    async with in_process(create_app(settings), "inventory") as http:
+        await wait_for(lambda: _status(http, 200), message="inventory ready")
+        yield http
 
 
 async def _status(http: httpx.AsyncClient, status: int) -> httpx.Response | None:

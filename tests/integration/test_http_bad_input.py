@@ -18,18 +18,14 @@ from snoei.inventory.main import create_app as inventory_app
 from snoei.rationalizer.config import RationalizerSettings
 from snoei.rationalizer.main import create_app as rationalizer_app
 from snoei.shared.settings import KafkaSettings
-from tests.harness import TEST_TOKEN, auth, wait_for
+from tests.harness import TEST_TOKEN, in_process, wait_for
 
 pytestmark = pytest.mark.integration
 BASE = "/v1/landscapes/gemeente-a"
 
 
 async def serve(app: FastAPI) -> AsyncIterator[httpx.AsyncClient]:
-    # a server error comes back as a 500 answer, as a real server would send it
-    transport = httpx.ASGITransport(app=app, raise_app_exceptions=False)
-    async with app.router.lifespan_context(app), httpx.AsyncClient(
-        transport=transport, base_url="http://snoei", headers=auth()
-    ) as client:
+    async with in_process(app, raise_app_exceptions=False) as client:
         yield client
 
 

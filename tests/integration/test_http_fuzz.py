@@ -32,7 +32,7 @@ from snoei.inventory.config import InventorySettings
 from snoei.inventory.main import create_app as inventory_app
 from snoei.rationalizer.config import RationalizerSettings
 from snoei.rationalizer.main import create_app as rationalizer_app
-from tests.harness import Servers, wait_for
+from tests.harness import Servers, in_process, wait_for
 
 pytestmark = [
     pytest.mark.integration,
@@ -80,11 +80,8 @@ async def chain_up_to(
     async with AsyncExitStack() as stack:
         for name in CHAIN[: CHAIN.index(service) + 1]:
             app = build(name, database_url, kafka)
-            await stack.enter_async_context(app.router.lifespan_context(app))
-            clients[name] = await stack.enter_async_context(httpx.AsyncClient(
-                # a server error comes back as a 500 answer, as a real server would send it
-                transport=httpx.ASGITransport(app=app, raise_app_exceptions=False),
-                base_url=f"http://{name}", headers=TOKEN, timeout=60,
+            clients[name] = await stack.enter_async_context(in_process(
+                app, name, headers=TOKEN, raise_app_exceptions=False, timeout=60
             ))
         yield app, clients
 

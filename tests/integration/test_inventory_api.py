@@ -15,7 +15,7 @@ import pytest
 from snoei.inventory.config import InventorySettings
 from snoei.inventory.main import create_app
 from snoei.shared.settings import KafkaSettings
-from tests.harness import TEST_TOKEN, auth
+from tests.harness import TEST_TOKEN, auth, in_process
 
 pytestmark = pytest.mark.integration
 DATA = Path(__file__).resolve().parent.parent / "data" / "inventory"
@@ -31,13 +31,9 @@ async def client(database_url: str, kafka: KafkaSettings) -> AsyncIterator[httpx
         api_tokens={TEST_TOKEN: ["*"], OTHER_TOKEN: ["gemeente-b"]},
     )
     app = create_app(settings)
-    async with app.router.lifespan_context(app):
-        transport = httpx.ASGITransport(app=app)
-        async with httpx.AsyncClient(
-            transport=transport, base_url="http://inventory", headers=auth()
-        ) as http:
-            http.app = app  # type: ignore[attr-defined]  # lets the isolation test list routes
-            yield http
+    async with in_process(app, "inventory") as http:
+        http.app = app  # type: ignore[attr-defined]  # lets the isolation test list routes
+        yield http
 
 
 def app_change(app_id: str, change_id: str | None = None, **fields: Any) -> dict[str, Any]:

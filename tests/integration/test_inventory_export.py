@@ -16,7 +16,7 @@ import pytest
 from snoei.inventory.config import InventorySettings
 from snoei.inventory.main import create_app
 from snoei.shared.settings import KafkaSettings
-from tests.harness import TEST_TOKEN, auth
+from tests.harness import TEST_TOKEN, in_process
 
 pytestmark = pytest.mark.integration
 A, B = "/v1/landscapes/gemeente-a", "/v1/landscapes/gemeente-b"
@@ -37,11 +37,7 @@ TECHNOLOGIES = [{"id": "java:17", "product": "java", "version": "17",
 async def client(database_url: str, kafka: KafkaSettings) -> AsyncIterator[httpx.AsyncClient]:
     settings = InventorySettings(database_url=database_url, kafka=kafka, relay_enabled=False,
                                  api_tokens={TEST_TOKEN: ["*"]})
-    app = create_app(settings)
-    transport = httpx.ASGITransport(app=app)
-    async with app.router.lifespan_context(app), httpx.AsyncClient(
-        transport=transport, base_url="http://inventory", headers=auth()
-    ) as http:
+    async with in_process(create_app(settings), "inventory") as http:
         yield http
 
 

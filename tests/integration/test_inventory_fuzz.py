@@ -22,7 +22,7 @@ from snoei.inventory.config import InventorySettings
 from snoei.inventory.main import create_app
 from snoei.shared.kafka import client_kwargs
 from snoei.shared.settings import KafkaSettings
-from tests.harness import TEST_TOKEN, auth, wait_for
+from tests.harness import TEST_TOKEN, in_process, wait_for
 
 pytestmark = pytest.mark.integration
 MESSAGES = 200
@@ -176,14 +176,9 @@ async def inventory(database_url: str, kafka: KafkaSettings) -> AsyncIterator[ht
         api_tokens={TEST_TOKEN: ["*"]},
         relay_idle_interval_s=0.05,
     )
-    app = create_app(config)
-    async with app.router.lifespan_context(app):
-        transport = httpx.ASGITransport(app=app)
-        async with httpx.AsyncClient(
-            transport=transport, base_url="http://inventory", headers=auth()
-        ) as http:
-            await wait_for(lambda: _ready(http), message="inventory ready")
-            yield http
+    async with in_process(create_app(config), "inventory") as http:
+        await wait_for(lambda: _ready(http), message="inventory ready")
+        yield http
 
 
 async def _ready(http: httpx.AsyncClient) -> bool:

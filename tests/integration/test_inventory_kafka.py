@@ -17,7 +17,7 @@ from aiokafka.structs import TopicPartition
 from snoei.inventory.config import InventorySettings
 from snoei.inventory.main import create_app
 from snoei.shared.settings import KafkaSettings
-from tests.harness import TEST_TOKEN, auth, wait_for
+from tests.harness import TEST_TOKEN, in_process, wait_for
 
 pytestmark = pytest.mark.integration
 L = "gemeente-k"
@@ -27,13 +27,9 @@ L = "gemeente-k"
 async def client(database_url: str, kafka: KafkaSettings) -> AsyncIterator[httpx.AsyncClient]:
     settings = InventorySettings(database_url=database_url, kafka=kafka,
                                  api_tokens={TEST_TOKEN: ["*"]}, relay_idle_interval_s=0.05)
-    app = create_app(settings)
-    async with app.router.lifespan_context(app):
-        transport = httpx.ASGITransport(app=app)
-        async with httpx.AsyncClient(transport=transport, base_url="http://inventory",
-                                     headers=auth()) as http:
-            await wait_for(lambda: _ready(http), message="inventory consumer assigned")
-            yield http
+    async with in_process(create_app(settings), "inventory") as http:
+        await wait_for(lambda: _ready(http), message="inventory consumer assigned")
+        yield http
 
 
 async def _ready(http: httpx.AsyncClient) -> bool:

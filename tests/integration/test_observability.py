@@ -30,7 +30,7 @@ from snoei.rationalizer.config import RationalizerSettings
 from snoei.rationalizer.main import create_app as rationalizer_app
 from snoei.shared.kafka import client_kwargs
 from snoei.shared.settings import KafkaSettings
-from tests.harness import TEST_TOKEN, auth, running_services, wait_for
+from tests.harness import TEST_TOKEN, in_process, running_services, wait_for
 
 pytestmark = pytest.mark.integration
 
@@ -70,13 +70,7 @@ async def stack(database_url: str, kafka: KafkaSettings) -> AsyncIterator[Stack]
     async with AsyncExitStack() as stack:
         clients: Stack = {}
         for name, app in apps.items():
-            await stack.enter_async_context(app.router.lifespan_context(app))
-            clients[name] = await stack.enter_async_context(
-                httpx.AsyncClient(
-                    transport=httpx.ASGITransport(app=app), base_url=f"http://{name}",
-                    headers=auth(),
-                )
-            )
+            clients[name] = await stack.enter_async_context(in_process(app, name))
         for name, client in clients.items():
             await wait_for(
                 lambda c=client: _ready(c), timeout=30, message=f"{name} ready"  # type: ignore[misc]

@@ -19,7 +19,7 @@ from snoei.inventory.main import create_app as inventory_app
 from snoei.rationalizer.config import RationalizerSettings
 from snoei.rationalizer.main import create_app as rationalizer_app
 from snoei.shared.settings import KafkaSettings
-from tests.harness import TEST_TOKEN, auth, wait_for
+from tests.harness import TEST_TOKEN, auth, in_process, wait_for
 
 pytestmark = pytest.mark.integration
 DATA = Path(__file__).resolve().parent.parent / "data" / "softwarecatalogus"
@@ -41,10 +41,7 @@ async def chain(database_url: str, kafka: KafkaSettings) -> AsyncIterator[
     clients: dict[str, httpx.AsyncClient] = {}
     async with AsyncExitStack() as stack:
         for name, app in apps.items():
-            await stack.enter_async_context(app.router.lifespan_context(app))
-            clients[name] = await stack.enter_async_context(httpx.AsyncClient(
-                transport=httpx.ASGITransport(app=app), base_url=f"http://{name}",
-                headers=auth(), timeout=60))
+            clients[name] = await stack.enter_async_context(in_process(app, name, timeout=60))
         yield clients
 
 
