@@ -232,16 +232,6 @@ def impact(g: LandscapeGraph, removed: Iterable[str], *, limit: int | None = Non
     shown = order if limit is None else order[:limit]
     impacted = [_impacted(g, app, distance[app], incoming[app], weights[app]) for app in shown]
     direct_count = sum(1 for d in distance.values() if d == 1)
-    rewire = {
-        key: record
-        for node in gone
-        for edges in (
-            g.graph.in_edges(node, keys=True, data="record"),
-            g.graph.out_edges(node, keys=True, data="record"),
-        )
-        for _, _, key, record in edges
-        if not (record.source in gone and record.target in gone)
-    }
     return Impact(
         removed=tuple(sorted(gone)),
         direct=tuple(i for i in impacted if i.distance == 1),
@@ -250,7 +240,7 @@ def impact(g: LandscapeGraph, removed: Iterable[str], *, limit: int | None = Non
         transitive_count=len(distance) - direct_count,
         listed=len(distance) if limit is None else limit,
         truncated=len(shown) < len(order),
-        integrations_to_rewire=tuple(Flow.of(rewire[k]) for k in sorted(rewire)),
+        integrations_to_rewire=tuple(Flow.of(r) for r in g.crossing(gone)),
         blast_radius=round(sum(weights.values()), 6),
     )
 

@@ -8,6 +8,7 @@ dependencies of X are its predecessors, and X's dependents are its successors.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Set
 from typing import Literal
 
 import networkx as nx
@@ -84,6 +85,20 @@ class LandscapeGraph:
             capabilities=tuple(self.capabilities[k] for k in sorted(self.capabilities)),
             technologies=tuple(self.technologies[k] for k in sorted(self.technologies)),
         )
+
+    def crossing(self, gone: Set[str]) -> list[IntegrationRecord]:
+        """Integrations between an application of ``gone`` and one that stays, by id."""
+        found = {
+            key: record
+            for node in gone
+            for edges in (
+                self.graph.in_edges(node, keys=True, data="record"),
+                self.graph.out_edges(node, keys=True, data="record"),
+            )
+            for _, _, key, record in edges
+            if not (record.source in gone and record.target in gone)
+        }
+        return [found[k] for k in sorted(found)]
 
     def record(self, key: ItemKey) -> Record | None:
         kind, item_id = key

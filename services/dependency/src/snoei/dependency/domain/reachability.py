@@ -156,7 +156,7 @@ def _impact(view: Reachability, gone: frozenset[str], limit: int | None) -> Impa
         transitive_count=len(distance) - direct_count,
         listed=len(distance) if limit is None else limit,
         truncated=len(shown) < len(order),
-        integrations_to_rewire=_rewire(view.g, gone),
+        integrations_to_rewire=tuple(Flow.of(r) for r in view.g.crossing(gone)),
         blast_radius=round(sum(weights.values()), 6),
     )
 
@@ -183,21 +183,6 @@ def _impacted(
         lost_flows=tuple(view.flow(f) for f in sorted(lost, key=lambda f: f.id)),
         weight=weight,
     )
-
-
-def _rewire(g: LandscapeGraph, gone: frozenset[str]) -> tuple[Flow, ...]:
-    """Integrations between a removed and a remaining application."""
-    rewire = {
-        key: record
-        for node in gone
-        for edges in (
-            g.graph.in_edges(node, keys=True, data="record"),
-            g.graph.out_edges(node, keys=True, data="record"),
-        )
-        for _, _, key, record in edges
-        if not (record.source in gone and record.target in gone)
-    }
-    return tuple(Flow.of(rewire[k]) for k in sorted(rewire))
 
 
 def neighbourhood(
