@@ -86,13 +86,18 @@ class BenchEnv:
 
     async def fresh_database(self, name: str) -> str:
         """Drop and recreate ``name``; return its DSN."""
-        conn = await asyncpg.connect(self.dsn())
-        try:
-            await conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-            await conn.execute(f'CREATE DATABASE "{name}"')
-        finally:
-            await conn.close()
+        await recreate_database(self.dsn(), name)
         return self.dsn(name)
+
+
+async def recreate_database(admin_dsn: str, name: str) -> None:
+    """Drop ``name`` (closing its connections) and create it empty, through ``admin_dsn``."""
+    conn = await asyncpg.connect(admin_dsn)
+    try:
+        await conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        await conn.execute(f'CREATE DATABASE "{name}"')
+    finally:
+        await conn.close()
 
 
 # pg_isready connects as the OS user and during start-up; neither is a problem

@@ -13,9 +13,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
-import asyncpg
 import psutil
 
+from snoei.bench.environment import recreate_database
 from snoei.cli.embedded import EmbeddedKafka, EmbeddedPostgres, EmbeddedServerError, free_port
 from snoei.cli.kafka_broker import ApacheKafka
 from snoei.cli.stack import BrokerKind
@@ -74,12 +74,7 @@ class Servers:
         return urlunsplit(parts._replace(path=f"/{database}"))
 
     async def fresh_database(self, name: str) -> str:
-        conn = await asyncpg.connect(self.admin_dsn)
-        try:
-            await conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-            await conn.execute(f'CREATE DATABASE "{name}"')
-        finally:
-            await conn.close()
+        await recreate_database(self.admin_dsn, name)
         return self.dsn(name)
 
     def crash_postgres(self) -> None:
