@@ -4,7 +4,6 @@ upstream's stored heads (``GET /v1/heads``) and the pipeline ends where it would
 
 from __future__ import annotations
 
-import re
 import signal
 import uuid
 from collections.abc import Iterator
@@ -19,6 +18,7 @@ from snoei.cli.embedded import EmbeddedKafka
 from snoei.shared.settings import KafkaSettings
 from tests.harness import ServiceProcess, auth, running_services, wait_for
 from tests.integration.test_dependency_process import graph_at
+from tests.integration.test_observability import scrape, value
 
 pytestmark = pytest.mark.integration
 L = "gemeente-catch-up"
@@ -53,11 +53,11 @@ def paused(proc: ServiceProcess) -> Iterator[None]:
 
 
 async def published_all(proc: ServiceProcess) -> bool:
-    """The service's outbox is empty: the broker acknowledged everything it stored."""
+    """The service's outbox is empty: everything it stored is in the broker's log."""
     async with httpx.AsyncClient(base_url=proc.url) as client:
-        metrics = (await client.get("/metrics")).text
-    found = re.search(r"^snoei_outbox_backlog_messages\S* (\S+)$", metrics, re.MULTILINE)
-    return found is not None and float(found.group(1)) == 0
+        samples = await scrape(client)
+    backlog = "snoei_outbox_backlog_messages"
+    return any(name == backlog for name, _ in samples) and value(samples, backlog) == 0
 
 
 async def latest_run_version(proc: ServiceProcess) -> int | None:
