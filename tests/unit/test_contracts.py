@@ -15,7 +15,12 @@ from snoei.shared.contracts.dlq import DEAD_LETTERS
 from snoei.shared.contracts.graph import GRAPH_EVENTS
 from snoei.shared.contracts.inventory_events import INVENTORY_EVENTS
 from snoei.shared.contracts.landscape import ApplicationRecord, ElementKind, facts_as_in_v1
-from snoei.shared.contracts.proposals import PROPOSAL_EVENTS, ProposalsPublished, split_run
+from snoei.shared.contracts.proposals import (
+    PROPOSAL_EVENTS,
+    ProposalsPublished,
+    encode_parts,
+    split_run,
+)
 from snoei.shared.contracts.runs import RUN_COMMANDS, RunCommand, RunRequested
 from snoei.shared.envelope import (
     EnvelopeCodec,
@@ -284,6 +289,29 @@ def test_a_large_run_is_split_into_parts_that_fit_a_kafka_message() -> None:
         empty_reason="no applications",
     )
     assert (empty.payload.parts, empty.payload.empty_reason) == (1, "no applications")
+
+
+def test_parts_encoded_from_the_stored_bodies_are_the_parts_own_json() -> None:
+    [published] = examples()["rationalizer.proposals"]
+    assert isinstance(published, ProposalsPublished)
+    proposal = published.payload.proposals[0]
+    many = tuple(
+        proposal.model_copy(update={"id": f"retire:app-{i}", "summary": f'say "{i}"'})
+        for i in range(450)
+    )
+    for proposals in (many, ()):
+        parts = split_run(
+            landscape_id="gemeente-noord",
+            run_id=published.payload.run_id,
+            graph_version=7,
+            proposals=proposals,
+            total_yearly_saving=1.0,
+            notes=published.payload.notes,
+        )
+        bodies = [p.model_dump_json() for p in proposals]
+        assert encode_parts(parts, bodies) == [p.to_bytes() for p in parts]
+    with pytest.raises(ValueError, match="one body per proposal"):
+        encode_parts(parts, ["{}"])
 
 
 def test_facts_of_a_record_that_says_nothing_new_are_as_version_1_wrote_them() -> None:

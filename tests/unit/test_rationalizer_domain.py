@@ -9,9 +9,11 @@ import pytest
 from pydantic import ValidationError
 
 from snoei.rationalizer.adapters.endoflife import packaged_catalogue
+from snoei.rationalizer.domain import graph_replica
 from snoei.rationalizer.domain.assessment import Quadrant, quadrant_for
 from snoei.rationalizer.domain.engine import Decision, Evaluation, Verdict, rationalise
-from snoei.rationalizer.domain.landscape import GraphReplica, Landscape, VersionGap
+from snoei.rationalizer.domain.graph_replica import GraphReplica, Touch, VersionGap
+from snoei.rationalizer.domain.landscape import Landscape
 from snoei.rationalizer.domain.rulebook import RulesConfig
 from snoei.rationalizer.domain.technology import technology_risk
 from snoei.rationalizer.domain.waves import plan_waves
@@ -368,6 +370,44 @@ def test_replica_applies_deltas_in_order_and_detects_gaps() -> None:
     )
     assert set(replica.applications) == {"b"}
     assert replica.to_content().version == 2
+
+
+def test_replica_says_what_deltas_touched_since_a_version_it_has_seen(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    replica = GraphReplica(version=3)
+    b = app("b")
+    replica.apply(
+        GraphDelta(
+            from_version=3, version=4, inventory_sequence=4, applications_upserted=(app("a"),)
+        )
+    )
+    replica.apply(
+        GraphDelta(
+            from_version=4,
+            version=5,
+            inventory_sequence=5,
+            applications_removed=("a",),
+            applications_upserted=(b,),
+            integrations_upserted=(flow("b", "c"),),
+        )
+    )
+    since_4 = replica.touched_since(4)
+    assert since_4 is not None
+    assert since_4.applications == {"a": None, "b": b}
+    assert since_4.did("application", Touch.REMOVED) == {"a"}
+    assert since_4.did("integration", Touch.ADDED) == {"b->c"}
+    assert replica.touched_since(3) is not None
+    assert replica.touched_since(2) is None  # from before this replica began
+    assert replica.touched_since(6) is None
+    monkeypatch.setattr(graph_replica, "JOURNAL_LIMIT", 2)
+    replica.apply(
+        GraphDelta(
+            from_version=5, version=6, inventory_sequence=6, applications_upserted=(app("d"),)
+        )
+    )
+    assert replica.touched_since(5) is None  # forgotten: too much to remember
+    assert replica.touched_since(6) == graph_replica.Touched({}, {}, frozenset())
 
 
 def test_overlap_clusters_use_jaccard_and_skip_weak_overlap() -> None:

@@ -18,10 +18,12 @@ from snoei.rationalizer.domain.engine import (
     Verdict,
     rationalise,
 )
+from snoei.rationalizer.domain.graph_replica import GraphReplica
 from snoei.rationalizer.domain.landscape import Landscape
 from snoei.rationalizer.domain.rulebook import RETIRE, RULE_NAMES, RulesConfig, SurvivorWeights
 from snoei.rationalizer.domain.waves import PlannedWaves, plan_waves, planned_waves
 from snoei.samples import generate_municipality, generate_scale
+from snoei.shared.contracts.graph import GraphDelta
 from snoei.shared.contracts.landscape import (
     ApplicationRecord,
     CapabilityRecord,
@@ -217,6 +219,34 @@ def _named_by_proposals(
     return named, duplicates
 
 
+def _delta(
+    replica: GraphReplica,
+    apps: dict[str, ApplicationRecord],
+    integrations: dict[str, IntegrationRecord],
+    capabilities: dict[str, CapabilityRecord],
+) -> GraphDelta:
+    """What turns ``replica`` into the state given, as the dependency service sends it."""
+    return GraphDelta.model_construct(
+        from_version=replica.version,
+        version=replica.version + 1,
+        inventory_sequence=replica.version + 1,
+        applications_upserted=tuple(
+            a for k, a in apps.items() if replica.applications.get(k) is not a
+        ),
+        applications_removed=tuple(k for k in replica.applications if k not in apps),
+        integrations_upserted=tuple(
+            i for k, i in integrations.items() if replica.integrations.get(k) is not i
+        ),
+        integrations_removed=tuple(k for k in replica.integrations if k not in integrations),
+        capabilities_upserted=tuple(
+            c for k, c in capabilities.items() if replica.capabilities.get(k) is not c
+        ),
+        capabilities_removed=tuple(k for k in replica.capabilities if k not in capabilities),
+        technologies_upserted=(),
+        technologies_removed=(),
+    )
+
+
 def _check_chain(sample: Any, seed: int, steps: int) -> None:
     rng = random.Random(seed)
     apps, integrations, capabilities = _state(sample)
@@ -225,6 +255,7 @@ def _check_chain(sample: Any, seed: int, steps: int) -> None:
     memo: EngineMemo | None = None
     previous: dict[str, str] = {}
     decisions: dict[str, Decision] = {}
+    replica = GraphReplica(technologies={t.id: t for t in sample.technologies})
     for _ in range(steps):
         landscape = Landscape(
             applications=list(apps.values()),
@@ -240,14 +271,20 @@ def _check_chain(sample: Any, seed: int, steps: int) -> None:
             previous_quadrants=previous,
             decisions=decisions,
         )
-        patched = Landscape(
-            applications=list(apps.values()),
-            integrations=list(integrations.values()),
-            capabilities=list(capabilities.values()),
-            technologies=sample.technologies,
-            previous=memo.landscape if memo is not None else None,
+        replica.apply(_delta(replica, apps, integrations, capabilities))
+        assert (list(replica.applications), list(replica.integrations)) == (
+            list(apps),
+            list(integrations),
         )
-        assert patched.integrations == landscape.integrations
+        before = memo.landscape if memo is not None else None
+        patched = Landscape.from_content(
+            replica.to_content(),
+            previous=before,
+            touched=replica.touched_since(before.version) if before is not None else None,
+        )
+        assert list(patched.applications.items()) == list(landscape.applications.items())
+        assert list(patched.integrations.items()) == list(landscape.integrations.items())
+        assert list(patched.realisers) == list(landscape.realisers)
         for app_id in landscape.applications:
             assert patched.outgoing(app_id) == landscape.outgoing(app_id)
             assert patched.incoming(app_id) == landscape.incoming(app_id)

@@ -12,7 +12,7 @@ from typing import Protocol
 
 from snoei.rationalizer.adapters.dependency_client import DependencyUnavailable
 from snoei.rationalizer.adapters.replicas import ReplicaRepository
-from snoei.rationalizer.domain.landscape import GraphReplica
+from snoei.rationalizer.domain.graph_replica import GraphReplica
 from snoei.shared.contracts.graph import GraphContent, GraphDelta, GraphEvent, GraphSnapshot
 
 log = logging.getLogger(__name__)

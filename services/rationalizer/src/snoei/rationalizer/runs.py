@@ -14,13 +14,15 @@ from typing import Protocol
 from snoei.rationalizer.adapters.decisions import DecisionRepository
 from snoei.rationalizer.adapters.runs import RunRepository, RunRow, StoredRun
 from snoei.rationalizer.domain.engine import EngineMemo, Evaluation, rationalise
-from snoei.rationalizer.domain.landscape import GraphReplica, Landscape
+from snoei.rationalizer.domain.graph_replica import GraphReplica
+from snoei.rationalizer.domain.landscape import Landscape
 from snoei.rationalizer.domain.market import EMPTY_MARKET, MarketCatalogue
 from snoei.rationalizer.domain.rulebook import RulesConfig
 from snoei.rationalizer.domain.technology import LifecycleCatalogue
 from snoei.rationalizer.domain.waves import WavePlan
+from snoei.rationalizer.encoding import EncodedProposals, ProposalEncoder
 from snoei.rationalizer.replica import LandscapeLocks, ReplicaService
-from snoei.shared.contracts.proposals import Proposal, RuleFired, split_run
+from snoei.shared.contracts.proposals import RuleFired, encode_parts, split_run
 from snoei.shared.contracts.runs import RunRequest, RunRequested, RunTrigger
 from snoei.shared.heap import PROCESS_HEAP
 from snoei.shared.kafka import OutgoingMessage
@@ -69,6 +71,10 @@ class RunService:
         self._market = market
         self._metrics = metrics or ServiceMetrics("rationalizer")  # detached unless given
         self._memos: dict[str, EngineMemo] = {}  # what the last run left for the next one
+        # The replica each memo's landscape was built from: what it touched since then
+        # patches that landscape (an object kept, since a snapshot replaces the replica).
+        self._memo_replicas: dict[str, GraphReplica] = {}
+        self._encoder = ProposalEncoder()
 
     async def run(self, landscape_id: str, request: RunRequest) -> RunRow | None:
         """Evaluate the landscape and store + publish the run; None if this run id exists."""
@@ -104,11 +110,12 @@ class RunService:
             )
             evaluated = time.perf_counter()
             stored = StoredRun(row, dict(evaluation.quadrants), evaluation.waves, evaluation.notes)
-            if not await self._runs.save_run(stored, proposals):
+            encoded = self._encoder.encode(landscape_id, proposals)
+            if not await self._runs.save_run(stored, encoded):
                 return None
             saved = time.perf_counter()
         self._metrics.run_finished(row, [p.action for p in proposals])
-        await self._publish(row, proposals, evaluation.notes)
+        await self._publish(row, encoded, evaluation.notes)
         log.info(
             "run finished",
             extra={
@@ -141,6 +148,9 @@ class RunService:
             return Evaluation((), {}, WavePlan(), NO_GRAPH), 0.0
         content = replica.to_content()
         memo = self._memos.pop(landscape_id, None)
+        touched = None
+        if memo is not None and self._memo_replicas.pop(landscape_id, None) is replica:
+            touched = replica.touched_since(memo.landscape.version)
         today = self._today()
         cpu = 0.0
 
@@ -152,7 +162,9 @@ class RunService:
             try:
                 with PROCESS_HEAP.work():
                     return rationalise(
-                        Landscape.from_content(content, previous=memo.landscape if memo else None),
+                        Landscape.from_content(
+                            content, previous=memo.landscape if memo else None, touched=touched
+                        ),
                         config=self._rules,
                         catalogue=self._catalogue,
                         today=today,
@@ -167,17 +179,18 @@ class RunService:
         evaluation = await asyncio.to_thread(evaluate)
         if evaluation.memo is not None:
             self._memos[landscape_id] = evaluation.memo
+            self._memo_replicas[landscape_id] = replica
         return evaluation, cpu
 
     async def _publish(
-        self, row: RunRow, proposals: Sequence[Proposal], notes: tuple[RuleFired, ...]
+        self, row: RunRow, encoded: EncodedProposals, notes: tuple[RuleFired, ...]
     ) -> None:
         # Split so a 10k-application run stays under the broker's message size limit.
         events = split_run(
             landscape_id=row.landscape_id,
             run_id=row.run_id,
             graph_version=row.graph_version,
-            proposals=tuple(proposals),
+            proposals=encoded.proposals,
             total_yearly_saving=row.total_yearly_saving,
             unknown_saving_count=row.unknown_saving_count,
             empty_reason=row.empty_reason,
@@ -185,7 +198,10 @@ class RunService:
         )
         try:
             await self._publisher.publish(
-                [OutgoingMessage(self._proposals_topic, e.key(), e.to_bytes()) for e in events]
+                [
+                    OutgoingMessage(self._proposals_topic, e.key(), value)
+                    for e, value in zip(events, encode_parts(events, encoded.bodies), strict=True)
+                ]
             )
             await self._runs.mark_published(row.run_id)
         except Exception:  # the run is stored: publish_pending() publishes it later
@@ -198,7 +214,9 @@ class RunService:
         for row in await self._runs.unpublished_runs(older_than_s, limit):
             stored = await self._runs.run(row.landscape_id, row.run_id)
             notes = stored.notes if stored is not None else ()
-            await self._publish(row, await self._runs.run_proposals(row.run_id), notes)
+            proposals = await self._runs.run_proposals(row.run_id)
+            encoded = self._encoder.encode(row.landscape_id, proposals, remember=False)
+            await self._publish(row, encoded, notes)
             published += 1
         return published
 

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 import asyncpg
 
-from snoei.rationalizer.domain.landscape import GraphReplica
+from snoei.rationalizer.domain.graph_replica import GraphReplica
 from snoei.shared.contracts.graph import GraphDelta
 from snoei.shared.contracts.landscape import (
     ApplicationRecord,

@@ -6,10 +6,9 @@ Bulk writes go through COPY or set-based statements over arrays, never a row loo
 
 from __future__ import annotations
 
-import hashlib
 import json
 import uuid
-from collections.abc import Collection, Sequence
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING
@@ -18,6 +17,7 @@ import asyncpg
 from pydantic import TypeAdapter
 
 from snoei.rationalizer.domain.waves import WavePlan
+from snoei.rationalizer.encoding import EncodedProposals
 from snoei.shared.contracts.proposals import Proposal, RuleFired
 
 if TYPE_CHECKING:
@@ -67,8 +67,6 @@ def _run_row(record: asyncpg.Record) -> RunRow:
 class RunRepository:
     def __init__(self, pool: asyncpg.Pool) -> None:
         self._pool = pool
-        # Per landscape, the last stored run's proposals with their body and its digest.
-        self._encoded: dict[str, dict[int, tuple[Proposal, str, str]]] = {}
 
     async def run_exists(self, run_id: uuid.UUID) -> bool:
         return bool(await self._pool.fetchval("SELECT 1 FROM runs WHERE run_id = $1", run_id))
@@ -99,14 +97,14 @@ class RunRepository:
         )
         return {} if raw is None else dict(json.loads(raw))
 
-    async def save_run(self, run: StoredRun, proposals: Sequence[Proposal]) -> bool:
+    async def save_run(self, run: StoredRun, encoded: EncodedProposals) -> bool:
         """Store a run and its proposals; False if a run with this id already exists."""
+        proposals, digests = encoded.proposals, encoded.digests
         async with self._pool.acquire() as conn, conn.transaction():
             if not await self._insert_run(conn, run):
                 return False
             if proposals:
-                bodies, digests = self._encode(run.row.landscape_id, proposals)
-                await self._store_bodies(conn, dict(zip(digests, bodies, strict=True)))
+                await self._store_bodies(conn, dict(zip(digests, encoded.bodies, strict=True)))
                 await conn.copy_records_to_table(
                     "run_proposals",
                     records=[
@@ -184,22 +182,6 @@ class RunRepository:
             "INSERT INTO proposal_bodies (digest, body) "
             "SELECT digest, body FROM new_bodies ON CONFLICT (digest) DO NOTHING"
         )
-
-    def _encode(
-        self, landscape_id: str, proposals: Sequence[Proposal]
-    ) -> tuple[list[str], list[str]]:
-        """Bodies and their digests; the proposals of the last run that come back unchanged
-        (the engine re-uses unchanged proposal objects) are not encoded again."""
-        before = self._encoded.get(landscape_id, {})
-        now: dict[int, tuple[Proposal, str, str]] = {}
-        for proposal in proposals:
-            found = before.get(id(proposal))
-            if found is None or found[0] is not proposal:
-                body = proposal.model_dump_json()
-                found = (proposal, body, hashlib.sha256(body.encode()).hexdigest())
-            now[id(proposal)] = found
-        self._encoded[landscape_id] = now
-        return [now[id(p)][1] for p in proposals], [now[id(p)][2] for p in proposals]
 
     async def mark_published(self, run_id: uuid.UUID) -> None:
         await self._pool.execute("UPDATE runs SET published = true WHERE run_id = $1", run_id)

@@ -1,18 +1,19 @@
-"""The landscape as the rationalizer sees it: a replica of the dependency graph, kept
-current by applying versioned deltas, and an indexed, read-only model built from it."""
+"""The landscape as the rationalizer sees it: an indexed, read-only model built from its graph
+replica (``graph_replica``), patched from the previous run's where little changed."""
 
 from __future__ import annotations
 
 import weakref
 from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import cached_property
 from typing import Literal
 
 import networkx as nx
 
-from snoei.shared.contracts.graph import GraphContent, GraphDelta
+from snoei.rationalizer.domain.graph_replica import Touch, Touched
+from snoei.shared.contracts.graph import GraphContent
 from snoei.shared.contracts.landscape import (
     ApplicationRecord,
     CapabilityRecord,
@@ -20,73 +21,6 @@ from snoei.shared.contracts.landscape import (
     Lifecycle,
     TechnologyRecord,
 )
-
-
-class VersionGap(Exception):
-    """A delta does not follow the replica's version: a snapshot is needed."""
-
-    def __init__(self, have: int, delta_from: int) -> None:
-        super().__init__(f"replica at version {have}, delta starts at {delta_from}")
-        self.have = have
-        self.delta_from = delta_from
-
-
-@dataclass
-class GraphReplica:
-    """A mutable copy of one landscape's graph at ``version``."""
-
-    version: int = 0
-    inventory_sequence: int = 0
-    applications: dict[str, ApplicationRecord] = field(default_factory=dict)
-    integrations: dict[str, IntegrationRecord] = field(default_factory=dict)
-    capabilities: dict[str, CapabilityRecord] = field(default_factory=dict)
-    technologies: dict[str, TechnologyRecord] = field(default_factory=dict)
-
-    @classmethod
-    def from_content(cls, content: GraphContent) -> GraphReplica:
-        return cls(
-            version=content.version,
-            inventory_sequence=content.inventory_sequence,
-            applications={a.id: a for a in content.applications},
-            integrations={i.id: i for i in content.integrations},
-            capabilities={c.id: c for c in content.capabilities},
-            technologies={t.id: t for t in content.technologies},
-        )
-
-    def to_content(self) -> GraphContent:
-        # Built without validation: every record in the replica was validated on arrival,
-        # and validating 60k records again cost about 15 ms a run at 10k applications.
-        return GraphContent.model_construct(
-            version=self.version,
-            inventory_sequence=self.inventory_sequence,
-            applications=tuple(self.applications.values()),
-            integrations=tuple(self.integrations.values()),
-            capabilities=tuple(self.capabilities.values()),
-            technologies=tuple(self.technologies.values()),
-        )
-
-    def is_duplicate(self, delta: GraphDelta) -> bool:
-        return delta.version <= self.version
-
-    def apply(self, delta: GraphDelta) -> None:
-        """Apply a delta that starts at this version; raises ``VersionGap`` otherwise."""
-        if delta.from_version != self.version:
-            raise VersionGap(self.version, delta.from_version)
-        for app_id in delta.applications_removed:
-            self.applications.pop(app_id, None)
-        self.applications.update((a.id, a) for a in delta.applications_upserted)
-        for integration_id in delta.integrations_removed:
-            self.integrations.pop(integration_id, None)
-        self.integrations.update((i.id, i) for i in delta.integrations_upserted)
-        for capability_id in delta.capabilities_removed:
-            self.capabilities.pop(capability_id, None)
-        self.capabilities.update((c.id, c) for c in delta.capabilities_upserted)
-        for technology_id in delta.technologies_removed:
-            self.technologies.pop(technology_id, None)
-        self.technologies.update((t.id, t) for t in delta.technologies_upserted)
-        self.version = delta.version
-        self.inventory_sequence = delta.inventory_sequence
-
 
 LIVE = frozenset({Lifecycle.PLAN, Lifecycle.ACTIVE, Lifecycle.PHASE_OUT})
 """Lifecycles of applications that still (or soon) realise their capabilities."""
@@ -118,19 +52,29 @@ class Landscape:
             for i in integrations
             if i.source in self.applications and i.target in self.applications
         }
+        self._index(previous, None)
+
+    def _index(self, previous: Landscape | None, diff: IntegrationDiff | None) -> None:
+        """Adjacency and realisers; ``diff``: the integrations changed and removed since
+        ``previous`` with the positions of the integrations, when the caller knows them."""
         self._out: dict[str, list[IntegrationRecord]]
         self._in: dict[str, list[IntegrationRecord]]
         # Patched from ``previous``: only the adjacency of these (suppliers, consumers) can
         # differ from its. A weak reference, so that landscapes do not keep a chain alive.
         self._patched: tuple[weakref.ref[Landscape], set[str], set[str]] | None = None
-        if previous is None or not self._patch_adjacency(previous):
+        # Each integration's place in ``integrations`` (gone ones may stay): kept once made.
+        self._positions: dict[str, int] | None = None
+        if previous is None or not self._patch_adjacency(previous, diff):
             self._build_adjacency()
+        if previous is not None and diff is not None and diff.same_realisers:
+            self.realisers: dict[str, set[str]] = previous.realisers
+            return
         realisers: dict[str, set[str]] = defaultdict(set)
         for app in self.applications.values():
             if app.lifecycle in LIVE:
                 for capability in app.capabilities:
                     realisers[capability].add(app.id)
-        self.realisers: dict[str, set[str]] = dict(realisers)
+        self.realisers = dict(realisers)
 
     def _build_adjacency(self) -> None:
         # Adjacency in the same order networkx would give (neighbours by first edge, then
@@ -153,15 +97,22 @@ class Landscape:
             for app_id, by_source in pred.items()
         }
 
-    def _patch_adjacency(self, previous: Landscape) -> bool:
+    def _patch_adjacency(self, previous: Landscape, diff: IntegrationDiff | None) -> bool:
         """Rebuild only the adjacency lists of applications with an integration added,
         removed or changed since ``previous``; False when too much changed to be worth it."""
         now, old = self.integrations, previous.integrations
-        changed = [i for k, i in now.items() if old.get(k) is not i]
-        removed = [i for k, i in old.items() if now.get(k) is not i]
+        if diff is None:
+            changed = [i for k, i in now.items() if old.get(k) is not i]
+            removed = [i for k, i in old.items() if now.get(k) is not i]
+        else:
+            changed, removed = diff.changed, diff.removed
         if len(changed) + len(removed) > max(16, len(now) // 20):
             return False
-        position = {k: n for n, k in enumerate(now)}
+        if diff is None:
+            self._positions = {k: n for n, k in enumerate(now)}
+        else:
+            self._positions = diff.positions
+        position = self._positions
         self._out = dict(previous._out)
         self._in = dict(previous._in)
         self._patched = (weakref.ref(previous), set(), set())
@@ -188,7 +139,18 @@ class Landscape:
         return True
 
     @classmethod
-    def from_content(cls, content: GraphContent, previous: Landscape | None = None) -> Landscape:
+    def from_content(
+        cls,
+        content: GraphContent,
+        previous: Landscape | None = None,
+        touched: Touched | None = None,
+    ) -> Landscape:
+        """``touched``: what the replica's deltas did since ``previous`` was built from it;
+        with both, only what they touched is looked at (see ``patch``)."""
+        if previous is not None and touched is not None:
+            patched = patch(previous, touched, content)
+            if patched is not None:
+                return patched
         return cls(
             applications=content.applications,
             integrations=content.integrations,
@@ -253,6 +215,77 @@ class Landscape:
             technologies=self.technologies.values(),
             version=self.version,
         )
+
+
+@dataclass(frozen=True, slots=True)
+class IntegrationDiff:
+    """Since a previous landscape: the integrations that are new objects and the ones no
+    longer there as they were (the old object of a changed one too), each integration's
+    place, and whether no application's realised capabilities moved."""
+
+    changed: list[IntegrationRecord]
+    removed: list[IntegrationRecord]
+    positions: dict[str, int]
+    same_realisers: bool
+
+
+def patch(previous: Landscape, touched: Touched, content: GraphContent) -> Landscape | None:
+    """``previous`` with the records ``touched`` names (``content`` is the replica now):
+    the same landscape a rebuild gives, records in the same order. None when the changes
+    move records in that order (an application added or removed, an integration removed
+    and added again, a dangling one connected): then only a rebuild is exact."""
+    if touched.did("application", Touch.ADDED) or touched.did("application", Touch.REMOVED):
+        return None
+    present = {k for k, record in touched.integrations.items() if record is not None}
+    if touched.did("integration", Touch.REMOVED) & present:
+        return None
+    applications = dict(previous.applications)
+    same_realisers = True
+    for app_id, app in touched.applications.items():
+        if app is None:
+            return None
+        same_realisers = same_realisers and _realises(previous.applications[app_id]) == (
+            _realises(app)
+        )
+        applications[app_id] = app
+    positions = dict(
+        previous._positions
+        if previous._positions is not None
+        else {k: n for n, k in enumerate(previous.integrations)}
+    )
+    added = touched.did("integration", Touch.ADDED)
+    integrations = dict(previous.integrations)
+    changed: list[IntegrationRecord] = []
+    removed: list[IntegrationRecord] = []
+    for key, record in touched.integrations.items():
+        before = integrations.get(key)
+        if record is before:
+            continue
+        if before is not None:
+            removed.append(before)
+        if record is None or record.source not in applications or (
+            record.target not in applications
+        ):
+            integrations.pop(key, None)
+            continue
+        if before is None:
+            if key not in added:
+                return None  # connected now, but its place among the others is unknown
+            positions[key] = len(positions)
+        integrations[key] = record
+        changed.append(record)
+    landscape = Landscape.__new__(Landscape)
+    landscape.version = content.version
+    landscape.applications = applications
+    landscape.capabilities = {c.id: c for c in content.capabilities}
+    landscape.technologies = {t.id: t for t in content.technologies}
+    landscape.integrations = integrations
+    landscape._index(previous, IntegrationDiff(changed, removed, positions, same_realisers))
+    return landscape
+
+
+def _realises(app: ApplicationRecord) -> tuple[str, ...]:
+    return tuple(app.capabilities) if app.lifecycle in LIVE else ()
 
 
 @dataclass(frozen=True, slots=True)
