@@ -30,10 +30,12 @@ class RationalizerSettings(ServiceSettings):
         "stack's SNOEI_SERVICE_TOKEN).",
     )
     debounce_s: float = Field(
-        default=0.05,
+        default=0.01,
         ge=0,
         le=60,
-        description="A landscape is re-evaluated this long after its last graph change.",
+        description="A landscape is re-evaluated this long after its last graph change. "
+        "Short: the dependency service already spaces a landscape's versions by its "
+        "SNOEI_PUBLISH_DEBOUNCE_S, so a longer window here only delays single changes.",
     )
     debounce_max_wait_s: float = Field(
         default=2.0,
