@@ -18,6 +18,7 @@ from snoei.shared.contracts.landscape import ApplicationRecord, ElementKind, fac
 from snoei.shared.contracts.proposals import (
     PROPOSAL_EVENTS,
     ProposalsPublished,
+    RuleFired,
     encode_parts,
     split_run,
 )
@@ -306,7 +307,11 @@ def test_parts_encoded_from_the_stored_bodies_are_the_parts_own_json() -> None:
             graph_version=7,
             proposals=proposals,
             total_yearly_saving=1.0,
-            notes=published.payload.notes,
+            empty_reason='no "notes":[] here' if not proposals else None,
+            notes=(
+                RuleFired(rule="structure", message='x"notes":[]', facts={"proposals": "[]"}),
+                *published.payload.notes,
+            ),
         )
         bodies = [p.model_dump_json() for p in proposals]
         assert encode_parts(parts, bodies) == [p.to_bytes() for p in parts]

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from enum import StrEnum
 from typing import Annotated, Any, Literal
 
-from pydantic import Field
+from pydantic import Field, TypeAdapter
 
 from snoei.shared.contracts.landscape import Frozen, ItemId
 from snoei.shared.envelope import Envelope, EnvelopeCodec, schema_version_field
@@ -217,26 +217,39 @@ def split_run(
 
 def encode_parts(parts: Sequence[ProposalsPublished], bodies: Sequence[str]) -> list[bytes]:
     """``[p.to_bytes() for p in parts]``, with each proposal's JSON taken from ``bodies`` (in
-    the order of the parts' proposals) instead of serialised again: the rationalizer encodes
-    every proposal once to store it, and a 10k-application run publishes 14 MB of them."""
+    the order of the parts' proposals) instead of serialised again, and the run's notes,
+    which every part repeats, serialised once: the rationalizer encodes every proposal once
+    to store it, and a 10k-application run publishes 14 MB of them in 14 parts."""
     if sum(len(p.payload.proposals) for p in parts) != len(bodies):
         raise ValueError("one body per proposal of the parts is needed")
     encoded: list[bytes] = []
     start = 0
+    notes: tuple[RuleFired, ...] | None = None
+    notes_json = ""
     for part in parts:
+        if part.payload.notes is not notes:
+            notes = part.payload.notes
+            notes_json = _NOTES.dump_json(notes).decode()
         count = len(part.payload.proposals)
-        payload = part.payload.model_copy(update={"proposals": ()})
-        empty = part.model_copy(update={"payload": payload})
-        head, found, tail = empty.model_dump_json().partition(_NO_PROPOSALS)
-        if not found:  # cannot happen with the field where it is; never guess
-            raise ValueError("the part's JSON has no proposals field")
+        payload = part.payload.model_copy(update={"proposals": (), "notes": ()})
+        head, found, rest = (
+            part.model_copy(update={"payload": payload}).model_dump_json().partition(_NO_PROPOSALS)
+        )
+        middle, found_notes, tail = rest.rpartition(_NO_NOTES)
+        if not (found and found_notes):  # cannot happen with the fields where they are
+            raise ValueError("the part's JSON has no proposals or notes field")
         listed = ",".join(bodies[start : start + count])
-        encoded.append(f'{head}"proposals":[{listed}]{tail}'.encode())
+        encoded.append(
+            f'{head}"proposals":[{listed}]{middle}"notes":{notes_json}{tail}'.encode()
+        )
         start += count
     return encoded
 
 
+# A JSON string holds a quote only as \", so these occur in a part's JSON only as its fields.
 _NO_PROPOSALS = '"proposals":[]'
+_NO_NOTES = '"notes":[]'
+_NOTES: TypeAdapter[tuple[RuleFired, ...]] = TypeAdapter(tuple[RuleFired, ...])
 
 
 ProposalEvent = Annotated[ProposalsPublished, Field(discriminator="type")]
