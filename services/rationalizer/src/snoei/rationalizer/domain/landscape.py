@@ -64,6 +64,8 @@ class Landscape:
         self._patched: tuple[weakref.ref[Landscape], set[str], set[str]] | None = None
         # Each integration's place in ``integrations`` (gone ones may stay): kept once made.
         self._positions: dict[str, int] | None = None
+        # Made by ``patch``: the applications whose record is not ``previous``'s.
+        self._records_changed: tuple[weakref.ref[Landscape], frozenset[str]] | None = None
         if previous is None or not self._patch_adjacency(previous, diff):
             self._build_adjacency()
         if previous is not None and diff is not None and diff.same_realisers:
@@ -263,8 +265,10 @@ def patch(previous: Landscape, touched: Touched, content: GraphContent) -> Lands
             continue
         if before is not None:
             removed.append(before)
-        if record is None or record.source not in applications or (
-            record.target not in applications
+        if (
+            record is None
+            or record.source not in applications
+            or (record.target not in applications)
         ):
             integrations.pop(key, None)
             continue
@@ -281,6 +285,12 @@ def patch(previous: Landscape, touched: Touched, content: GraphContent) -> Lands
     landscape.technologies = {t.id: t for t in content.technologies}
     landscape.integrations = integrations
     landscape._index(previous, IntegrationDiff(changed, removed, positions, same_realisers))
+    landscape._records_changed = (
+        weakref.ref(previous),
+        frozenset(
+            a for a, app in touched.applications.items() if previous.applications[a] is not app
+        ),
+    )
     return landscape
 
 
@@ -299,8 +309,11 @@ class Changes:
     @classmethod
     def between(cls, landscape: Landscape, previous: Landscape) -> Changes:
         now, before = landscape.applications, previous.applications
+        known = landscape._records_changed
         return cls(
-            frozenset(a for a, record in now.items() if before.get(a) is not record)
+            known[1]
+            if known is not None and known[0]() is previous
+            else frozenset(a for a, record in now.items() if before.get(a) is not record)
             | (before.keys() - now.keys()),
             frozenset(
                 landscape.changed_suppliers(previous) | landscape.changed_consumers(previous)
