@@ -5,7 +5,7 @@ re-uses them where all of it is the same, which gives the same drafts as draftin
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass, field
 
 from snoei.rationalizer.domain.assessment import Assessment
@@ -56,6 +56,8 @@ class DraftMemo:
     groups: Mapping[tuple[str, ...], GroupDrafts] = field(default_factory=dict)
     single: Mapping[AppRule, Drafted] = field(default_factory=dict)
     market: MarketCatalogue = EMPTY_MARKET  # what the replacements were drafted with
+    # Applications every rule left alone (their None drafts are in ``single``).
+    quiet: frozenset[str] = frozenset()
 
 
 class Drafter:
@@ -69,17 +71,21 @@ class Drafter:
         self._changes = changes
         self._groups: dict[tuple[str, ...], GroupDrafts] = {}
         self._single: dict[AppRule, Drafted] = {}
+        self._quiet: set[str] = set()
 
     @property
     def memo(self) -> DraftMemo:
-        return DraftMemo(self._groups, self._single, self.run.market)
+        return DraftMemo(self._groups, self._single, self.run.market, frozenset(self._quiet))
 
     @property
     def clusters(self) -> tuple[Cluster, ...]:
         return tuple(c for group in self._groups.values() for c in group.clusters)
 
-    def draft(self, overlap: OverlapGroups | None) -> list[Draft]:
-        """One draft per application at most, in the order of their ids."""
+    def draft(
+        self, overlap: OverlapGroups | None, reassessed: Collection[str] | None = None
+    ) -> list[Draft]:
+        """One draft per application at most, in the order of their ids. ``reassessed``:
+        the applications whose assessment is not the previous run's (None: unknown)."""
         drafts: dict[str, Draft] = {}
         if overlap is not None:
             for members in overlap.groups:
@@ -92,7 +98,14 @@ class Drafter:
             if config.enabled(name)
         ]
         leaving = {d.target.id for d in drafts.values()}
-        for app_id in sorted(set(self.run.landscape.applications) - leaving):
+        todo = set(self.run.landscape.applications) - leaving
+        if self._before is not None and reassessed is not None:
+            # None rests on the assessment and the rule book alone: an application every
+            # rule left alone last time, assessed as then, is left alone again, unread.
+            self._single = dict(self._before.single)
+            self._quiet = (todo & self._before.quiet) - set(reassessed)
+            todo -= self._quiet
+        for app_id in sorted(todo):
             assessment = self.run.assessments[app_id]
             # retirement first: what retires is not replaced
             for name, rule in rules:
@@ -100,6 +113,8 @@ class Drafter:
                 if found is not None:
                     drafts[found.id] = found
                     break
+            else:
+                self._quiet.add(app_id)
         return sorted(drafts.values(), key=lambda d: d.id)
 
     def _group(self, members: tuple[str, ...], overlap: OverlapGroups) -> GroupDrafts:

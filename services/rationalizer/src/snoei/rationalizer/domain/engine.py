@@ -134,6 +134,7 @@ class Rationalizer:
         self._drafts_before: DraftMemo | None = None
         self._waves_before: PlannedWaves | None = None
         self._changes: Changes | None = None
+        self._reassessed: set[str] | None = None  # by ``_assess``: not the memo's assessment
         if memo is not None:
             self._overlap_before = memo.overlap
             self._waves_before = memo.waves
@@ -165,7 +166,7 @@ class Rationalizer:
             else None
         )
         drafter = Drafter(run, self._drafts_before, self._changes)
-        drafts = drafter.draft(overlap)
+        drafts = drafter.draft(overlap, self._reassessed)
         finisher = Finisher(run, self.decisions, self._finished_before)
         proposals = [finisher.finish(d) for d in drafts]
         if self.config.enabled(COVERAGE):
@@ -202,12 +203,14 @@ class Rationalizer:
         use_quadrant = self.config.enabled(TIME_QUADRANT)
         risk_cache: dict[tuple[str, str | None], TechnologyRisk] = {}
         assessed: dict[str, tuple[str | None, Assessment]] = {}
+        reassessed = self._reassessed = set()
         for app in self.landscape.applications.values():
             previous = self.previous.get(app.id)
             before = self._assessed_before.get(app.id)
             if before is not None and before[0] == previous and before[1].application is app:
                 assessed[app.id] = before
                 continue
+            reassessed.add(app.id)
             assessed[app.id] = (
                 previous,
                 assess(
