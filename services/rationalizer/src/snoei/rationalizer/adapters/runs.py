@@ -68,6 +68,8 @@ class RunRepository:
     def __init__(self, pool: asyncpg.Pool) -> None:
         self._pool = pool
         self._quadrants: dict[str, tuple[uuid.UUID, dict[str, str]]] = {}  # of runs stored here
+        # The bodies of the last run stored here: committed, and bodies are never deleted.
+        self._digests: dict[str, frozenset[str]] = {}
 
     async def run_exists(self, run_id: uuid.UUID) -> bool:
         return bool(await self._pool.fetchval("SELECT 1 FROM runs WHERE run_id = $1", run_id))
@@ -114,7 +116,15 @@ class RunRepository:
             if not await self._insert_run(conn, run):
                 return False
             if proposals:
-                await self._store_bodies(conn, dict(zip(digests, encoded.bodies, strict=True)))
+                stored = self._digests.get(run.row.landscape_id, frozenset())
+                await self._store_bodies(
+                    conn,
+                    {
+                        d: body
+                        for d, body in zip(digests, encoded.bodies, strict=True)
+                        if d not in stored
+                    },
+                )
                 await conn.copy_records_to_table(
                     "run_proposals",
                     records=[
@@ -140,6 +150,7 @@ class RunRepository:
                     ],
                 )
         self._quadrants[run.row.landscape_id] = (run.row.run_id, dict(run.quadrants))
+        self._digests[run.row.landscape_id] = frozenset(digests)
         return True
 
     @staticmethod
@@ -173,6 +184,8 @@ class RunRepository:
     @staticmethod
     async def _store_bodies(conn: Connection, bodies: dict[str, str]) -> None:
         """Store the proposal bodies (by digest) not stored before."""
+        if not bodies:
+            return
         known = {
             r["digest"]
             for r in await conn.fetch(
