@@ -238,9 +238,6 @@ def patch(previous: Landscape, touched: Touched, content: GraphContent) -> Lands
     and added again, a dangling one connected): then only a rebuild is exact."""
     if touched.did("application", Touch.ADDED) or touched.did("application", Touch.REMOVED):
         return None
-    present = {k for k, record in touched.integrations.items() if record is not None}
-    if touched.did("integration", Touch.REMOVED) & present:
-        return None
     applications = dict(previous.applications)
     same_realisers = True
     for app_id, app in touched.applications.items():
@@ -250,6 +247,40 @@ def patch(previous: Landscape, touched: Touched, content: GraphContent) -> Lands
             _realises(app)
         )
         applications[app_id] = app
+    patched = _patch_integrations(previous, touched, applications)
+    if patched is None:
+        return None
+    integrations, diff = patched
+    landscape = Landscape.__new__(Landscape)
+    landscape.version = content.version
+    landscape.applications = applications
+    landscape.capabilities = {c.id: c for c in content.capabilities}
+    landscape.technologies = {t.id: t for t in content.technologies}
+    landscape.integrations = integrations
+    landscape._index(previous, IntegrationDiff(*diff, same_realisers=same_realisers))
+    landscape._records_changed = (
+        weakref.ref(previous),
+        frozenset(
+            a for a, app in touched.applications.items() if previous.applications[a] is not app
+        ),
+    )
+    return landscape
+
+
+def _patch_integrations(
+    previous: Landscape, touched: Touched, applications: dict[str, ApplicationRecord]
+) -> (
+    tuple[
+        dict[str, IntegrationRecord],
+        tuple[list[IntegrationRecord], list[IntegrationRecord], dict[str, int]],
+    ]
+    | None
+):
+    """``previous``'s integrations with the touched ones, and what changed (see
+    ``IntegrationDiff``); None where a rebuild would order them differently."""
+    present = {k for k, record in touched.integrations.items() if record is not None}
+    if touched.did("integration", Touch.REMOVED) & present:
+        return None
     positions = dict(
         previous._positions
         if previous._positions is not None
@@ -278,20 +309,7 @@ def patch(previous: Landscape, touched: Touched, content: GraphContent) -> Lands
             positions[key] = len(positions)
         integrations[key] = record
         changed.append(record)
-    landscape = Landscape.__new__(Landscape)
-    landscape.version = content.version
-    landscape.applications = applications
-    landscape.capabilities = {c.id: c for c in content.capabilities}
-    landscape.technologies = {t.id: t for t in content.technologies}
-    landscape.integrations = integrations
-    landscape._index(previous, IntegrationDiff(changed, removed, positions, same_realisers))
-    landscape._records_changed = (
-        weakref.ref(previous),
-        frozenset(
-            a for a, app in touched.applications.items() if previous.applications[a] is not app
-        ),
-    )
-    return landscape
+    return integrations, (changed, removed, positions)
 
 
 def _realises(app: ApplicationRecord) -> tuple[str, ...]:
