@@ -167,7 +167,7 @@ class Rationalizer:
         )
         drafter = Drafter(run, self._drafts_before, self._changes)
         drafts = drafter.draft(overlap, self._reassessed)
-        finisher = Finisher(run, self.decisions, self._finished_before)
+        finisher = Finisher(run, self.decisions, self._finished_before, self._changes)
         proposals = [finisher.finish(d) for d in drafts]
         if self.config.enabled(COVERAGE):
             proposals = check_coverage(proposals, run)

@@ -15,6 +15,7 @@ from snoei.rationalizer.domain.blasts import Blast
 from snoei.rationalizer.domain.decisions import Decision, decided_status
 from snoei.rationalizer.domain.drafts import Draft, Missing, RunFacts
 from snoei.rationalizer.domain.economics import economics
+from snoei.rationalizer.domain.landscape import Changes
 from snoei.rationalizer.domain.summary import summarise
 from snoei.shared.contracts.landscape import ApplicationRecord, facts_as_in_v1
 from snoei.shared.contracts.proposals import Action, Proposal, RuleFired
@@ -30,6 +31,7 @@ class Finished:
     named: tuple[str, ...]  # the applications whose names it shows
     inputs: tuple[Any, ...]  # what it reads of the run: assessment gaps, decision, names
     proposal: Proposal
+    assessment: Assessment | None = None  # the one ``inputs`` were read from
 
     @property
     def target(self) -> ApplicationRecord:
@@ -72,15 +74,29 @@ class Finisher:
         run: RunFacts,
         decisions: Mapping[str, Decision],
         before: Mapping[str, Finished],
+        changes: Changes | None = None,
     ) -> None:
+        """``changes``: the records changed since the run that finished ``before``."""
         self.run = run
         self.decisions = decisions
         self._before = before
+        self._changes = changes
         self.finished: dict[str, Finished] = {}
 
     def finish(self, draft: Draft) -> Proposal:
         """``finish_new``, or the previous run's proposal when its inputs are the same."""
         before = self._before.get(draft.id)
+        assessment = self.run.assessments[draft.target.id]
+        if (
+            before is not None
+            and before.draft is draft
+            and before.assessment is assessment
+            and self._changes is not None
+            and self._changes.applications.isdisjoint(before.named)
+            and before.inputs[2] == self.decisions.get(draft.id)
+        ):  # every input the same without reading them again: the names did not change
+            self.finished[draft.id] = before
+            return before.proposal
         if before is not None and before.draft is draft:
             drafted, named = before.drafted, before.named
         else:
@@ -96,7 +112,7 @@ class Finisher:
             proposal = before.proposal
         else:
             proposal = self.finish_new(draft)
-        self.finished[draft.id] = Finished(draft, drafted, named, inputs, proposal)
+        self.finished[draft.id] = Finished(draft, drafted, named, inputs, proposal, assessment)
         return proposal
 
     def _inputs(self, draft: Draft, named: tuple[str, ...]) -> tuple[Any, ...]:
