@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -66,13 +67,15 @@ def _find_nul(value: Any, path: str) -> str | None:
     return None
 
 
+def _may_hold_nul(data: bytes | str) -> bool:
+    # JSON text can only hold a NUL as the escape \u0000 (raw control characters are not JSON)
+    return (b"\\u0000" in data) if isinstance(data, bytes) else ("\\u0000" in data)
+
+
 def _decoded_at_once(data: bytes | str | dict[str, Any]) -> InventoryChange | None:
     """The change, when the text is a valid change of the current schema version without a
     NUL character: one pass, no error reporting (the common case on the bulk path)."""
-    if isinstance(data, dict):
-        return None
-    # JSON text can only hold a NUL as the escape \u0000 (raw control characters are not JSON)
-    if (b"\\u0000" in data) if isinstance(data, bytes) else ("\\u0000" in data):
+    if isinstance(data, dict) or _may_hold_nul(data):
         return None
     try:
         return CHANGES.decode(data)
@@ -88,28 +91,46 @@ def parse_change(data: bytes | str | dict[str, Any]) -> InventoryChange:
     return change
 
 
-def parse_keyed_change(value: bytes, *, key: bytes | None) -> InventoryChange:
+def changes_at_once(values: Sequence[bytes]) -> list[InventoryChange | None]:
+    """Each value's change where it is valid at the current schema version without a NUL
+    character, the whole batch validated in one pass; a None is for ``parse_change`` to
+    upcast, or to reject with its reason."""
+    decoded = CHANGES.decode_at_once(values)
+    return [None if _may_hold_nul(v) else c for v, c in zip(values, decoded, strict=True)]
+
+
+def parse_keyed_change(
+    value: bytes, *, key: bytes | None, decoded: InventoryChange | None = None
+) -> InventoryChange:
     """Validate one change read from ``inventory.changes``: the change itself, then its key,
     which must be its landscape id — the key picks the partition, and only one partition per
-    landscape keeps that landscape's changes in order. A missing key is no exception."""
-    change = parse_change(value)
-    label = _item_label({"type": change.type, "payload": change.payload.model_dump()})
+    landscape keeps that landscape's changes in order. A missing key is no exception.
+    ``decoded`` is the change ``changes_at_once`` already read from ``value``, if any."""
+    change = decoded if decoded is not None else parse_change(value)
     if not key:
         message = f"message has no key; it must be the landscape id {change.landscape_id!r}"
-        raise InvalidChange(f"{label}: key: {message}", [ChangeError("(key)", message)])
+        raise InvalidChange(f"{_label(change)}: key: {message}", [ChangeError("(key)", message)])
     try:
         text = key.decode()
     except UnicodeDecodeError:
         message = (
             f"message key is not UTF-8 text; it must be the landscape id {change.landscape_id!r}"
         )
-        raise InvalidChange(f"{label}: key: {message}", [ChangeError("(key)", message)]) from None
+        raise InvalidChange(
+            f"{_label(change)}: key: {message}", [ChangeError("(key)", message)]
+        ) from None
     if text != change.landscape_id:
         message = f"message key {text!r} differs from landscape_id {change.landscape_id!r}"
         raise InvalidChange(
-            f"{label}: landscape_id: {message}", [ChangeError("landscape_id", message)]
+            f"{_label(change)}: landscape_id: {message}", [ChangeError("landscape_id", message)]
         )
     return change
+
+
+def _label(change: InventoryChange) -> str:
+    """The item label of a decoded change; built only for a rejection, as dumping the payload
+    costs about as much as validating it."""
+    return _item_label({"type": change.type, "payload": change.payload.model_dump()})
 
 
 def _parse_reporting(data: bytes | str | dict[str, Any]) -> InventoryChange:
