@@ -153,3 +153,15 @@ def test_the_json_answer_follows_the_graph_when_it_changes() -> None:
     assert after != first
     assert after == analysis.impact(g, ["a1"], limit=5).model_dump_json().encode()
     assert b'"application_id":"new"' in after
+
+
+def test_a_body_is_kept_with_its_answer_and_forgotten_with_it(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(reachability, "ANSWERS_KEPT", 2)
+    g = random_graph(13, 20, 40)
+    for removed in ("a1", "a2", "a3"):
+        reachability.impact_json(g, [removed], limit=3)
+    view = reachability.reachability(g)
+    assert list(view.answers) == [("impact", frozenset({a}), 3) for a in ("a2", "a3")]
+    assert set(view.bodies) == set(view.answers)

@@ -86,6 +86,7 @@ class Reachability:
     known_reach: dict[str, dict[str, int]] = field(default_factory=dict)  # filled by reach
     _losses: dict[str, dict[str, list[IntegrationRecord]]] = field(default_factory=dict)
     answers: OrderedDict[object, object] = field(default_factory=OrderedDict)
+    bodies: dict[object, bytes] = field(default_factory=dict)  # answers serialised, same keys
     flows: dict[str, Flow] = field(default_factory=dict)  # by integration id, made once
 
     def consumers(self, application_id: str) -> list[Link]:
@@ -136,7 +137,8 @@ class Reachability:
     def remember(self, key: object, answer: object) -> None:
         self.answers[key] = answer
         if len(self.answers) > ANSWERS_KEPT:
-            self.answers.popitem(last=False)
+            forgotten, _ = self.answers.popitem(last=False)
+            self.bodies.pop(forgotten, None)
 
 
 def reachability(g: LandscapeGraph) -> Reachability:
@@ -173,15 +175,12 @@ def impact_json(g: LandscapeGraph, removed: Iterable[str], *, limit: int | None 
     model again on every request. They are the bytes FastAPI writes for the model
     (``tests/unit/test_dependency_impact_http.py`` compares them)."""
     gone = frozenset(removed)
-    answer = impact(g, gone, limit=limit)
+    answer = impact(g, gone, limit=limit)  # remembered (again) as the newest answer
     view = reachability(g)
-    key = ("impact-json", gone, limit)
-    body = view.answers.get(key)
-    if isinstance(body, bytes):
-        view.answers.move_to_end(key)
-        return body
-    body = IMPACT_JSON.dump_json(answer, by_alias=True)
-    view.remember(key, body)
+    key = ("impact", gone, limit)
+    body = view.bodies.get(key)
+    if body is None:
+        body = view.bodies[key] = IMPACT_JSON.dump_json(answer, by_alias=True)
     return body
 
 
