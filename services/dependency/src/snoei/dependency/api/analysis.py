@@ -25,7 +25,7 @@ class ImpactRequest(BaseModel):
     )
 
 
-def impact_listed(
+async def impact_listed(
     settings: Settings,
     limit: Annotated[
         int | None,
