@@ -1,13 +1,16 @@
 """Outage bookkeeping without a broker: repeated log lines are limited per condition and
-counted, and the pause between broker checks grows to a cap."""
+counted, the pause between broker checks grows to a cap, and a partition past a short end
+offset is rewound once, not on every check."""
 
 from __future__ import annotations
 
 import logging
 
 import pytest
+from aiokafka.structs import TopicPartition
 
-from snoei.shared.broker_watch import Backoff, RepeatLimiter
+from snoei.shared.broker_watch import Backoff, BrokerWatch, RepeatLimiter
+from snoei.shared.settings import KafkaSettings
 
 pytestmark = pytest.mark.unit
 
@@ -54,3 +57,39 @@ def test_backoff_doubles_up_to_its_cap_and_starts_over_after_a_success() -> None
     assert [backoff.next_delay() for _ in range(7)] == [0.5, 1, 2, 4, 8, 10, 10]
     backoff.reset()
     assert backoff.next_delay() == 0.5
+
+
+class StuckConsumer:
+    """One partition read to ``position`` while the broker reports ``end`` as its end."""
+
+    def __init__(self, position: int, end: int) -> None:
+        self.tp = TopicPartition("inventory.events", 1)
+        self.at = position
+        self.end = end
+        self.seeks = 0
+
+    def assignment(self) -> set[TopicPartition]:
+        return {self.tp}
+
+    async def end_offsets(self, partitions: list[TopicPartition]) -> dict[TopicPartition, int]:
+        return {self.tp: self.end}
+
+    async def position(self, tp: TopicPartition) -> int:
+        return self.at
+
+    async def seek_to_beginning(self, *partitions: TopicPartition) -> None:
+        self.seeks += 1
+
+
+async def test_a_partition_is_not_read_again_and_again_past_a_short_end_offset() -> None:
+    consumer = StuckConsumer(62_530, 62_510)  # re-read to the same place after the rewind
+    watch = BrokerWatch(KafkaSettings(), ["t"], consumers=lambda: [consumer])
+    assert await watch.rewind_past_the_end() == [consumer.tp]
+    assert await watch.rewind_past_the_end() == []
+    assert await watch.rewind_past_the_end() == []
+    assert consumer.seeks == 1
+    consumer.end = 7  # re-created and refilled: a new end, so read from the start again
+    assert await watch.rewind_past_the_end() == [consumer.tp]
+    consumer.end, consumer.at = 62_540, 62_540  # caught up: nothing to rewind
+    assert await watch.rewind_past_the_end() == []
+    assert consumer.seeks == 2

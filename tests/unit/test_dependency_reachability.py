@@ -90,3 +90,78 @@ def test_a_repeated_question_is_answered_from_the_view_until_the_graph_changes()
     assert reachability.reachability(g) is not view
     assert after == analysis.impact(g, ["a1"])
     assert "new" in {i.application_id for i in after.direct}
+
+
+def hub_graph(seed: int) -> LandscapeGraph:
+    """A hub fed by most applications, fanning out again, with parallel flows and equal
+    weights: the lost flows of a listed hub are searched from the step before, and ties
+    within a distance are ordered by id."""
+    rng = random.Random(seed)
+    apps = [
+        ApplicationRecord(id=f"a{i:02d}", name=f"App {i}", criticality=rng.choice(CRITICALITIES))
+        for i in range(40)
+    ]
+    links = [
+        IntegrationRecord(id=f"in{i:02d}-{k}", source=f"a{i:02d}", target="a00",
+                          criticality=rng.choice(CRITICALITIES))
+        for i in range(1, 40) for k in range(rng.randint(1, 2))
+    ]
+    links += [
+        IntegrationRecord(id=f"out{i:02d}", source="a00", target=f"a{i:02d}",
+                          criticality=Criticality.MEDIUM)
+        for i in range(20, 40)
+    ]
+    links += [
+        IntegrationRecord(id=f"x{i:02d}", source=f"a{i:02d}", target=f"a{i + 1:02d}",
+                          criticality=rng.choice(CRITICALITIES))
+        for i in range(1, 39)
+    ]
+    content = GraphContent(
+        version=1, inventory_sequence=1, applications=tuple(apps), integrations=tuple(links)
+    )
+    return LandscapeGraph.from_content("hub", content)
+
+
+@pytest.mark.parametrize("seed", range(5))
+@pytest.mark.parametrize("limit", [None, 1, 2, 5, 17, 40])
+def test_a_hub_and_ties_give_the_answers_of_a_fresh_traversal(seed: int, limit: int | None) -> None:
+    g = hub_graph(seed)
+    for removed in (["a01"], ["a02", "a05"], ["a00"], ["a30", "a10", "a00"]):
+        assert reachability.impact(g, removed, limit=limit) == analysis.impact(
+            g, removed, limit=limit
+        )
+
+
+def test_the_json_answer_follows_the_graph_when_it_changes() -> None:
+    g = random_graph(11, 30, 70)
+    first = reachability.impact_json(g, ["a1"], limit=5)
+    assert reachability.impact_json(g, ["a1"], limit=5) is first  # same version: kept
+    assert first == analysis.impact(g, ["a1"], limit=5).model_dump_json().encode()
+    record = ApplicationRecord(id="new", name="New", criticality=Criticality.CRITICAL)
+    provenance: dict[str, Any] = {"change_id": uuid.uuid4(), "source": "test"}
+    g.apply(ev.ApplicationRegistered(
+        landscape_id="random", sequence=g.sequence + 1,
+        payload=ev.ApplicationState(application=record, **provenance),
+    ))
+    g.apply(ev.IntegrationRegistered(
+        landscape_id="random", sequence=g.sequence + 1,
+        payload=ev.IntegrationState(
+            integration=IntegrationRecord(id="i-new", source="a1", target="new"), **provenance
+        ),
+    ))
+    after = reachability.impact_json(g, ["a1"], limit=5)
+    assert after != first
+    assert after == analysis.impact(g, ["a1"], limit=5).model_dump_json().encode()
+    assert b'"application_id":"new"' in after
+
+
+def test_a_body_is_kept_with_its_answer_and_forgotten_with_it(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(reachability, "ANSWERS_KEPT", 2)
+    g = random_graph(13, 20, 40)
+    for removed in ("a1", "a2", "a3"):
+        reachability.impact_json(g, [removed], limit=3)
+    view = reachability.reachability(g)
+    assert list(view.answers) == [("impact", frozenset({a}), 3) for a in ("a2", "a3")]
+    assert set(view.bodies) == set(view.answers)

@@ -147,6 +147,8 @@ class BrokerWatch:
         self._since: float | None = None
         self._logged_at = 0.0
         self._repeats = 0
+        # (consumer, partition) -> (position, end) of its last rewind: see rewind_past_the_end
+        self._rewound: dict[tuple[int, TopicPartition], tuple[int, int]] = {}
 
     async def ready(self) -> str | None:
         return self.problem
@@ -199,7 +201,14 @@ class BrokerWatch:
         consumer keeps its old position, or the group gets an old offset committed again by
         a batch that was in flight, and Tansu answers a fetch past the end with nothing
         rather than "out of range" — the new topic's first messages would be skipped for
-        good. Going back only ever re-reads (consumers are idempotent), never skips."""
+        good. Going back only ever re-reads (consumers are idempotent), never skips.
+
+        Tansu can also report an end offset short of the messages it serves (62 510 of
+        62 530, measured after a bench load): a consumer that read them all stands past that
+        end forever, and rewinding it re-read the whole topic every check, the service busy
+        with duplicates for good. So a partition that stands again at the same position
+        past the same end after its rewind was read to there again: the end is short, not
+        a new topic, and it is not rewound again (until its position or end changes)."""
         rewound: list[TopicPartition] = []
         for consumer in self._consumers():
             assigned = list(consumer.assignment())
@@ -216,10 +225,14 @@ class BrokerWatch:
                 except (KafkaError, TimeoutError):
                     continue  # unassigned meanwhile, or no position yet: nothing to rewind
                 if tp in ends and position > ends[tp]:
+                    if self._rewound.get((id(consumer), tp)) == (position, ends[tp]):
+                        continue  # read back to where it stood: the broker's end is short
                     behind.append((tp, position, ends[tp]))
             if behind:
                 await consumer.seek_to_beginning(*(tp for tp, _, _ in behind))
                 rewound.extend(tp for tp, _, _ in behind)
+                for tp, position, end in behind:
+                    self._rewound[(id(consumer), tp)] = (position, end)
                 log.warning(
                     "consumer stood past the end of a re-created topic; reading it from the start",
                     extra={

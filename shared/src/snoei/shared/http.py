@@ -146,12 +146,15 @@ def grant_tokens(app: FastAPI, tokens: Mapping[str, Sequence[str]]) -> None:
     app.state.token_registry = TokenRegistry(tokens)
 
 
-def authorized_landscape(
+async def authorized_landscape(
     request: Request,
     landscape_id: Annotated[LandscapeId, Path(description="The landscape (tenant) asked about.")],
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
 ) -> str:
-    """The path's ``landscape_id`` once it is well-formed and the bearer token may see it."""
+    """The path's ``landscape_id`` once it is well-formed and the bearer token may see it.
+
+    ``async`` (it never waits) like the other token dependencies here: FastAPI would run a
+    plain ``def`` in its thread pool, a thread hop on every request."""
     registry: TokenRegistry = request.app.state.token_registry
     return registry.authorize(credentials, landscape_id)
 
@@ -160,7 +163,7 @@ AuthorizedLandscape = Annotated[str, Depends(authorized_landscape)]
 """Route parameter type: the landscape of the path, guarded by the bearer token."""
 
 
-def visible_landscapes(
+async def visible_landscapes(
     request: Request,
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
 ) -> frozenset[str] | None:
@@ -182,7 +185,7 @@ def token_fingerprint(token: str) -> str:
     return "token:" + hashlib.sha256(token.encode()).hexdigest()[:12]
 
 
-def caller(
+async def caller(
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
 ) -> str:
     """The fingerprint of the bearer token of a request that ``AuthorizedLandscape`` let

@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query
+from fastapi.responses import Response
 from pydantic import BaseModel, Field
 
 from snoei.dependency.api.dependencies import Service, Settings, within
@@ -24,7 +25,7 @@ class ImpactRequest(BaseModel):
     )
 
 
-def impact_listed(
+async def impact_listed(
     settings: Settings,
     limit: Annotated[
         int | None,
@@ -48,13 +49,19 @@ async def impact(
     settings: Settings,
     request: ImpactRequest,
     limit: Annotated[int, Depends(impact_listed)],
-) -> analysis.Impact:
+) -> Response:
     """Blast radius of removing the given applications: who loses which data flows,
     directly and transitively, weighted by criticality."""
     within("applications", len(request.applications), settings.max_impact_applications,
            "max_impact_applications")
     g = await service.graph(landscape_id)
-    return reachability.impact(g, request.applications, limit=limit)
+    # The body as serialised once per question and graph version (issue 16): FastAPI would
+    # validate and serialise the model again on every request. response_model still
+    # documents it.
+    return Response(
+        reachability.impact_json(g, request.applications, limit=limit),
+        media_type="application/json",
+    )
 
 
 @router.get("/cycles", response_model=list[analysis.Cycle])

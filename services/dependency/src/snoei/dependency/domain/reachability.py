@@ -12,14 +12,22 @@ random graphs).
 
 A condensation (strongly connected components) would give the set reached, not the
 distances and the flows lost at each distance that the blast radius weighs, so a new
-question still walks breadth-first over the part it reaches.
+question still walks breadth-first over the part it reaches. That walk is kept to what the
+answer needs (issue 16: at 10k / 50k a removal can reach a thousand applications, and the
+blast radius p95 must stay within 5x that of ``GET /health``): per application one entry
+per consumer carrying the weight the step would give it, each distance's weights rounded
+once, only the distances listed ordered, and a listed application's lost flows found from
+the smaller of its suppliers and the step before.
 """
 
 from __future__ import annotations
 
 from collections import OrderedDict
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass, field
+from operator import attrgetter
+
+from pydantic import TypeAdapter
 
 from snoei.dependency.domain import analysis
 from snoei.dependency.domain.analysis import (
@@ -42,6 +50,17 @@ ANSWERS_KEPT = 256  # per landscape and version; the oldest question is forgotte
 QUERY_HEAP = LongLivedHeap(rescan_every=1_000_000)
 Link = tuple[str, int, IntegrationRecord]  # other application, flow weight, the integration
 Adjacency = dict[str, dict[str, dict[str, dict[str, object]]]]
+# Criticality weight of an application x that of a flow: 1..16, an index into a distance's
+# rounded weights.
+PRODUCTS = max(CRITICALITY_WEIGHT.values()) ** 2 + 1
+BY_ID = attrgetter("id")
+IMPACT_JSON = TypeAdapter(Impact)  # how FastAPI serialises a response_model (dump_json)
+
+
+def _record(attributes: Mapping[str, object]) -> IntegrationRecord:
+    record = attributes["record"]
+    assert isinstance(record, IntegrationRecord)
+    return record
 
 
 def _links(adjacency: Adjacency) -> list[Link]:
@@ -50,8 +69,7 @@ def _links(adjacency: Adjacency) -> list[Link]:
     found: list[Link] = []
     for other, keyed in adjacency.items():
         for attributes in keyed.values():
-            record = attributes["record"]
-            assert isinstance(record, IntegrationRecord)
+            record = _record(attributes)
             found.append((other, CRITICALITY_WEIGHT[record.criticality], record))
     return found
 
@@ -65,7 +83,10 @@ class Reachability:
     g: LandscapeGraph
     _consumers: dict[str, list[Link]] = field(default_factory=dict)  # whom each supplies
     _suppliers: dict[str, list[Link]] = field(default_factory=dict)  # who supplies each
+    known_reach: dict[str, dict[str, int]] = field(default_factory=dict)  # filled by reach
+    _losses: dict[str, dict[str, list[IntegrationRecord]]] = field(default_factory=dict)
     answers: OrderedDict[object, object] = field(default_factory=OrderedDict)
+    bodies: dict[object, bytes] = field(default_factory=dict)  # answers serialised, same keys
     flows: dict[str, Flow] = field(default_factory=dict)  # by integration id, made once
 
     def consumers(self, application_id: str) -> list[Link]:
@@ -80,8 +101,32 @@ class Reachability:
             found = self._suppliers[application_id] = _links(self.g.graph._pred[application_id])
         return found
 
-    def weight(self, application_id: str) -> int:
-        return CRITICALITY_WEIGHT[self.g.applications[application_id].criticality]
+    def reach(self, application_id: str) -> dict[str, int]:
+        """Whom it supplies, in networkx's order, each with the product of its own
+        criticality weight and that of its strongest flow from here: all a blast radius
+        needs of a step, with parallel flows folded into one entry."""
+        found = self.known_reach.get(application_id)
+        if found is None:
+            found = self.known_reach[application_id] = {}
+            for consumer, keyed in self.g.graph._succ[application_id].items():
+                strongest = max(
+                    (CRITICALITY_WEIGHT[_record(a).criticality] for a in keyed.values()),
+                    default=0,
+                )
+                weight = CRITICALITY_WEIGHT[self.g.applications[consumer].criticality]
+                found[consumer] = weight * strongest
+        return found
+
+    def losses(self, application_id: str) -> dict[str, list[IntegrationRecord]]:
+        """Its suppliers, each with its integrations to it: what it loses in a blast radius
+        is what comes from the suppliers one step nearer."""
+        found = self._losses.get(application_id)
+        if found is None:
+            found = self._losses[application_id] = {
+                supplier: [_record(a) for a in keyed.values()]
+                for supplier, keyed in self.g.graph._pred[application_id].items()
+            }
+        return found
 
     def flow(self, record: IntegrationRecord) -> Flow:
         made = self.flows.get(record.id)
@@ -92,7 +137,8 @@ class Reachability:
     def remember(self, key: object, answer: object) -> None:
         self.answers[key] = answer
         if len(self.answers) > ANSWERS_KEPT:
-            self.answers.popitem(last=False)
+            forgotten, _ = self.answers.popitem(last=False)
+            self.bodies.pop(forgotten, None)
 
 
 def reachability(g: LandscapeGraph) -> Reachability:
@@ -123,64 +169,115 @@ def impact(g: LandscapeGraph, removed: Iterable[str], *, limit: int | None = Non
     return answer
 
 
+def impact_json(g: LandscapeGraph, removed: Iterable[str], *, limit: int | None = None) -> bytes:
+    """``impact`` as the HTTP body, serialised once per question and version: the route
+    sends these bytes as they are instead of having FastAPI validate and serialise the
+    model again on every request. They are the bytes FastAPI writes for the model
+    (``tests/unit/test_dependency_impact_http.py`` compares them)."""
+    gone = frozenset(removed)
+    answer = impact(g, gone, limit=limit)  # remembered (again) as the newest answer
+    view = reachability(g)
+    key = ("impact", gone, limit)
+    body = view.bodies.get(key)
+    if body is None:
+        body = view.bodies[key] = IMPACT_JSON.dump_json(answer, by_alias=True)
+    return body
+
+
 def _impact(view: Reachability, gone: frozenset[str], limit: int | None) -> Impact:
-    distance: dict[str, int] = {}
-    strongest: dict[str, int] = {}  # highest criticality weight of the flows lost at its distance
-    frontier = sorted(gone)
-    step = 0
-    while frontier:
-        step += 1
-        following: list[str] = []
-        for node in frontier:
-            for consumer, flow_weight, _ in view.consumers(node):
-                if consumer in gone:
-                    continue
-                seen = distance.get(consumer)
-                if seen is None:
-                    distance[consumer] = step
-                    strongest[consumer] = flow_weight
-                    following.append(consumer)
-                elif seen == step and flow_weight > strongest[consumer]:
-                    strongest[consumer] = flow_weight
-        frontier = following
-    weights = {a: round(view.weight(a) * strongest[a] / d, 6) for a, d in distance.items()}
-    order = sorted(distance, key=lambda a: (distance[a], -weights[a], a))
-    shown = order if limit is None else order[:limit]
-    impacted = [_impacted(view, a, distance, gone, weights[a]) for a in shown]
-    direct_count = sum(1 for d in distance.values() if d == 1)
+    levels = _levels(view, gone)
+    # round(weight / distance, 6) for every weight a distance can hold: a few values per
+    # distance instead of one division and rounding per impacted application.
+    scales = [[round(p / d, 6) for p in range(PRODUCTS)] for d in range(1, len(levels) + 1)]
+    reached = sum(len(level) for level in levels)
+    shown = _nearest(levels, scales, limit)
+    impacted = [
+        _impacted(view, a, d, w, gone if d == 1 else levels[d - 2]) for a, d, w in shown
+    ]
+    direct_count = len(levels[0]) if levels else 0
+    # Summed in the order of discovery, as the fresh traversal sums them.
+    radius = sum(
+        scale[p] for level, scale in zip(levels, scales, strict=True) for p in level.values()
+    )
     return Impact(
         removed=tuple(sorted(gone)),
         direct=tuple(i for i in impacted if i.distance == 1),
         transitive=tuple(i for i in impacted if i.distance > 1),
         direct_count=direct_count,
-        transitive_count=len(distance) - direct_count,
-        listed=len(distance) if limit is None else limit,
-        truncated=len(shown) < len(order),
-        integrations_to_rewire=tuple(Flow.of(r) for r in view.g.crossing(gone)),
-        blast_radius=round(sum(weights.values()), 6),
+        transitive_count=reached - direct_count,
+        listed=reached if limit is None else limit,
+        truncated=len(shown) < reached,
+        integrations_to_rewire=tuple(view.flow(r) for r in view.g.crossing(gone)),
+        blast_radius=round(radius, 6),
     )
 
 
+def _levels(view: Reachability, gone: frozenset[str]) -> list[dict[str, int]]:
+    """Breadth-first from the removed applications: for each distance (index + 1) the
+    applications first reached there, in order of discovery, each with the weight product
+    (``Reachability.reach``) of the strongest flow it loses at that distance."""
+    seen = set(gone)
+    levels: list[dict[str, int]] = []
+    frontier: Iterable[str] = sorted(gone)
+    known = view.known_reach.get  # the method call only for an application not yet asked
+    while True:
+        level: dict[str, int] = {}
+        strongest = level.get
+        for node in frontier:
+            reach = known(node)
+            if reach is None:
+                reach = view.reach(node)
+            for consumer, product in reach.items():
+                if consumer not in seen and strongest(consumer, 0) < product:
+                    level[consumer] = product
+        if not level:
+            return levels
+        seen.update(level)
+        levels.append(level)
+        frontier = level
+
+
+def _nearest(
+    levels: list[dict[str, int]], scales: list[list[float]], limit: int | None
+) -> list[tuple[str, int, float]]:
+    """(application, distance, weight) of the first ``limit`` impacted applications: nearest
+    first, then heaviest, then by id. Only the distances shown are ordered, each by a few
+    weight buckets rather than a sort of every impacted application."""
+    shown: list[tuple[str, int, float]] = []
+    for d, (level, scale) in enumerate(zip(levels, scales, strict=True), start=1):
+        by_weight: dict[float, list[str]] = {}
+        for application_id, product in level.items():
+            by_weight.setdefault(scale[product], []).append(application_id)
+        for weight in sorted(by_weight, reverse=True):
+            for application_id in sorted(by_weight[weight]):
+                if limit is not None and len(shown) >= limit:
+                    return shown
+                shown.append((application_id, d, weight))
+    return shown
+
+
 def _impacted(
-    view: Reachability, application_id: str, distance: dict[str, int], gone: frozenset[str],
-    weight: float,
+    view: Reachability, application_id: str, distance: int, weight: float,
+    nearer: Collection[str],
 ) -> ImpactedApplication:
     """One listed application: the flows it loses come from the applications one step
-    nearer (the removed ones at distance 1)."""
-    d = distance[application_id]
-    lost = [
-        record
-        for supplier, _, record in view.suppliers(application_id)
-        if (supplier in gone if d == 1 else distance.get(supplier) == d - 1)
-    ]
+    nearer (``nearer``: the removed ones at distance 1). A hub has thousands of suppliers
+    and a step may hold thousands of applications: the smaller side is searched."""
+    losses = view.losses(application_id)
+    if len(losses) <= len(nearer):
+        via = [supplier for supplier in losses if supplier in nearer]
+    else:
+        via = [supplier for supplier in nearer if supplier in losses]
+    via.sort()
+    lost = sorted((record for supplier in via for record in losses[supplier]), key=BY_ID)
     app = view.g.applications[application_id]
     return ImpactedApplication(
         application_id=app.id,
         name=app.name,
         criticality=app.criticality,
-        distance=d,
-        via=tuple(sorted({f.source for f in lost})),
-        lost_flows=tuple(view.flow(f) for f in sorted(lost, key=lambda f: f.id)),
+        distance=distance,
+        via=tuple(via),
+        lost_flows=tuple(view.flow(record) for record in lost),
         weight=weight,
     )
 
