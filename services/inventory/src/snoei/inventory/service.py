@@ -149,7 +149,7 @@ class InventoryService:
                 continue
             event = build_event(
                 change, kind, item_id, removes=data is None, existed=altered.existed,
-                sequence=altered.sequence,
+                sequence=altered.sequence, record_json=data,
             )
             result.events.append(
                 EventRow(change.landscape_id, altered.sequence, event.event_id, event.type,
