@@ -15,7 +15,6 @@ from typing import Any, Literal
 import asyncpg
 from pydantic import TypeAdapter
 
-from snoei.inventory.adapters.batch_merge import StagedChange
 from snoei.inventory.adapters.outbox import OutboxStore
 from snoei.inventory.adapters.repository import (
     EventRow,
@@ -27,15 +26,15 @@ from snoei.inventory.adapters.repository import (
     UnitOfWork,
 )
 from snoei.inventory.domain.changes import (
+    Kind,
     Target,
     build_event,
     changed_fields,
-    draft_events,
     event_for,
     meta_of,
-    staged_of,
     target_of,
 )
+from snoei.inventory.set_batch import draft_rows, staged_batch
 from snoei.shared import faults
 from snoei.shared.contracts import changes as c
 from snoei.shared.kafka import BatchPublisher, OutgoingMessage
@@ -136,26 +135,22 @@ class InventoryService:
         """Set-based: the merge statement decides and stores; Python validates before and
         builds the events of what it altered, drafting them while the statement runs."""
         sequences = await uow.lock_sequences([ch.landscape_id for ch in changes])
-        targets = [staged_of(ch) for ch in changes]
-        staged = [
-            StagedChange(ch.landscape_id, kind, item_id, meta_of(ch).change_id,
-                         meta_of(ch).source, data)
-            for ch, (kind, item_id, data) in zip(changes, targets, strict=True)
-        ]
-        outcome, drafts = await uow.merge(
-            staged, datetime.now(UTC), meanwhile=lambda: draft_events(changes, targets, sequences)
-        )
+        targets: list[tuple[Kind, str, str | None]] = []
         traceparent = current_traceparent()  # the batch's, asked once rather than per event
+        outcome, drafts = await uow.merge(
+            staged_batch(changes, targets), datetime.now(UTC),
+            meanwhile=lambda: draft_rows(changes, targets, sequences, traceparent),
+        )
         for altered in outcome.altered:
             change, (kind, item_id, data) = changes[altered.position], targets[altered.position]
             draft = drafts[altered.position]
             if draft.sequence == altered.sequence and (data is None or not altered.existed):
-                event = draft.event
-            else:
-                event = build_event(
-                    change, kind, item_id, removes=data is None, existed=altered.existed,
-                    sequence=altered.sequence,
-                )
+                result.events.append(draft)
+                continue
+            event = build_event(
+                change, kind, item_id, removes=data is None, existed=altered.existed,
+                sequence=altered.sequence, record_json=data,
+            )
             result.events.append(
                 EventRow(change.landscape_id, altered.sequence, event.event_id, event.type,
                          event.body, traceparent)

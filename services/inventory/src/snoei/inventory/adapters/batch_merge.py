@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import asyncio
 import uuid
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, NamedTuple, TypeAlias, TypeVar
@@ -46,6 +46,7 @@ class StagedChange(NamedTuple):
     A tuple in the staging table's column order, staged as it is: a bulk load makes one per
     change, and a frozen dataclass's ``__init__`` sets each field the slow way."""
 
+    position: int  # in the batch
     landscape_id: str
     kind: str
     id: str
@@ -100,22 +101,30 @@ chained AS (
            i.version IS NOT NULL AS stored,
            coalesce(i.version, last.version) AS stored_version
     FROM fresh f
-    LEFT JOIN items i ON i.landscape_id = f.landscape_id AND i.kind = f.kind AND i.id = f.id
-    -- The last version of an item that is not current (removed), to count on from. Written
-    -- as a range of the item's versions in primary-key order, which no other index can
-    -- answer: as max(version) by key, the planner took the as-of index while the table's
-    -- statistics lagged a bulk load, and filtered every version of the kind, for each row.
-    -- Bounded on both sides, a new item's probe ends in the index: an open step back read
-    -- the previous item's heap row (its visibility) for every new item of a bulk load.
+    -- The item's last version in its history, current or removed, to count on from: every
+    -- write of an item writes its history, so an item with none is not stored either, and
+    -- a new item (all of a bulk load) costs one probe, not one of items and one of history.
+    -- Written as a range of the item's versions in primary-key order, which no other index
+    -- can answer: as max(version) by key, the planner took the as-of index while the
+    -- table's statistics lagged a bulk load, and filtered every version of the kind, for
+    -- each row. Bounded on both sides, a new item's probe ends in the index: an open step
+    -- back read the previous item's heap row (its visibility) for every new item.
     LEFT JOIN LATERAL (
         SELECT h.version FROM item_history h
-        WHERE i.version IS NULL
-          AND (h.landscape_id, h.kind, h.id, h.version)
+        WHERE (h.landscape_id, h.kind, h.id, h.version)
               BETWEEN (f.landscape_id, f.kind, f.id, 1)
                   AND (f.landscape_id, f.kind, f.id, 2147483647)
         ORDER BY h.landscape_id DESC, h.kind DESC, h.id DESC, h.version DESC
         LIMIT 1
     ) last ON true
+    -- The stored item, looked up only for an item with a history: OFFSET 0 keeps the
+    -- subquery from being flattened into a join, whose filter would come after the probe.
+    LEFT JOIN LATERAL (
+        SELECT i.data, i.version FROM items i
+        WHERE last.version IS NOT NULL
+          AND i.landscape_id = f.landscape_id AND i.kind = f.kind AND i.id = f.id
+        OFFSET 0
+    ) i ON true
     WINDOW item AS (PARTITION BY f.landscape_id, f.kind, f.id ORDER BY f.position)
 ),
 altered AS (
@@ -176,23 +185,31 @@ LEFT JOIN altered a ON true
 ORDER BY a.position"""
 
 
+def first_occurrences(changes: Iterable[StagedChange]) -> Iterator[StagedChange]:
+    """The changes whose (landscape, change id) has not come earlier in the batch. A repeat
+    does nothing, and leaving it out here spares the statement sorting by change id."""
+    seen: set[tuple[str, uuid.UUID]] = set()
+    for change in changes:
+        key = (change.landscape_id, change.change_id)
+        if key not in seen:
+            seen.add(key)
+            yield change
+
+
 async def merge_batch(
-    conn: Connection, changes: Sequence[StagedChange], now: datetime,
+    conn: Connection, changes: Iterable[StagedChange], now: datetime,
     meanwhile: Callable[[], T],
 ) -> tuple[MergeOutcome, T]:
     """Stage ``changes`` (binary COPY) and merge them; the caller holds the sequence locks.
 
-    ``meanwhile`` runs while PostgreSQL executes the merge statement, so that Python and
-    PostgreSQL work side by side instead of taking turns; its result comes with the outcome.
+    ``changes`` may be a generator: COPY sends what it yields in chunks, so PostgreSQL
+    reads the first changes while Python prepares the rest. ``meanwhile`` runs while
+    PostgreSQL executes the merge statement, so that Python and PostgreSQL work side by
+    side instead of taking turns; its result comes with the outcome.
     """
-    # A change id repeated later in the batch is left out here: it does nothing, and the
-    # statement then reads the staged changes without sorting them by change id first.
-    records: dict[tuple[str, uuid.UUID], tuple[object, ...]] = {}
-    for position, s in enumerate(changes):
-        records.setdefault((s.landscape_id, s.change_id), (position, *s))
     await conn.execute(CREATE_STAGING)
     await conn.copy_records_to_table(
-        "change_batch", records=records.values(), columns=STAGING_COLUMNS
+        "change_batch", records=first_occurrences(changes), columns=STAGING_COLUMNS
     )
     statement = asyncio.ensure_future(conn.fetch(MERGE, now))
     await asyncio.sleep(0)  # the task sends the statement before ``meanwhile`` holds the loop

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import json
 import uuid
-from collections.abc import AsyncIterator, Callable, Sequence
+from collections.abc import AsyncIterator, Callable, Iterable, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -168,7 +168,7 @@ class UnitOfWork:
         return {(r["landscape_id"], r["kind"], r["id"]): r["version"] for r in rows}
 
     async def merge(
-        self, changes: Sequence[StagedChange], now: datetime, *, meanwhile: Callable[[], T]
+        self, changes: Iterable[StagedChange], now: datetime, *, meanwhile: Callable[[], T]
     ) -> tuple[MergeOutcome, T]:
         """The set-based write of a batch (``batch_merge``), with what ``meanwhile`` computes
         while PostgreSQL runs it; events follow with ``add_events``."""

@@ -119,7 +119,7 @@ _WIRE_TYPES: dict[tuple[Kind, str], tuple[str, int]] = {
 
 def build_event(
     change: c.InventoryChange, kind: Kind, item_id: str, *, removes: bool, existed: bool,
-    sequence: int,
+    sequence: int, record_json: str | None = None,
 ) -> WireEvent:
     """The canonical event of a change that alters its item (which ``existed`` before it).
 
@@ -127,12 +127,16 @@ def build_event(
     declaration order, the change's own already validated record inside), by pydantic's
     core in one call: building the models first, even without validation, was two thirds
     of the inventory's Python time per change on bulk loads. The unit tests pin the bytes
-    to the models' own serialisation."""
+    to the models' own serialisation.
+
+    ``record_json``: the change's record as ``staged_of`` serialised it, spliced in as the
+    payload's last field instead of serialising the record a second time (half the cost
+    of an event); the unit tests pin the spliced bytes to the serialised ones."""
     meta = meta_of(change)
     payload: dict[str, Any] = {"change_id": meta.change_id, "source": meta.source}
     if removes:
         payload["id"] = item_id
-    else:
+    elif record_json is None:
         payload[kind] = getattr(change.payload, kind)
     what = "removed" if removes else "updated" if existed else "registered"
     event_type, schema_version = _WIRE_TYPES[kind, what]
@@ -148,7 +152,13 @@ def build_event(
         "causation_id": change.event_id,
         "payload": payload,
     }
-    return WireEvent(event_id, event_type, to_json(body, by_alias=False))
+    encoded = to_json(body, by_alias=False)
+    if record_json is not None and not removes:
+        # ``payload`` is the body's last field and ``source`` the payload's: "...}}".
+        encoded = b"".join(
+            (encoded[:-2], b',"', kind.encode(), b'":', record_json.encode(), b"}}")
+        )
+    return WireEvent(event_id, event_type, encoded)
 
 
 @dataclass(frozen=True, slots=True)
@@ -174,7 +184,8 @@ def draft_events(
         sequence = last[change.landscape_id]
         removes = data is None
         event = build_event(
-            change, kind, item_id, removes=removes, existed=removes, sequence=sequence
+            change, kind, item_id, removes=removes, existed=removes, sequence=sequence,
+            record_json=data,
         )
         drafts.append(Draft(sequence, event))
     return drafts
