@@ -66,6 +66,7 @@ class StuckConsumer:
         self.tp = TopicPartition("inventory.events", 1)
         self.at = position
         self.end = end
+        self.log_end: int | None = None  # where its records really end
         self.seeks = 0
 
     def assignment(self) -> set[TopicPartition]:
@@ -81,9 +82,33 @@ class StuckConsumer:
         self.seeks += 1
 
 
+async def test_a_partition_is_not_rewound_when_its_last_records_reach_where_it_stands() -> None:
+    consumer = StuckConsumer(62_530, 62_510)  # Tansu: the last batch's first offset + 1
+    asked: list[int] = []
+
+    async def log_end(tp: TopicPartition, reported: int) -> int | None:
+        asked.append(reported)
+        return consumer.log_end
+
+    consumer.log_end = 62_530
+    watch = BrokerWatch(KafkaSettings(), ["t"], consumers=lambda: [consumer], log_end=log_end)
+    assert await watch.rewind_past_the_end() == []
+    assert asked == [62_510]
+    consumer.end = consumer.log_end = 7  # re-created: its records end before the consumer
+    assert await watch.rewind_past_the_end() == [consumer.tp]
+    consumer.end = 0  # re-created and empty: nothing to read, no need to look
+    assert await watch.rewind_past_the_end() == [consumer.tp]
+    assert asked == [62_510, 7]
+    assert consumer.seeks == 2
+
+
+async def _unreadable(tp: TopicPartition, reported: int) -> int | None:
+    return None
+
+
 async def test_a_partition_is_not_read_again_and_again_past_a_short_end_offset() -> None:
     consumer = StuckConsumer(62_530, 62_510)  # re-read to the same place after the rewind
-    watch = BrokerWatch(KafkaSettings(), ["t"], consumers=lambda: [consumer])
+    watch = BrokerWatch(KafkaSettings(), ["t"], consumers=lambda: [consumer], log_end=_unreadable)
     assert await watch.rewind_past_the_end() == [consumer.tp]
     assert await watch.rewind_past_the_end() == []
     assert await watch.rewind_past_the_end() == []

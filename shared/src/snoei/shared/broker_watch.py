@@ -8,7 +8,7 @@ import asyncio
 import contextlib
 import logging
 import time
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Awaitable, Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -17,6 +17,7 @@ from aiokafka.errors import KafkaError
 from aiokafka.structs import TopicPartition
 
 from snoei.shared.kafka import TOPIC_ALREADY_EXISTS, client_kwargs, new_topic
+from snoei.shared.log_end import log_end as read_log_end
 from snoei.shared.settings import KafkaSettings
 
 log = logging.getLogger(__name__)
@@ -132,7 +133,10 @@ class BrokerWatch:
         timeout_s: float = 5.0,
         log_every_s: float = 30.0,
         consumers: Callable[[], Iterable[Any]] = tuple,
+        log_end: Callable[[TopicPartition, int], Awaitable[int | None]] | None = None,
     ) -> None:
+        """``log_end(tp, reported)``: where the log of ``tp`` really ends, given the
+        broker's answer (default: read from its last records, see ``snoei.shared.log_end``)."""
         self._settings = settings
         self._consumers = consumers
         self._topics = tuple(topics)
@@ -149,6 +153,9 @@ class BrokerWatch:
         self._repeats = 0
         # (consumer, partition) -> (position, end) of its last rewind: see rewind_past_the_end
         self._rewound: dict[tuple[int, TopicPartition], tuple[int, int]] = {}
+        self._log_end = log_end or (
+            lambda tp, reported: read_log_end(settings, tp, reported, timeout_s)
+        )
 
     async def ready(self) -> str | None:
         return self.problem
@@ -203,12 +210,13 @@ class BrokerWatch:
         rather than "out of range" — the new topic's first messages would be skipped for
         good. Going back only ever re-reads (consumers are idempotent), never skips.
 
-        Tansu can also report an end offset short of the messages it serves (62 510 of
-        62 530, measured after a bench load): a consumer that read them all stands past that
-        end forever, and rewinding it re-read the whole topic every check, the service busy
-        with duplicates for good. So a partition that stands again at the same position
-        past the same end after its rewind was read to there again: the end is short, not
-        a new topic, and it is not rewound again (until its position or end changes)."""
+        Tansu also reports an end offset short of the messages it serves (its last batch's
+        first offset + 1: 62 510 of 62 530, measured after a bench load), so a consumer that
+        read them all stands past that end; rewinding it re-read the whole topic, several
+        times during a bulk load. So where the log really ends is read from its last
+        records first. Should they not be readable, a partition that stands again at the
+        same position past the same end after its rewind was read to there again: the end
+        is short, not a new topic, and it is not rewound again (until either changes)."""
         rewound: list[TopicPartition] = []
         for consumer in self._consumers():
             assigned = list(consumer.assignment())
@@ -225,7 +233,13 @@ class BrokerWatch:
                 except (KafkaError, TimeoutError):
                     continue  # unassigned meanwhile, or no position yet: nothing to rewind
                 if tp in ends and position > ends[tp]:
-                    if self._rewound.get((id(consumer), tp)) == (position, ends[tp]):
+                    end = await self._log_end(tp, ends[tp]) if ends[tp] > 0 else 0
+                    if end is not None and position <= end:
+                        continue  # the broker's answer was short: the log reaches here
+                    if end is None and self._rewound.get((id(consumer), tp)) == (
+                        position,
+                        ends[tp],
+                    ):
                         continue  # read back to where it stood: the broker's end is short
                     behind.append((tp, position, ends[tp]))
             if behind:
