@@ -4,8 +4,10 @@ so that a run can patch its last landscape instead of rebuilding it."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from enum import Enum
+from typing import TypeVar
 
 from snoei.shared.contracts.graph import GraphContent, GraphDelta
 from snoei.shared.contracts.landscape import (
@@ -14,6 +16,8 @@ from snoei.shared.contracts.landscape import (
     IntegrationRecord,
     TechnologyRecord,
 )
+
+R = TypeVar("R", ApplicationRecord, IntegrationRecord)
 
 JOURNAL_LIMIT = 20_000
 """Touches remembered; a replica that took more since a run's landscape is rebuilt."""
@@ -97,21 +101,20 @@ class GraphReplica:
         """Apply a delta that starts at this version; raises ``VersionGap`` otherwise."""
         if delta.from_version != self.version:
             raise VersionGap(self.version, delta.from_version)
-        touched = self._journal.append
-        for app_id in delta.applications_removed:
-            if self.applications.pop(app_id, None) is not None:
-                touched((delta.version, "application", app_id, Touch.REMOVED))
-        for app in delta.applications_upserted:
-            how = Touch.UPDATED if app.id in self.applications else Touch.ADDED
-            touched((delta.version, "application", app.id, how))
-            self.applications[app.id] = app
-        for integration_id in delta.integrations_removed:
-            if self.integrations.pop(integration_id, None) is not None:
-                touched((delta.version, "integration", integration_id, Touch.REMOVED))
-        for integration in delta.integrations_upserted:
-            how = Touch.UPDATED if integration.id in self.integrations else Touch.ADDED
-            touched((delta.version, "integration", integration.id, how))
-            self.integrations[integration.id] = integration
+        self._journaled(
+            "application",
+            self.applications,
+            delta.applications_removed,
+            delta.applications_upserted,
+            delta.version,
+        )
+        self._journaled(
+            "integration",
+            self.integrations,
+            delta.integrations_removed,
+            delta.integrations_upserted,
+            delta.version,
+        )
         for capability_id in delta.capabilities_removed:
             self.capabilities.pop(capability_id, None)
         self.capabilities.update((c.id, c) for c in delta.capabilities_upserted)
@@ -123,6 +126,24 @@ class GraphReplica:
         if len(self._journal) > JOURNAL_LIMIT:
             self._journal.clear()
             self._journal_from = self.version
+
+    def _journaled(
+        self,
+        kind: str,
+        records: dict[str, R],
+        removed: Iterable[str],
+        upserted: Iterable[R],
+        version: int,
+    ) -> None:
+        """Apply removals and upserts of one kind of record, noting each in the journal."""
+        touched = self._journal.append
+        for record_id in removed:
+            if records.pop(record_id, None) is not None:
+                touched((version, kind, record_id, Touch.REMOVED))
+        for record in upserted:
+            how = Touch.UPDATED if record.id in records else Touch.ADDED
+            touched((version, kind, record.id, how))
+            records[record.id] = record
 
     def touched_since(self, version: int) -> Touched | None:
         """What the deltas after ``version`` touched; None when this replica cannot say (it
