@@ -13,7 +13,7 @@ import asyncpg
 from faststream.kafka import KafkaBroker
 
 from snoei.shared.broker_watch import BrokerWatch, repeats_limited
-from snoei.shared.catch_up import CatchUp, Sweep
+from snoei.shared.catch_up import CatchUp, Upstream
 from snoei.shared.db import migrate
 from snoei.shared.kafka import BatchPublisher, ensure_topics
 from snoei.shared.settings import ServiceSettings
@@ -45,7 +45,7 @@ class ServiceRuntime:
     on_stop: Sequence[Callable[[], Awaitable[None]]] = field(default_factory=list)
     topics: Sequence[str] = ()
     # A consuming service's comparison with its upstream's stored state (see ``catch_up``).
-    catch_up: Sweep | None = None
+    catch_up: Upstream | None = None
     catch_up_interval_s: float = 30.0
     watch: BrokerWatch = field(init=False)
 

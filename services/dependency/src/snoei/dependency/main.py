@@ -18,6 +18,7 @@ from snoei.dependency.domain.errors import UnknownApplication, UnknownLandscape
 from snoei.dependency.handlers import register_handlers
 from snoei.dependency.service import DependencyService, GraphNotifier
 from snoei.shared.asyncapi import asyncapi_router
+from snoei.shared.catch_up import Upstream
 from snoei.shared.db import make_pool
 from snoei.shared.heads import heads_router
 from snoei.shared.http import (
@@ -65,8 +66,8 @@ def create_app(settings: DependencySettings) -> FastAPI:
         with contextlib.suppress(Exception):
             await notifier.flush()  # send what is already committed
 
-    async def catch_up() -> int:  # with what the broker may have lost of the inventory's
-        return await service.catch_up(await inventory.heads())
+    # With what the broker may have lost of the inventory's events.
+    catch_up = Upstream(heads=inventory.heads, fetch_up_to=service.catch_up)
 
     runtime = ServiceRuntime(
         settings=settings,

@@ -21,7 +21,7 @@ from snoei.rationalizer.scheduling import (
     sweep_due_runs,
 )
 from snoei.shared.asyncapi import asyncapi_router
-from snoei.shared.catch_up import Sweep
+from snoei.shared.catch_up import Heads, Upstream
 from snoei.shared.db import make_pool
 from snoei.shared.http import grant_tokens, health_router, install_problem_handlers
 from snoei.shared.lifecycle import Background, ServiceRuntime
@@ -128,20 +128,20 @@ def _catch_up(
     dependency: DependencyClient | None,
     debouncer: Debouncer,
     graph_tracker: AssignmentTracker,
-) -> Sweep | None:
+) -> Upstream | None:
     """Replicas behind the dependency service's stored versions are brought up to a
     snapshot, then evaluated as due runs."""
     if dependency is None:
         return None
 
-    async def sweep() -> int:
-        caught = await services.replicas.catch_up(await dependency.heads())
+    async def fetch_up_to(heads: Heads) -> int:
+        caught = await services.replicas.catch_up(heads)
         if caught:
             partitions = {tp.partition for tp in graph_tracker.assigned}
             await hand_over_due_runs(services.runs, debouncer, partitions)
         return len(caught)
 
-    return sweep
+    return Upstream(heads=dependency.heads, fetch_up_to=fetch_up_to)
 
 
 def _background(
