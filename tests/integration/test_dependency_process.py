@@ -17,10 +17,12 @@ import pytest
 from aiokafka import AIOKafkaProducer
 
 from snoei.dependency.domain.graph import LandscapeGraph
+from snoei.rationalizer.adapters.dependency_client import DependencyClient, DependencyUnavailable
+from snoei.shared.contracts.graph import GraphHead
 from snoei.shared.contracts.inventory_events import InventoryEvent
 from snoei.shared.kafka import client_kwargs
 from snoei.shared.settings import KafkaSettings
-from tests.harness import ServiceProcess, auth, running_services, wait_for
+from tests.harness import TEST_TOKEN, ServiceProcess, auth, running_services, wait_for
 from tests.integration.test_dependency_streams import stream
 from tests.unit.test_dependency_domain import landscape
 
@@ -134,6 +136,25 @@ async def test_graph_questions_over_http(
             ).status_code == 422
             assert (await c.get("/cycles")).status_code == 401
             assert (await c.get("/export?format=pdf", headers=auth())).status_code == 422
+
+        # What the rationalizer asks before evaluating a load that seems to have settled.
+        client = DependencyClient(proc.url, token=TEST_TOKEN)
+        try:
+            heads: list[GraphHead] = []
+
+            async def cut() -> bool:
+                heads.append(await client.graph_head("gemeente-http"))
+                return not heads[-1].pending
+
+            await wait_for(cut, message="the last changes cut into a version")
+            snapshot = await graph_at(proc, "gemeente-http", len(events))
+            assert (heads[-1].version, heads[-1].inventory_sequence) == (
+                snapshot["version"], len(events)
+            )
+            with pytest.raises(DependencyUnavailable, match="never-seen"):
+                await client.graph_head("never-seen")
+        finally:
+            await client.aclose()
 
 
 async def test_killed_mid_stream_the_restarted_service_ends_in_the_same_graph(

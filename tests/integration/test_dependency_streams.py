@@ -6,16 +6,17 @@ from __future__ import annotations
 import asyncio
 import random
 import uuid
-from collections.abc import AsyncIterator, Callable, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Mapping, Sequence
 from typing import Any
 
 import asyncpg
 import pytest
 
 from snoei.dependency.adapters.repository import GraphRepository
+from snoei.dependency.domain.errors import UnknownLandscape
 from snoei.dependency.service import DependencyService, GraphNotifier
 from snoei.shared.contracts import inventory_events as ev
-from snoei.shared.contracts.graph import GRAPH_EVENTS, GraphChanged, GraphContent
+from snoei.shared.contracts.graph import GRAPH_EVENTS, GraphChanged, GraphContent, GraphHead
 from snoei.shared.contracts.landscape import (
     ApplicationRecord,
     Criticality,
@@ -128,13 +129,18 @@ async def pools(database_url: str) -> AsyncIterator[Callable[[str], asyncpg.Pool
         await pool.close()
 
 
-def service(pool: asyncpg.Pool, inventory: Inventory) -> DependencyService:
+def service(
+    pool: asyncpg.Pool,
+    inventory: Inventory,
+    upstream_heads: Callable[[], Awaitable[Mapping[str, int]]] | None = None,
+) -> DependencyService:
     return DependencyService(
         repository=GraphRepository(pool),
         inventory=inventory,
         replay_page_size=4,
         clusters_debounce_s=0,
         changed=asyncio.Event(),
+        upstream_heads=upstream_heads,
     )
 
 
@@ -217,11 +223,28 @@ async def test_a_burst_of_events_becomes_one_graph_version_with_the_final_state(
     )
     for batch in batches(events[:300], 50):
         await svc.apply(batch)
+    # The head says more is on its way until the changes are cut into a version.
+    assert await svc.head(L) == GraphHead(version=0, inventory_sequence=300, pending=True)
     await notifier.flush()
+    assert await svc.head(L) == GraphHead(version=1, inventory_sequence=300, pending=False)
     for batch in batches(events[300:], 50):
         await svc.apply(batch)
     await notifier.flush()
     await notifier.flush()  # nothing changed: no new version
+    assert await svc.head(L) == GraphHead(version=2, inventory_sequence=400, pending=False)
+    with pytest.raises(UnknownLandscape):
+        await svc.head("never-seen")
+
+    async def inventory_ahead() -> Mapping[str, int]:
+        return {L: 450}
+
+    async def inventory_down() -> Mapping[str, int]:
+        raise ConnectionError("inventory unreachable")
+
+    ahead = await service(pool, Inventory(events), inventory_ahead).head(L)
+    assert ahead == GraphHead(version=2, inventory_sequence=400, pending=True)
+    down = await service(pool, Inventory(events), inventory_down).head(L)
+    assert not down.pending  # an unreachable inventory does not hold a run up
     versions = [GRAPH_EVENTS.decode(m.value) for m in sent.messages]
     assert [v.sequence for v in versions] == [1, 2]
     assert all(isinstance(v, GraphChanged) for v in versions)

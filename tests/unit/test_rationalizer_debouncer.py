@@ -170,3 +170,67 @@ async def test_a_change_after_a_due_landscape_was_handed_over_is_an_ordinary_run
         assert [r.run_id for _, r in service.requests] != [due_run_id("city", 7)]
     finally:
         await d.close()
+
+
+class Upstream:
+    """Says the dependency service stored versions the replica lacks ``ahead`` more times."""
+
+    def __init__(self, ahead: int, *, fails: bool = False) -> None:
+        self.ahead = ahead
+        self.fails = fails
+        self.asked = 0
+
+    async def __call__(self, landscape_id: str) -> bool:
+        self.asked += 1
+        if self.fails:
+            raise ConnectionError("dependency service down")
+        self.ahead -= 1
+        return self.ahead >= 0
+
+
+def waiting_for(upstream: Upstream, service: RecordingService, bulk_max_wait: float) -> Debouncer:
+    return Debouncer(
+        cast(RunService, service), delay=0.01, max_wait=1.0, settle=0.05,
+        bulk_max_wait=bulk_max_wait, upstream_ahead=upstream,
+    )
+
+
+async def test_a_settled_load_waits_while_the_upstream_stored_versions_not_applied_here() -> None:
+    service, upstream = RecordingService(), Upstream(ahead=3)
+    d = waiting_for(upstream, service, bulk_max_wait=30)
+    try:
+        d.touch("city", items=2_000)
+        await wait_for(lambda: service.runs, timeout=5, message="the run after the load")
+        assert upstream.asked == 4  # settled four times; the replica had it all the fourth
+        assert len(service.runs) == 1
+        assert d.due("city") is None
+    finally:
+        await d.close()
+
+
+async def test_small_changes_do_not_ask_the_upstream() -> None:
+    service, upstream = RecordingService(), Upstream(ahead=100)
+    d = waiting_for(upstream, service, bulk_max_wait=30)
+    try:
+        d.touch("city", items=1)
+        await wait_for(lambda: service.runs, timeout=5, message="the run after the change")
+        assert upstream.asked == 0
+    finally:
+        await d.close()
+
+
+@pytest.mark.parametrize("fails", [False, True], ids=["always-ahead", "unreachable"])
+async def test_an_upstream_always_ahead_or_unreachable_does_not_hold_a_run_up(fails: bool) -> None:
+    service, upstream = RecordingService(), Upstream(ahead=10_000, fails=fails)
+    d = waiting_for(upstream, service, bulk_max_wait=0.3)
+    try:
+        touched = time.monotonic()
+        d.touch("city", items=2_000)
+        await wait_for(lambda: service.runs, timeout=5, message="the run despite the upstream")
+        assert len(service.runs) == 1
+        if fails:
+            assert upstream.asked == 1
+        else:
+            assert service.runs[0][1] - touched >= 0.3 - 0.01  # bulk_max_wait
+    finally:
+        await d.close()

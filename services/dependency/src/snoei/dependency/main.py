@@ -45,6 +45,7 @@ def create_app(settings: DependencySettings) -> FastAPI:
         replay_page_size=settings.replay_page_size,
         clusters_debounce_s=settings.clusters_debounce_s,
         changed=changed,
+        upstream_heads=inventory.heads if settings.inventory_url else None,
     )
     observability = Observability("dependency", settings.kafka)
     observability.metrics.count_backlog(repository.outbox_backlog)

@@ -7,7 +7,7 @@ import asyncio
 import logging
 import time
 from collections import defaultdict
-from collections.abc import Mapping, Sequence
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -15,7 +15,7 @@ from snoei.dependency.adapters.repository import GraphRepository, ItemChanges
 from snoei.dependency.domain import analysis
 from snoei.dependency.domain.errors import SequenceGap, UnknownLandscape
 from snoei.dependency.domain.graph import ItemKey, LandscapeGraph
-from snoei.shared.contracts.graph import GraphChanged, GraphContent, GraphDelta
+from snoei.shared.contracts.graph import GraphChanged, GraphContent, GraphDelta, GraphHead
 from snoei.shared.contracts.inventory_events import InventoryEvent
 from snoei.shared.contracts.landscape import (
     ApplicationRecord,
@@ -61,9 +61,11 @@ class DependencyService:
         replay_page_size: int,
         clusters_debounce_s: float,
         changed: asyncio.Event,
+        upstream_heads: Callable[[], Awaitable[Mapping[str, int]]] | None = None,
     ) -> None:
         self._repository = repository
         self._inventory = inventory
+        self._upstream_heads = upstream_heads  # the inventory's stored heads, if it is known
         self._page = replay_page_size
         self._clusters_debounce = clusters_debounce_s
         self._changed = changed
@@ -240,6 +242,21 @@ class DependencyService:
         answer = await asyncio.to_thread(analysis.communities, view, g.sequence)
         self._clusters[landscape_id] = (now, answer)
         return answer
+
+    async def head(self, landscape_id: str) -> GraphHead:
+        """The last version stored, and whether more is on its way: changes applied since,
+        or events the inventory stored and this service has not applied yet."""
+        head = await self._repository.head(landscape_id)
+        if head is None:
+            raise UnknownLandscape(landscape_id)
+        sequence, version = head
+        pending = await self._repository.pending(landscape_id)
+        if not pending and self._upstream_heads is not None:
+            try:
+                pending = (await self._upstream_heads()).get(landscape_id, 0) > sequence
+            except Exception as exc:  # an unreachable inventory does not make this one fail
+                log.info("could not read the inventory's heads", extra={"error": str(exc)})
+        return GraphHead(version=version, inventory_sequence=sequence, pending=pending)
 
     async def snapshot(self, landscape_id: str) -> GraphContent:
         """The whole graph; its version never claims changes the content lacks."""

@@ -48,8 +48,9 @@ class RationalizerSettings(ServiceSettings):
         ge=0,
         le=600,
         description="After a bulk graph change (a load streaming in), a landscape is "
-        "evaluated once no change arrived for this long; twice the dependency "
-        "service's SNOEI_PUBLISH_DEBOUNCE_S, which spaces the versions of a load.",
+        "evaluated once no change arrived for this long and the dependency service says "
+        "nothing more is on its way; twice the dependency service's "
+        "SNOEI_PUBLISH_DEBOUNCE_S, which spaces the versions of a load.",
     )
     bulk_max_wait_s: float = Field(
         default=30.0,

@@ -44,7 +44,7 @@ def create_app(settings: RationalizerSettings) -> FastAPI:
         snapshots=dependency,
         metrics=observability.metrics,
     )
-    debouncer = _debouncer(settings, services)
+    debouncer = _debouncer(settings, services, dependency)
     graph_tracker, runs_tracker = AssignmentTracker(), AssignmentTracker()
     router = KafkaRouter()
     register_handlers(
@@ -104,13 +104,22 @@ def _http(
     return app
 
 
-def _debouncer(settings: RationalizerSettings, services: Services) -> Debouncer:
+def _debouncer(
+    settings: RationalizerSettings, services: Services, dependency: DependencyClient | None
+) -> Debouncer:
+    async def upstream_ahead(landscape_id: str) -> bool:
+        if dependency is None:
+            return False
+        head = await dependency.graph_head(landscape_id)
+        return head.pending or head.version > await services.replicas.version(landscape_id)
+
     return Debouncer(
         services.runs,
         delay=settings.debounce_s,
         max_wait=settings.debounce_max_wait_s,
         settle=settings.bulk_settle_s,
         bulk_max_wait=settings.bulk_max_wait_s,
+        upstream_ahead=upstream_ahead,
     )
 
 

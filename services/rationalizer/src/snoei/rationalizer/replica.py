@@ -174,6 +174,11 @@ class ReplicaService:
                     caught.append(landscape_id)
         return caught
 
+    async def version(self, landscape_id: str) -> int:
+        """The graph version of the stored replica (0: none yet)."""
+        head = await self._repository.replica_version(landscape_id)
+        return 0 if head is None else head[0]
+
     async def landscapes(self) -> list[str]:
         """Every landscape with a replica."""
         return await self._repository.landscapes()

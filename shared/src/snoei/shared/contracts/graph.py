@@ -46,6 +46,19 @@ class GraphDelta(Frozen):
     technologies_removed: tuple[ItemId, ...] = Field(default=())
 
 
+class GraphHead(Frozen):
+    """How far a landscape's graph has come, and whether more is on its way: a consumer
+    that has this version and sees nothing pending has seen every change so far."""
+
+    version: int = Field(ge=0, description="Last graph version stored (published or about to be).")
+    inventory_sequence: int = Field(ge=0, description="Last inventory sequence applied.")
+    pending: bool = Field(
+        description="More is on its way: changes applied after that version (the next "
+        "version is cut from them within the service's SNOEI_PUBLISH_DEBOUNCE_S), or events "
+        "the inventory stored that the service has not applied yet."
+    )
+
+
 class GraphContent(Frozen):
     """A landscape's whole graph at ``version``."""
 

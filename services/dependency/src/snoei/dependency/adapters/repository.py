@@ -201,6 +201,13 @@ class GraphRepository:
         )
         return None if row is None else (row["inventory_sequence"], row["version"])
 
+    async def pending(self, landscape_id: str) -> bool:
+        """Whether changes were applied since the landscape's last version."""
+        found = await self._pool.fetchval(
+            "SELECT EXISTS (SELECT 1 FROM unpublished WHERE landscape_id = $1)", landscape_id
+        )
+        return bool(found)
+
     async def heads(self, landscapes: frozenset[str] | None) -> dict[str, int]:
         """Each landscape's last graph version (of ``landscapes`` only, unless None)."""
         return await self._positions("version", landscapes)

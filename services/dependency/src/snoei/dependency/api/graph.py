@@ -11,7 +11,7 @@ from fastapi.responses import JSONResponse, Response
 from snoei.dependency.api.dependencies import Service
 from snoei.dependency.domain import export
 from snoei.dependency.domain.tables import graph_tables
-from snoei.shared.contracts.graph import GraphContent
+from snoei.shared.contracts.graph import GraphContent, GraphHead
 from snoei.shared.http import AuthorizedLandscape, Problem
 from snoei.shared.tables import CSV_MEDIA_TYPE, XLSX_MEDIA_TYPE, TableFormat, table_response
 
@@ -36,6 +36,13 @@ async def graph(landscape_id: AuthorizedLandscape, service: Service) -> GraphCon
     """The whole graph and its version: the snapshot a `dependency.graph` consumer asks
     for at start or after missing versions."""
     return await service.snapshot(landscape_id)
+
+
+@router.get("/graph/head", response_model=GraphHead)
+async def graph_head(landscape_id: AuthorizedLandscape, service: Service) -> GraphHead:
+    """The last graph version and whether changes already applied wait for the next one:
+    the rationalizer asks before evaluating a load that seems to have settled."""
+    return await service.head(landscape_id)
 
 
 @router.get(

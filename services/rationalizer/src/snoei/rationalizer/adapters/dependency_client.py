@@ -7,7 +7,7 @@ from __future__ import annotations
 import httpx
 from pydantic import ValidationError
 
-from snoei.shared.contracts.graph import GraphContent
+from snoei.shared.contracts.graph import GraphContent, GraphHead
 from snoei.shared.heads import fetch_heads
 
 
@@ -30,6 +30,16 @@ class DependencyClient:
             raise DependencyUnavailable(
                 f"cannot fetch the graph of {landscape_id!r} from {self._base_url} "
                 f"(SNOEI_DEPENDENCY_URL): {exc}"
+            ) from exc
+
+    async def graph_head(self, landscape_id: str) -> GraphHead:
+        try:
+            response = await self._client.get(f"/v1/landscapes/{landscape_id}/graph/head")
+            response.raise_for_status()
+            return GraphHead.model_validate_json(response.content)
+        except (httpx.HTTPError, ValidationError) as exc:
+            raise DependencyUnavailable(
+                f"cannot ask for the graph head of {landscape_id!r} at {self._base_url}: {exc}"
             ) from exc
 
     async def heads(self) -> dict[str, int]:
