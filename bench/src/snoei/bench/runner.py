@@ -25,6 +25,7 @@ from snoei.bench import (
     b6_framework,
     b7_dependency,
     b8_cli_startup,
+    b9_growth,
 )
 from snoei.bench.common import Figure, ScenarioResult, machine
 from snoei.bench.context import BenchContext
@@ -38,6 +39,7 @@ class Scenario:
     run: Callable[[BenchContext], Awaitable[ScenarioResult]]
     servers: bool  # needs PostgreSQL and the broker
     services: bool  # needs the three services as processes
+    optional: bool = False  # runs only when named (takes minutes)
 
 
 # Run order: in-process first, then the raw paths, then the loaded stack (B1 loads the
@@ -53,6 +55,8 @@ SCENARIOS = {
         Scenario("B1", b1_bulk_load.TITLE, b1_bulk_load.run, servers=True, services=True),
         Scenario("B2", b2_freshness.TITLE, b2_freshness.run, servers=True, services=True),
         Scenario("B4", b4_queries.TITLE, b4_queries.run, servers=True, services=True),
+        Scenario("B9", b9_growth.TITLE, b9_growth.run, servers=True, services=True,
+                 optional=True),
     )
 }
 
@@ -63,7 +67,7 @@ class UnknownScenario(ValueError):
 
 def select(scenario: str | None) -> list[Scenario]:
     if scenario is None:
-        return list(SCENARIOS.values())
+        return [s for s in SCENARIOS.values() if not s.optional]
     keys = [k.strip().upper() for k in scenario.split(",") if k.strip()]
     unknown = [k for k in keys if k not in SCENARIOS]
     if unknown:
