@@ -4,11 +4,15 @@ versions a broker lost."""
 
 from __future__ import annotations
 
+from typing import TypeVar
+
 import httpx
-from pydantic import ValidationError
+from pydantic import BaseModel, ValidationError
 
 from snoei.shared.contracts.graph import GraphContent, GraphHead
 from snoei.shared.heads import fetch_heads
+
+M = TypeVar("M", bound=BaseModel)
 
 
 class DependencyUnavailable(Exception):
@@ -22,24 +26,25 @@ class DependencyClient:
         self._client = httpx.AsyncClient(base_url=base_url, headers=headers, timeout=timeout)
 
     async def snapshot(self, landscape_id: str) -> GraphContent:
-        try:
-            response = await self._client.get(f"/v1/landscapes/{landscape_id}/graph")
-            response.raise_for_status()
-            return GraphContent.model_validate_json(response.content)
-        except (httpx.HTTPError, ValidationError) as exc:
-            raise DependencyUnavailable(
-                f"cannot fetch the graph of {landscape_id!r} from {self._base_url} "
-                f"(SNOEI_DEPENDENCY_URL): {exc}"
-            ) from exc
+        return await self._get(
+            f"/v1/landscapes/{landscape_id}/graph", GraphContent,
+            f"cannot fetch the graph of {landscape_id!r}",
+        )
 
     async def graph_head(self, landscape_id: str) -> GraphHead:
+        return await self._get(
+            f"/v1/landscapes/{landscape_id}/graph/head", GraphHead,
+            f"cannot ask for the graph head of {landscape_id!r}",
+        )
+
+    async def _get(self, path: str, model: type[M], failure: str) -> M:
         try:
-            response = await self._client.get(f"/v1/landscapes/{landscape_id}/graph/head")
+            response = await self._client.get(path)
             response.raise_for_status()
-            return GraphHead.model_validate_json(response.content)
+            return model.model_validate_json(response.content)
         except (httpx.HTTPError, ValidationError) as exc:
             raise DependencyUnavailable(
-                f"cannot ask for the graph head of {landscape_id!r} at {self._base_url}: {exc}"
+                f"{failure} from {self._base_url} (SNOEI_DEPENDENCY_URL): {exc}"
             ) from exc
 
     async def heads(self) -> dict[str, int]:
