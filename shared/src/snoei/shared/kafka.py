@@ -20,6 +20,7 @@ from snoei.shared.auto_create import forbid_topic_auto_creation
 from snoei.shared.confirm import Confirmer
 from snoei.shared.heap import PROCESS_HEAP
 from snoei.shared.metrics import ServiceMetrics
+from snoei.shared.produce import send_batched
 from snoei.shared.settings import KafkaSettings
 from snoei.shared.tracing import publish_spans
 
@@ -137,10 +138,7 @@ class BatchPublisher:
         producer = self._producer
         try:
             with publish_spans([(m.topic, m.headers) for m in messages]) as headers:
-                futures = [
-                    await producer.send(m.topic, value=m.value, key=m.key, headers=list(h) or None)
-                    for m, h in zip(messages, headers, strict=True)
-                ]
+                futures = await send_batched(producer, messages, headers)
                 acknowledged = await asyncio.gather(*futures) if futures else []
             await self._confirmer.confirm(acknowledged)
         except Exception:
