@@ -21,7 +21,7 @@ from snoei.rationalizer.domain.engine import (
 from snoei.rationalizer.domain.graph_replica import GraphReplica
 from snoei.rationalizer.domain.landscape import Landscape
 from snoei.rationalizer.domain.rulebook import RETIRE, RULE_NAMES, RulesConfig, SurvivorWeights
-from snoei.rationalizer.domain.waves import PlannedWaves, plan_waves, planned_waves
+from snoei.rationalizer.domain.waves import PlannedWaves, planned_waves
 from snoei.samples import generate_municipality, generate_scale
 from snoei.shared.contracts.graph import GraphDelta
 from snoei.shared.contracts.landscape import (
@@ -360,6 +360,8 @@ def test_waves_planned_after_a_previous_plan_equal_a_fresh_plan(seed: int) -> No
     apps = [a.id for a in sample.applications]
     integrations = {i.id: i for i in sample.integrations}
     before: PlannedWaves | None = None
+    told: PlannedWaves | None = None  # planned knowing what changed since ``previous``
+    previous: Landscape | None = None
     leaving: list[str] = []
     proposal_of: dict[str, str] = {}
     for step in range(40):
@@ -370,8 +372,21 @@ def test_waves_planned_after_a_previous_plan_equal_a_fresh_plan(seed: int) -> No
             leaving = rng.sample(apps, rng.randint(0, 60))
             proposal_of = {a: f"retire:{a}" for a in leaving if rng.random() < 0.9}
         planned = planned_waves(landscape, leaving, proposal_of, before)
-        assert planned.plan == plan_waves(landscape, leaving, proposal_of)
-        before = planned
+        fresh = planned_waves(landscape, leaving, proposal_of)
+        assert planned.plan == fresh.plan
+        if previous is not None:
+            changed = landscape.changed_suppliers(previous) | landscape.changed_consumers(
+                previous
+            )
+            told = planned_waves(landscape, leaving, proposal_of, told, changed)
+            assert (told.members, told.links, told.plan) == (
+                fresh.members,
+                fresh.links,
+                fresh.plan,
+            )
+        else:
+            told = planned
+        before, previous = planned, landscape
         # an integration between two that go, or any two, comes; another one may go
         pool = leaving if len(leaving) > 1 and rng.random() < 0.7 else apps
         source, target = rng.sample(pool, 2)
