@@ -44,6 +44,8 @@ CONFIGS = (
     RulesConfig(enabled_rules=tuple(r for r in RULE_NAMES if r != RETIRE)),
     RulesConfig(value_threshold=2.0, fitness_threshold=4.0, max_replacement_candidates=1),
 )
+# Nearly everything scores low and retires: the coverage check blocks a tenth of the proposals.
+COVERAGE_BITES = RulesConfig(value_threshold=5.0, fitness_threshold=5.0, unused_max_users=10_000)
 
 
 def _state(
@@ -247,10 +249,9 @@ def _delta(
     )
 
 
-def _check_chain(sample: Any, seed: int, steps: int) -> None:
+def _check_chain(sample: Any, seed: int, steps: int, config: RulesConfig = CONFIGS[0]) -> None:
     rng = random.Random(seed)
     apps, integrations, capabilities = _state(sample)
-    config = CONFIGS[0]
     counter = [0]
     memo: EngineMemo | None = None
     previous: dict[str, str] = {}
@@ -329,6 +330,11 @@ def _check_chain(sample: Any, seed: int, steps: int) -> None:
 @pytest.mark.parametrize("seed", [1, 2, 3, 4])
 def test_incremental_equals_full_on_scale_landscape(seed: int) -> None:
     _check_chain(generate_scale(300, 1_500, seed=seed), seed, steps=20)
+
+
+@pytest.mark.parametrize("seed", [5, 6])
+def test_incremental_equals_full_where_coverage_blocks_many(seed: int) -> None:
+    _check_chain(generate_scale(300, 1_500, seed=seed), seed, steps=20, config=COVERAGE_BITES)
 
 
 def test_incremental_equals_full_on_municipality() -> None:

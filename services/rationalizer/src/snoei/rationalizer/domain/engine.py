@@ -10,7 +10,7 @@ from datetime import date
 
 from snoei.rationalizer.domain.assessing import Assessed, Assessor
 from snoei.rationalizer.domain.blasts import Blast, BlastKey, BlastRadii
-from snoei.rationalizer.domain.coverage import REMOVING, check_coverage
+from snoei.rationalizer.domain.coverage import REMOVING, Coverage, checked_coverage
 from snoei.rationalizer.domain.decisions import ACTIVE_STATUSES, Decision, Verdict
 from snoei.rationalizer.domain.drafting import Drafter, DraftMemo
 from snoei.rationalizer.domain.drafts import RunFacts, proposal_id
@@ -65,6 +65,7 @@ class EngineMemo:
     overlap: OverlapGroups | None = None
     drafts: DraftMemo = field(default_factory=DraftMemo)
     waves: PlannedWaves | None = None
+    coverage: Coverage | None = None
 
     @property
     def clusters(self) -> tuple[Cluster, ...]:
@@ -129,10 +130,12 @@ class Rationalizer:
         self._overlap_before: OverlapGroups | None = None
         self._drafts_before: DraftMemo | None = None
         self._waves_before: PlannedWaves | None = None
+        self._coverage_before: Coverage | None = None
         self._changes: Changes | None = None
         if memo is not None:
             self._overlap_before = memo.overlap
             self._waves_before = memo.waves
+            self._coverage_before = memo.coverage
             self._changes = Changes.between(landscape, memo.landscape)
             self.blasts = BlastRadii.after(landscape, memo.landscape, memo.blasts)
             if memo.config == config:
@@ -171,8 +174,11 @@ class Rationalizer:
         drafts = drafter.draft(overlap, assessor.reassessed)
         finisher = Finisher(run, self.decisions, self._finished_before, self._changes)
         proposals = [finisher.finish(d) for d in drafts]
+        coverage = None
         if self.config.enabled(COVERAGE):
-            proposals = check_coverage(proposals, run)
+            proposals, coverage = checked_coverage(
+                proposals, run, self._coverage_before, assessor.reassessed
+            )
         notes = overlap.notes if overlap is not None else ()
         waves = self._waves(proposals)
         memo = EngineMemo(
@@ -186,6 +192,7 @@ class Rationalizer:
             overlap,
             drafter.memo,
             waves,
+            coverage,
         )
         return Evaluation(
             tuple(proposals),
