@@ -10,7 +10,7 @@ import asyncpg
 import pytest
 
 from snoei.rationalizer.adapters.runs import RunRepository, RunRow, StoredRun
-from snoei.rationalizer.domain.waves import WavePlan
+from snoei.rationalizer.domain.waves import Wave, WavePlan, WaveUnit
 from snoei.rationalizer.encoding import EncodedProposals
 
 pytestmark = pytest.mark.integration
@@ -55,3 +55,49 @@ async def test_latest_quadrants_are_those_of_the_latest_run_whoever_stored_it(
     assert await mine.save_run(_run({"crm": "migrate"}), nothing)
     assert await mine.latest_quadrants(LANDSCAPE) == {"crm": "migrate"}
     assert await theirs.latest_quadrants(LANDSCAPE) == {"crm": "migrate"}
+
+
+async def test_runs_share_the_quadrants_and_waves_they_repeat(
+    rationalizer_pool: asyncpg.Pool,
+) -> None:
+    mine, theirs = RunRepository(rationalizer_pool), RunRepository(rationalizer_pool)
+    nothing = EncodedProposals((), [], [])
+    waves = WavePlan(
+        waves=(Wave(number=1, units=(WaveUnit(applications=("crm",), cycle=False),)),)
+    )
+    first = StoredRun(_run({"crm": "eliminate"}).row, {"crm": "eliminate"}, waves)
+    again = StoredRun(_run({"crm": "eliminate"}).row, {"crm": "eliminate"}, waves)
+    moved = StoredRun(_run({"crm": "migrate"}).row, {"crm": "migrate"}, WavePlan())
+    saves = ((mine, first), (mine, again), (theirs, again), (mine, moved))
+    assert [await r.save_run(run, nothing) for r, run in saves] == [True, True, False, True]
+    documents = await rationalizer_pool.fetchval("SELECT count(*) FROM run_documents")
+    assert documents == 4  # two quadrant maps and two wave plans, each stored once
+    for run in (first, again, moved):
+        stored = await theirs.run(LANDSCAPE, run.row.run_id)
+        assert stored is not None
+        assert (stored.quadrants, stored.waves) == (run.quadrants, run.waves)
+    assert await theirs.latest_quadrants(LANDSCAPE) == {"crm": "migrate"}
+
+
+async def test_runs_stored_before_documents_still_read(rationalizer_pool: asyncpg.Pool) -> None:
+    """Runs stored before migration 0008 hold their quadrants and waves inline."""
+    run = _run({"erp": "invest"})
+    await rationalizer_pool.execute(
+        """INSERT INTO runs (run_id, landscape_id, trigger, graph_version, inventory_sequence,
+                             started_at, finished_at, duration_ms, proposal_count,
+                             total_yearly_saving, stale_inputs, quadrants, waves)
+           VALUES ($1, $2, 'cli', 1, 1, now(), now(), 1, 0, 0, false, $3, $4)""",
+        run.row.run_id,
+        LANDSCAPE,
+        '{"erp": "invest"}',
+        WavePlan().model_dump_json(),
+    )
+    repository = RunRepository(rationalizer_pool)
+    stored = await repository.run(LANDSCAPE)
+    assert stored is not None
+    assert (stored.row.run_id, stored.quadrants, stored.waves) == (
+        run.row.run_id,
+        {"erp": "invest"},
+        WavePlan(),
+    )
+    assert await repository.latest_quadrants(LANDSCAPE) == {"erp": "invest"}

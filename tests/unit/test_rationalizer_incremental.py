@@ -21,7 +21,7 @@ from snoei.rationalizer.domain.engine import (
 from snoei.rationalizer.domain.graph_replica import GraphReplica
 from snoei.rationalizer.domain.landscape import Landscape
 from snoei.rationalizer.domain.rulebook import RETIRE, RULE_NAMES, RulesConfig, SurvivorWeights
-from snoei.rationalizer.domain.waves import PlannedWaves, plan_waves, planned_waves
+from snoei.rationalizer.domain.waves import PlannedWaves, planned_waves
 from snoei.samples import generate_municipality, generate_scale
 from snoei.shared.contracts.graph import GraphDelta
 from snoei.shared.contracts.landscape import (
@@ -44,6 +44,8 @@ CONFIGS = (
     RulesConfig(enabled_rules=tuple(r for r in RULE_NAMES if r != RETIRE)),
     RulesConfig(value_threshold=2.0, fitness_threshold=4.0, max_replacement_candidates=1),
 )
+# Nearly everything scores low and retires: the coverage check blocks a tenth of the proposals.
+COVERAGE_BITES = RulesConfig(value_threshold=5.0, fitness_threshold=5.0, unused_max_users=10_000)
 
 
 def _state(
@@ -247,10 +249,9 @@ def _delta(
     )
 
 
-def _check_chain(sample: Any, seed: int, steps: int) -> None:
+def _check_chain(sample: Any, seed: int, steps: int, config: RulesConfig = CONFIGS[0]) -> None:
     rng = random.Random(seed)
     apps, integrations, capabilities = _state(sample)
-    config = CONFIGS[0]
     counter = [0]
     memo: EngineMemo | None = None
     previous: dict[str, str] = {}
@@ -331,6 +332,11 @@ def test_incremental_equals_full_on_scale_landscape(seed: int) -> None:
     _check_chain(generate_scale(300, 1_500, seed=seed), seed, steps=20)
 
 
+@pytest.mark.parametrize("seed", [5, 6])
+def test_incremental_equals_full_where_coverage_blocks_many(seed: int) -> None:
+    _check_chain(generate_scale(300, 1_500, seed=seed), seed, steps=20, config=COVERAGE_BITES)
+
+
 def test_incremental_equals_full_on_municipality() -> None:
     _check_chain(generate_municipality(), 11, steps=12)
 
@@ -360,6 +366,8 @@ def test_waves_planned_after_a_previous_plan_equal_a_fresh_plan(seed: int) -> No
     apps = [a.id for a in sample.applications]
     integrations = {i.id: i for i in sample.integrations}
     before: PlannedWaves | None = None
+    told: PlannedWaves | None = None  # planned knowing what changed since ``previous``
+    previous: Landscape | None = None
     leaving: list[str] = []
     proposal_of: dict[str, str] = {}
     for step in range(40):
@@ -370,8 +378,21 @@ def test_waves_planned_after_a_previous_plan_equal_a_fresh_plan(seed: int) -> No
             leaving = rng.sample(apps, rng.randint(0, 60))
             proposal_of = {a: f"retire:{a}" for a in leaving if rng.random() < 0.9}
         planned = planned_waves(landscape, leaving, proposal_of, before)
-        assert planned.plan == plan_waves(landscape, leaving, proposal_of)
-        before = planned
+        fresh = planned_waves(landscape, leaving, proposal_of)
+        assert planned.plan == fresh.plan
+        if previous is not None:
+            changed = landscape.changed_suppliers(previous) | landscape.changed_consumers(
+                previous
+            )
+            told = planned_waves(landscape, leaving, proposal_of, told, changed)
+            assert (told.members, told.links, told.plan) == (
+                fresh.members,
+                fresh.links,
+                fresh.plan,
+            )
+        else:
+            told = planned
+        before, previous = planned, landscape
         # an integration between two that go, or any two, comes; another one may go
         pool = leaving if len(leaving) > 1 and rng.random() < 0.7 else apps
         source, target = rng.sample(pool, 2)

@@ -70,10 +70,10 @@ class RunService:
         self._today = today
         self._market = market
         self._metrics = metrics or ServiceMetrics("rationalizer")  # detached unless given
-        self._memos: dict[str, EngineMemo] = {}  # what the last run left for the next one
-        # The replica each memo's landscape was built from: what it touched since then
-        # patches that landscape (an object kept, since a snapshot replaces the replica).
-        self._memo_replicas: dict[str, GraphReplica] = {}
+        # What the last run left for the next one, with the replica its landscape was built
+        # from: what that replica touched since then patches the landscape (the object is
+        # kept, since a snapshot replaces the replica).
+        self._memos: dict[str, tuple[EngineMemo, GraphReplica]] = {}
         self._encoder = ProposalEncoder()
 
     async def run(self, landscape_id: str, request: RunRequest) -> RunRow | None:
@@ -147,10 +147,13 @@ class RunService:
         if replica is None:
             return Evaluation((), {}, WavePlan(), NO_GRAPH), 0.0
         content = replica.to_content()
-        memo = self._memos.pop(landscape_id, None)
+        memo: EngineMemo | None = None
         touched = None
-        if memo is not None and self._memo_replicas.pop(landscape_id, None) is replica:
-            touched = replica.touched_since(memo.landscape.version)
+        kept = self._memos.pop(landscape_id, None)
+        if kept is not None:
+            memo, built_from = kept
+            if built_from is replica:
+                touched = replica.touched_since(memo.landscape.version)
         today = self._today()
         cpu = 0.0
 
@@ -178,8 +181,7 @@ class RunService:
 
         evaluation = await asyncio.to_thread(evaluate)
         if evaluation.memo is not None:
-            self._memos[landscape_id] = evaluation.memo
-            self._memo_replicas[landscape_id] = replica
+            self._memos[landscape_id] = (evaluation.memo, replica)
         return evaluation, cpu
 
     async def _publish(

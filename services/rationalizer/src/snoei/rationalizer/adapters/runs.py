@@ -6,6 +6,7 @@ Bulk writes go through COPY or set-based statements over arrays, never a row loo
 
 from __future__ import annotations
 
+import hashlib
 import json
 import uuid
 from collections.abc import Collection
@@ -60,6 +61,31 @@ _RUN_COLUMNS = (
 )
 
 
+@dataclass(frozen=True, slots=True)
+class _Document:
+    """A run's quadrants or wave plan as stored in ``run_documents``: the sha256 of its JSON
+    text, and the text unless it is known to be stored."""
+
+    digest: str
+    text: str | None = None
+
+    @classmethod
+    def of(cls, text: str) -> _Document:
+        return cls(hashlib.sha256(text.encode()).hexdigest(), text)
+
+
+@dataclass(frozen=True, slots=True)
+class _Last:
+    """The last run of a landscape stored here (committed): its id, quadrants and wave plan
+    with the digests they are stored by."""
+
+    run_id: uuid.UUID
+    quadrants: dict[str, str]
+    quadrants_digest: str
+    waves: WavePlan
+    waves_digest: str
+
+
 def _run_row(record: asyncpg.Record) -> RunRow:
     return RunRow(**{name.strip(): record[name.strip()] for name in _RUN_COLUMNS.split(",")})
 
@@ -67,7 +93,7 @@ def _run_row(record: asyncpg.Record) -> RunRow:
 class RunRepository:
     def __init__(self, pool: asyncpg.Pool) -> None:
         self._pool = pool
-        self._quadrants: dict[str, tuple[uuid.UUID, dict[str, str]]] = {}  # of runs stored here
+        self._last: dict[str, _Last] = {}  # of runs stored here
         # The bodies of the last run stored here: committed, and bodies are never deleted.
         self._digests: dict[str, frozenset[str]] = {}
 
@@ -96,24 +122,29 @@ class RunRepository:
     async def latest_quadrants(self, landscape_id: str) -> dict[str, str]:
         """The quadrants of the landscape's latest run: from memory when this process
         stored that run (250 KB of JSON at 10k applications, read before every run)."""
-        known = self._quadrants.get(landscape_id)
+        known = self._last.get(landscape_id)
         row = await self._pool.fetchrow(
-            """SELECT run_id, CASE WHEN run_id = $2 THEN NULL ELSE quadrants END AS quadrants
-               FROM runs WHERE landscape_id = $1 ORDER BY ordinal DESC LIMIT 1""",
+            """SELECT r.run_id,
+                      CASE WHEN r.run_id = $2 THEN NULL ELSE coalesce(r.quadrants, d.body) END
+                          AS quadrants
+               FROM runs r LEFT JOIN run_documents d ON d.digest = r.quadrants_digest
+               WHERE r.landscape_id = $1 ORDER BY r.ordinal DESC LIMIT 1""",
             landscape_id,
-            known[0] if known is not None else None,
+            known.run_id if known is not None else None,
         )
         if row is None:
             return {}
         if row["quadrants"] is None and known is not None:
-            return dict(known[1])
+            return dict(known.quadrants)
         return dict(json.loads(row["quadrants"]))
 
     async def save_run(self, run: StoredRun, encoded: EncodedProposals) -> bool:
         """Store a run and its proposals; False if a run with this id already exists."""
         proposals, digests = encoded.proposals, encoded.digests
+        quadrants, waves = self._documents(run)
         async with self._pool.acquire() as conn, conn.transaction():
-            if not await self._insert_run(conn, run):
+            await self._store_documents(conn, [d for d in (quadrants, waves) if d.text])
+            if not await self._insert_run(conn, run, quadrants.digest, waves.digest):
                 return False
             if proposals:
                 stored = self._digests.get(run.row.landscape_id, frozenset())
@@ -149,15 +180,50 @@ class RunRepository:
                         "body_digest",
                     ],
                 )
-        self._quadrants[run.row.landscape_id] = (run.row.run_id, dict(run.quadrants))
+        last = self._last.get(run.row.landscape_id)
+        self._last[run.row.landscape_id] = _Last(
+            run.row.run_id,
+            last.quadrants if quadrants.text is None and last else dict(run.quadrants),
+            quadrants.digest,
+            run.waves,
+            waves.digest,
+        )
         self._digests[run.row.landscape_id] = frozenset(digests)
         return True
 
+    def _documents(self, run: StoredRun) -> tuple[_Document, _Document]:
+        """The run's quadrants and wave plan as documents: the last run's (stored, not
+        encoded again) where they are the same, as they mostly are after one change."""
+        last = self._last.get(run.row.landscape_id)
+        if last is not None and last.quadrants == run.quadrants:
+            quadrants = _Document(last.quadrants_digest)
+        else:
+            quadrants = _Document.of(json.dumps(run.quadrants))
+        if last is not None and last.waves is run.waves:  # the engine's very plan
+            waves = _Document(last.waves_digest)
+        else:
+            waves = _Document.of(run.waves.model_dump_json())
+        return quadrants, waves
+
     @staticmethod
-    async def _insert_run(conn: Connection, run: StoredRun) -> bool:
+    async def _store_documents(conn: Connection, documents: list[_Document]) -> None:
+        """Store documents not known to be stored (another instance may store the same)."""
+        if documents:
+            await conn.execute(
+                """INSERT INTO run_documents (digest, body)
+                   SELECT * FROM unnest($1::text[], $2::jsonb[])
+                   ON CONFLICT (digest) DO NOTHING""",
+                [d.digest for d in documents],
+                [d.text for d in documents],
+            )
+
+    @staticmethod
+    async def _insert_run(
+        conn: Connection, run: StoredRun, quadrants_digest: str, waves_digest: str
+    ) -> bool:
         r = run.row
         inserted = await conn.fetchval(
-            f"""INSERT INTO runs ({_RUN_COLUMNS}, quadrants, waves, notes)
+            f"""INSERT INTO runs ({_RUN_COLUMNS}, quadrants_digest, waves_digest, notes)
                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15,
                         $16, $17)
                 ON CONFLICT (run_id) DO NOTHING RETURNING true""",
@@ -175,8 +241,8 @@ class RunRepository:
             r.empty_reason,
             r.stale_inputs,
             r.unknown_saving_count,
-            json.dumps(run.quadrants),
-            run.waves.model_dump_json(),
+            quadrants_digest,
+            waves_digest,
             _notes.dump_json(run.notes).decode(),
         )
         return bool(inserted)
@@ -237,18 +303,19 @@ class RunRepository:
 
     async def run(self, landscape_id: str, run_id: uuid.UUID | None = None) -> StoredRun | None:
         """One run of the landscape, or its latest when ``run_id`` is None."""
+        # Inline in runs stored before 0008, else by digest in run_documents.
+        stored = f"""SELECT {_RUN_COLUMNS}, coalesce(r.quadrants, q.body) AS quadrants,
+                            coalesce(r.waves, w.body) AS waves, notes
+                     FROM runs r
+                     LEFT JOIN run_documents q ON q.digest = r.quadrants_digest
+                     LEFT JOIN run_documents w ON w.digest = r.waves_digest"""
         if run_id is None:
             row = await self._pool.fetchrow(
-                f"""SELECT {_RUN_COLUMNS}, quadrants, waves, notes FROM runs
-                    WHERE landscape_id = $1 ORDER BY ordinal DESC LIMIT 1""",
-                landscape_id,
+                f"{stored} WHERE landscape_id = $1 ORDER BY ordinal DESC LIMIT 1", landscape_id
             )
         else:
             row = await self._pool.fetchrow(
-                f"""SELECT {_RUN_COLUMNS}, quadrants, waves, notes FROM runs
-                    WHERE landscape_id = $1 AND run_id = $2""",
-                landscape_id,
-                run_id,
+                f"{stored} WHERE landscape_id = $1 AND run_id = $2", landscape_id, run_id
             )
         if row is None:
             return None

@@ -39,6 +39,8 @@ class BlastRadii:
         """Radii for ``landscape`` re-using the ones computed on ``previous`` that read no
         application whose outgoing integrations changed."""
         changed = landscape.changed_suppliers(previous)
+        if not changed:  # as after most changes to records alone: every one is still valid
+            return cls(landscape, blasts)
         return cls(landscape, {k: b for k, b in blasts.items() if b.reads.isdisjoint(changed)})
 
     def of(self, app_id: str, depth: int) -> Blast:

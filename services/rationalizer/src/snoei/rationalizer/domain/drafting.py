@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from snoei.rationalizer.domain.assessment import Assessment
 from snoei.rationalizer.domain.consolidate import draft_consolidation
 from snoei.rationalizer.domain.drafts import Draft, RunFacts
-from snoei.rationalizer.domain.landscape import Changes
+from snoei.rationalizer.domain.landscape import LIVE, Changes
 from snoei.rationalizer.domain.market import EMPTY_MARKET, MarketCatalogue
 from snoei.rationalizer.domain.overlap import Cluster, OverlapGroups, group_clusters
 from snoei.rationalizer.domain.replace import draft_replacement, replacement_candidates
@@ -58,6 +58,9 @@ class DraftMemo:
     market: MarketCatalogue = EMPTY_MARKET  # what the replacements were drafted with
     # Applications every rule left alone (their None drafts are in ``single``).
     quiet: frozenset[str] = frozenset()
+    # Applications whose drafts in ``single`` the run drafted or checked (the others' are
+    # older: the application was consolidated, or gone).
+    checked: frozenset[str] = frozenset()
 
 
 class Drafter:
@@ -72,10 +75,16 @@ class Drafter:
         self._groups: dict[tuple[str, ...], GroupDrafts] = {}
         self._single: dict[AppRule, Drafted] = {}
         self._quiet: set[str] = set()
+        # Capabilities whose replacement candidates may differ from the previous run's
+        # (None: any may); set by ``draft`` when it knows the reassessed applications.
+        self._candidates_moved: frozenset[str] | None = None
+        self._checked: frozenset[str] = frozenset()
 
     @property
     def memo(self) -> DraftMemo:
-        return DraftMemo(self._groups, self._single, self.run.market, frozenset(self._quiet))
+        return DraftMemo(
+            self._groups, self._single, self.run.market, frozenset(self._quiet), self._checked
+        )
 
     @property
     def clusters(self) -> tuple[Cluster, ...]:
@@ -99,12 +108,14 @@ class Drafter:
         ]
         leaving = {d.target.id for d in drafts.values()}
         todo = set(self.run.landscape.applications) - leaving
+        self._checked = frozenset(todo)
         if self._before is not None and reassessed is not None:
             # None rests on the assessment and the rule book alone: an application every
             # rule left alone last time, assessed as then, is left alone again, unread.
             self._single = dict(self._before.single)
             self._quiet = (todo & self._before.quiet) - set(reassessed)
             todo -= self._quiet
+            self._candidates_moved = self._moved_candidates(reassessed)
         for app_id in sorted(todo):
             assessment = self.run.assessments[app_id]
             # retirement first: what retires is not replaced
@@ -115,7 +126,7 @@ class Drafter:
                     break
             else:
                 self._quiet.add(app_id)
-        return sorted(drafts.values(), key=lambda d: d.id)
+        return [drafts[k] for k in sorted(drafts)]  # keyed by their ids
 
     def _group(self, members: tuple[str, ...], overlap: OverlapGroups) -> GroupDrafts:
         assessments = tuple(self.run.assessments[m] for m in members)
@@ -182,7 +193,12 @@ class Drafter:
         if draft is None:
             return True
         run, changes = self.run, self._changes
-        if changes is None or draft.target.id in changes.integrations:
+        if (
+            changes is None
+            or self._before is None
+            or draft.target.id not in self._before.checked  # changes are since the last run
+            or draft.target.id in changes.integrations
+        ):
             return False
         if name == RETIRE:
             return run.blasts.of(draft.target.id, run.config.blast_radius_depth) is draft.blast
@@ -193,5 +209,27 @@ class Drafter:
             and self._before.market is run.market
             and not changes.capabilities
             and run.blasts.of(draft.target.id, 1) is draft.blast
-            and replacement_candidates(assessment.application, run) == draft.candidates
+            and self._same_candidates(assessment, draft)
         )
+
+    def _moved_candidates(self, reassessed: Collection[str]) -> frozenset[str] | None:
+        """The capabilities realised by a reassessed application: candidates are drafted from
+        the assessments of the realisers of the target's capabilities, so where the realisers
+        are the previous run's very ones, no other capability's candidates can differ."""
+        if self._changes is None or not self._changes.same_realisers:
+            return None
+        apps = self.run.landscape.applications
+        return frozenset(
+            c
+            for a in reassessed
+            if a in apps and apps[a].lifecycle in LIVE
+            for c in apps[a].capabilities
+        )
+
+    def _same_candidates(self, assessment: Assessment, draft: Draft) -> bool:
+        """Whether the replacement candidates are still ``draft``'s: the previous run found
+        or checked them, the target is assessed as then and the rule book is the same."""
+        moved = self._candidates_moved
+        if moved is not None and moved.isdisjoint(assessment.application.capabilities):
+            return True
+        return replacement_candidates(assessment.application, self.run) == draft.candidates

@@ -8,9 +8,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
 
-from snoei.rationalizer.domain.assessment import Assessment, Quadrant, assess
+from snoei.rationalizer.domain.assessing import Assessed, Assessor
 from snoei.rationalizer.domain.blasts import Blast, BlastKey, BlastRadii
-from snoei.rationalizer.domain.coverage import REMOVING, check_coverage
+from snoei.rationalizer.domain.coverage import REMOVING, Coverage, checked_coverage
 from snoei.rationalizer.domain.decisions import ACTIVE_STATUSES, Decision, Verdict
 from snoei.rationalizer.domain.drafting import Drafter, DraftMemo
 from snoei.rationalizer.domain.drafts import RunFacts, proposal_id
@@ -22,11 +22,10 @@ from snoei.rationalizer.domain.overlap import Cluster, OverlapGroups, overlap_gr
 from snoei.rationalizer.domain.rulebook import (
     COVERAGE,
     FUNCTIONAL_OVERLAP,
-    TIME_QUADRANT,
     RulesConfig,
 )
 from snoei.rationalizer.domain.summary import euros
-from snoei.rationalizer.domain.technology import LifecycleCatalogue, TechnologyRisk
+from snoei.rationalizer.domain.technology import LifecycleCatalogue
 from snoei.rationalizer.domain.waves import PlannedWaves, WavePlan, planned_waves
 from snoei.shared.contracts.proposals import Proposal, RuleFired
 
@@ -42,9 +41,6 @@ __all__ = [
 ]
 
 NO_DATA = "the landscape has no applications yet"
-
-Assessed = Mapping[str, tuple[str | None, Assessment]]
-"""Assessments by application, each with the previous quadrant it was assessed with."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,10 +61,11 @@ class EngineMemo:
     # Assessments with what they depend on besides the record: catalogue and day.
     catalogue: LifecycleCatalogue | None = None
     today: date | None = None
-    assessments: Assessed = field(default_factory=dict)
+    assessments: Assessed | None = None
     overlap: OverlapGroups | None = None
     drafts: DraftMemo = field(default_factory=DraftMemo)
     waves: PlannedWaves | None = None
+    coverage: Coverage | None = None
 
     @property
     def clusters(self) -> tuple[Cluster, ...]:
@@ -129,15 +126,16 @@ class Rationalizer:
         self.decisions = decisions or {}
         self.blasts = BlastRadii(landscape, {})
         self._finished_before: Mapping[str, Finished] = {}
-        self._assessed_before: Assessed = {}
+        self._assessed_before: Assessed | None = None
         self._overlap_before: OverlapGroups | None = None
         self._drafts_before: DraftMemo | None = None
         self._waves_before: PlannedWaves | None = None
+        self._coverage_before: Coverage | None = None
         self._changes: Changes | None = None
-        self._reassessed: set[str] | None = None  # by ``_assess``: not the memo's assessment
         if memo is not None:
             self._overlap_before = memo.overlap
             self._waves_before = memo.waves
+            self._coverage_before = memo.coverage
             self._changes = Changes.between(landscape, memo.landscape)
             self.blasts = BlastRadii.after(landscape, memo.landscape, memo.blasts)
             if memo.config == config:
@@ -149,14 +147,21 @@ class Rationalizer:
     def run(self) -> Evaluation:
         if self.landscape.is_empty:
             return Evaluation((), {}, WavePlan(), NO_DATA)
-        assessed = self._assess()
+        assessor = Assessor(
+            self.landscape,
+            config=self.config,
+            catalogue=self.catalogue,
+            today=self.today,
+            previous=self.previous,
+        )
+        assessed = assessor.assess_all(self._assessed_before, self._changes)
         run = RunFacts(
             self.landscape,
             self.config,
             self.catalogue,
             self.today,
             self.previous,
-            {app_id: assessment for app_id, (_, assessment) in assessed.items()},
+            assessed.assessments,
             self.blasts,
             self.market,
         )
@@ -166,14 +171,14 @@ class Rationalizer:
             else None
         )
         drafter = Drafter(run, self._drafts_before, self._changes)
-        drafts = drafter.draft(overlap, self._reassessed)
+        drafts = drafter.draft(overlap, assessor.reassessed)
         finisher = Finisher(run, self.decisions, self._finished_before, self._changes)
         proposals = [finisher.finish(d) for d in drafts]
+        coverage = None
         if self.config.enabled(COVERAGE):
-            proposals = check_coverage(proposals, run)
-        quadrants = {
-            a: s.quadrant.value for a, s in run.assessments.items() if s.quadrant is not None
-        }
+            proposals, coverage = checked_coverage(
+                proposals, run, self._coverage_before, assessor.reassessed
+            )
         notes = overlap.notes if overlap is not None else ()
         waves = self._waves(proposals)
         memo = EngineMemo(
@@ -187,42 +192,16 @@ class Rationalizer:
             overlap,
             drafter.memo,
             waves,
+            coverage,
         )
         return Evaluation(
             tuple(proposals),
-            quadrants,
+            assessed.quadrants,
             waves.plan,
             why_empty(run, overlap) if not proposals else None,
             notes,
             memo=memo,
         )
-
-    def _assess(self) -> dict[str, tuple[str | None, Assessment]]:
-        """Every application's assessment, re-using the previous run's where the record and
-        the previous quadrant it was assessed with are the same."""
-        use_quadrant = self.config.enabled(TIME_QUADRANT)
-        risk_cache: dict[tuple[str, str | None], TechnologyRisk] = {}
-        assessed: dict[str, tuple[str | None, Assessment]] = {}
-        reassessed = self._reassessed = set()
-        for app in self.landscape.applications.values():
-            previous = self.previous.get(app.id)
-            before = self._assessed_before.get(app.id)
-            if before is not None and before[0] == previous and before[1].application is app:
-                assessed[app.id] = before
-                continue
-            reassessed.add(app.id)
-            assessed[app.id] = (
-                previous,
-                assess(
-                    app,
-                    catalogue=self.catalogue,
-                    config=self.config,
-                    today=self.today,
-                    previous=Quadrant(previous) if previous and use_quadrant else None,
-                    risk_cache=risk_cache,
-                ),
-            )
-        return assessed
 
     def _waves(self, proposals: list[Proposal]) -> PlannedWaves:
         """Decommission waves for the standing proposals that take an application out."""
@@ -235,6 +214,7 @@ class Rationalizer:
             ],
             {p.targets[0]: p.id for p in proposals if p.action in REMOVING},
             self._waves_before,
+            self._changes.integrations if self._changes is not None else None,
         )
 
 

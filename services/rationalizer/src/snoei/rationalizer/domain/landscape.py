@@ -323,18 +323,26 @@ class Changes:
     applications: frozenset[str]  # records upserted or removed
     integrations: frozenset[str]  # applications whose incoming or outgoing ones changed
     capabilities: bool  # the capability map changed
+    # The very realisers of the earlier landscape: no application's realised capabilities
+    # moved (False may also mean they were rebuilt the same).
+    same_realisers: bool = False
+    # The landscape is the earlier one patched: the same applications in the same order.
+    patched: bool = False
 
     @classmethod
     def between(cls, landscape: Landscape, previous: Landscape) -> Changes:
         now, before = landscape.applications, previous.applications
         known = landscape._records_changed
+        patched = known is not None and known[0]() is previous
         return cls(
             known[1]
-            if known is not None and known[0]() is previous
+            if known is not None and patched
             else frozenset(a for a, record in now.items() if before.get(a) is not record)
             | (before.keys() - now.keys()),
             frozenset(
                 landscape.changed_suppliers(previous) | landscape.changed_consumers(previous)
             ),
             landscape.capabilities != previous.capabilities,
+            landscape.realisers is previous.realisers,
+            patched,
         )

@@ -4,6 +4,7 @@ the condensation of the graph restricted to the applications that go; a cycle is
 from __future__ import annotations
 
 from collections.abc import Collection, Mapping
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 
 import networkx as nx
@@ -60,17 +61,23 @@ def planned_waves(
     leaving: Collection[str],
     proposal_of: Mapping[str, str] | None = None,
     before: PlannedWaves | None = None,
+    changed: AbstractSet[str] | None = None,
 ) -> PlannedWaves:
     """``plan_waves`` with its inputs; ``before`` (a previous plan) is re-used when they
-    are the same, and otherwise its units and waves where they come out the same."""
-    members = tuple(sorted(set(leaving) & set(landscape.applications)))
-    chosen = set(members)
-    links = frozenset(
-        (supplier, integration.target)
-        for supplier in members
-        for integration in landscape.outgoing(supplier)
-        if integration.target in chosen and integration.target != supplier
-    )
+    are the same, and otherwise its units and waves where they come out the same.
+    ``changed``: the applications whose integrations changed since the landscape ``before``
+    was planned on, when known; then only their links are looked up again."""
+    chosen = set(leaving) & landscape.applications.keys()
+    if before is not None and changed is not None:
+        members, links = _links_after(landscape, chosen, before, changed)
+    else:
+        members = tuple(sorted(chosen))
+        links = frozenset(
+            (supplier, integration.target)
+            for supplier in members
+            for integration in landscape.outgoing(supplier)
+            if integration.target in chosen and integration.target != supplier
+        )
     proposal_of = proposal_of or {}
     theirs = {a: proposal_of[a] for a in members if a in proposal_of}
     if (
@@ -82,6 +89,36 @@ def planned_waves(
         return before
     plan = _plan(members, links, theirs, before.plan if before is not None else WavePlan())
     return PlannedWaves(members, links, theirs, plan)
+
+
+def _links_after(
+    landscape: Landscape, chosen: set[str], before: PlannedWaves, changed: AbstractSet[str]
+) -> tuple[tuple[str, ...], frozenset[tuple[str, str]]]:
+    """The members and links ``planned_waves`` finds, from ``before``'s: a link between two
+    applications that stay chosen is still there unless its supplier's integrations changed;
+    the links of new members and of changed suppliers are looked up."""
+    known = set(before.members)
+    if known == chosen:
+        members, new = before.members, set()
+    else:
+        members, new = tuple(sorted(chosen)), chosen - known
+    gone = known - chosen
+    links = {
+        (s, t) for s, t in before.links if s not in changed and s not in gone and t not in gone
+    }
+    for supplier in (changed & chosen) | new:
+        links.update(
+            (supplier, i.target)
+            for i in landscape.outgoing(supplier)
+            if i.target in chosen and i.target != supplier
+        )
+    for consumer in new:
+        links.update(
+            (i.source, consumer)
+            for i in landscape.incoming(consumer)
+            if i.source in chosen and i.source != consumer
+        )
+    return members, frozenset(links)
 
 
 def _plan(
