@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from enum import StrEnum
 from typing import Annotated, Any, Literal
 
@@ -220,9 +220,16 @@ def encode_parts(parts: Sequence[ProposalsPublished], bodies: Sequence[str]) -> 
     the order of the parts' proposals) instead of serialised again, and the run's notes,
     which every part repeats, serialised once: the rationalizer encodes every proposal once
     to store it, and a 10k-application run publishes 14 MB of them in 14 parts."""
+    return list(iter_encode_parts(parts, bodies))
+
+
+def iter_encode_parts(
+    parts: Sequence[ProposalsPublished], bodies: Sequence[str]
+) -> Iterator[bytes]:
+    """``encode_parts`` one part at a time (each about 1 MB and 3 ms at 10k applications),
+    so a caller on an event loop can let other work in between."""
     if sum(len(p.payload.proposals) for p in parts) != len(bodies):
         raise ValueError("one body per proposal of the parts is needed")
-    encoded: list[bytes] = []
     start = 0
     notes: tuple[RuleFired, ...] | None = None
     notes_json = ""
@@ -239,11 +246,8 @@ def encode_parts(parts: Sequence[ProposalsPublished], bodies: Sequence[str]) -> 
         if not (found and found_notes):  # cannot happen with the fields where they are
             raise ValueError("the part's JSON has no proposals or notes field")
         listed = ",".join(bodies[start : start + count])
-        encoded.append(
-            f'{head}"proposals":[{listed}]{middle}"notes":{notes_json}{tail}'.encode()
-        )
+        yield f'{head}"proposals":[{listed}]{middle}"notes":{notes_json}{tail}'.encode()
         start += count
-    return encoded
 
 
 # A JSON string holds a quote only as \", so these occur in a part's JSON only as its fields.
