@@ -1,6 +1,7 @@
 """The publisher sends a round as record batches per partition: every message lands on the
 partition aiokafka's own per-message send picks for its key, in order per key, with its
-headers; a message larger than a batch still goes out (on Tansu and on Apache Kafka)."""
+headers; a message larger than a batch still goes out; compressed or not (on Tansu and on
+Apache Kafka)."""
 
 from __future__ import annotations
 
@@ -28,8 +29,9 @@ async def partitions_per_message_send(kafka: KafkaSettings, topic: str) -> dict[
     return {key: ack.partition for key, ack in acks.items()}
 
 
+@pytest.mark.parametrize("compress", [False, True], ids=["plain", "zstd"])
 async def test_a_round_lands_where_per_message_sends_would_in_order_per_key(
-    kafka: KafkaSettings,
+    kafka: KafkaSettings, compress: bool
 ) -> None:
     topic, probe_topic = kafka.topics.inventory_events, kafka.topics.dependency_graph
     big = b"x" * (600 * 1024)  # over the publisher's 512 KiB batch size
@@ -38,7 +40,7 @@ async def test_a_round_lands_where_per_message_sends_would_in_order_per_key(
         for i in range(3_000)
     ]
     messages.insert(1_500, OutgoingMessage(topic, KEYS[0], big))
-    publisher = BatchPublisher(kafka, client_id="batched-produce-test")
+    publisher = BatchPublisher(kafka, client_id="batched-produce-test", compress=compress)
     await publisher.start()
     try:
         await publisher.publish(messages)

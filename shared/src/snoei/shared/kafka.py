@@ -98,12 +98,23 @@ class OutgoingMessage:
 
 class BatchPublisher:
     """Sends many messages at once and waits for all acknowledgements: one round of
-    batched produce requests instead of one ``send_and_wait`` per message."""
+    batched produce requests instead of one ``send_and_wait`` per message.
+
+    ``compress``: zstd record batches, for publishers of documents (graph versions, a run's
+    proposals: 14 MB of JSON at 10k applications, sent in 44 ms instead of 120 and with the
+    event loop busy 30 ms instead of 90, measured on Tansu). Not for many small events,
+    where it costs the sender about 5 µs of CPU per message."""
 
     def __init__(
-        self, settings: KafkaSettings, *, client_id: str, metrics: ServiceMetrics | None = None
+        self,
+        settings: KafkaSettings,
+        *,
+        client_id: str,
+        metrics: ServiceMetrics | None = None,
+        compress: bool = False,
     ) -> None:
         self._settings = settings
+        self._compress = compress
         self._client_id = client_id
         self._producer: AIOKafkaProducer | None = None
         self._confirmer = Confirmer(client_kwargs(settings), client_id=client_id)
@@ -120,6 +131,7 @@ class BatchPublisher:
             # only hold a single message back (5 ms of linger: 6.8 -> 1.2 ms per publish).
             linger_ms=0,
             max_batch_size=512 * 1024,
+            compression_type="zstd" if self._compress else None,
             max_request_size=self._settings.max_message_bytes,
         )
         await self._producer.start()

@@ -39,9 +39,11 @@ class Observability:
             broker.add_middleware(middleware)
         return broker
 
-    def publisher(self, *, client_id: str) -> BatchPublisher:
+    def publisher(self, *, client_id: str, compress: bool = False) -> BatchPublisher:
         """A batch publisher counting what it publishes in the service's metrics."""
-        return BatchPublisher(self._kafka, client_id=client_id, metrics=self.metrics)
+        return BatchPublisher(
+            self._kafka, client_id=client_id, metrics=self.metrics, compress=compress
+        )
 
     def broker_middlewares(self) -> tuple[Any, ...]:
         """For ``make_broker``: FastStream's Prometheus middleware counts consumed messages

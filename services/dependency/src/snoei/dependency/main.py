@@ -49,7 +49,8 @@ def create_app(settings: DependencySettings) -> FastAPI:
     )
     observability = Observability("dependency", settings.kafka)
     observability.metrics.count_backlog(repository.outbox_backlog)
-    publisher = observability.publisher(client_id="snoei-dependency-graph")
+    # Graph versions: up to MBs of records each (a load, a snapshot), so compressed.
+    publisher = observability.publisher(client_id="snoei-dependency-graph", compress=True)
     notifier = GraphNotifier(
         repository=repository,
         publisher=publisher,
