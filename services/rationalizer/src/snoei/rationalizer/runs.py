@@ -42,10 +42,10 @@ class MarketSource(Protocol):
     async def catalogue(self) -> MarketCatalogue: ...
 
 
-INLINE_CPU_S = 0.05
+INLINE_CPU_S = 0.1
 """A run patched from its memo after a small change, whose landscape's last evaluation took
 less CPU than this, is evaluated on the event loop. In a thread it shared the interpreter
-with the loop's own work (requests, consumers) and took 30-40 ms longer than its 30-50 ms of
+with the loop's own work (requests, consumers) and took 30-40 ms longer than its 30-70 ms of
 CPU at 10k applications; on the loop, requests wait those few ms instead."""
 
 INLINE_RECORDS = 50  # a change of a few records (an edit, an import line), not a load
