@@ -227,7 +227,8 @@ class InventoryService:
                        sequence)
         )
         result.events.append(
-            EventRow(change.landscape_id, sequence, event.event_id, event.type, event.to_bytes())
+            EventRow(change.landscape_id, sequence, event.event_id, event.type, event.to_bytes(),
+                     current_traceparent())
         )
         result.applied += 1
 
