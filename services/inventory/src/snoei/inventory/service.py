@@ -28,8 +28,8 @@ from snoei.inventory.adapters.repository import (
 from snoei.inventory.domain.changes import (
     Kind,
     Target,
-    build_event,
     changed_fields,
+    event_body,
     event_for,
     meta_of,
     target_of,
@@ -147,13 +147,13 @@ class InventoryService:
             if draft.sequence == altered.sequence and (data is None or not altered.existed):
                 result.events.append(draft)
                 continue
-            event = build_event(
+            event_type, body = event_body(  # the draft's id: the draft is not kept
                 change, kind, item_id, removes=data is None, existed=altered.existed,
-                sequence=altered.sequence, record_json=data,
+                sequence=altered.sequence, record_json=data, event_id=draft.event_id,
             )
             result.events.append(
-                EventRow(change.landscape_id, altered.sequence, event.event_id, event.type,
-                         event.body, traceparent)
+                EventRow(change.landscape_id, altered.sequence, draft.event_id, event_type,
+                         body, traceparent)
             )
         await uow.add_events(result.events)
         result.applied += len(outcome.altered)
@@ -227,7 +227,8 @@ class InventoryService:
                        sequence)
         )
         result.events.append(
-            EventRow(change.landscape_id, sequence, event.event_id, event.type, event.to_bytes())
+            EventRow(change.landscape_id, sequence, event.event_id, event.type, event.to_bytes(),
+                     current_traceparent())
         )
         result.applied += 1
 

@@ -9,15 +9,14 @@ import json
 import uuid
 from collections.abc import AsyncIterator, Callable, Iterable, Sequence
 from contextlib import asynccontextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
-from typing import TYPE_CHECKING, Any, TypeAlias, TypeVar
+from typing import TYPE_CHECKING, Any, NamedTuple, TypeAlias, TypeVar
 
 import asyncpg
 
 from snoei.inventory.adapters.batch_merge import MergeOutcome, StagedChange, merge_batch
 from snoei.inventory.adapters.outbox import OutboxStore, UnsentEvent
-from snoei.shared.tracing import current_traceparent
 
 if TYPE_CHECKING:  # the generic forms exist only in the stubs
     from asyncpg.pool import PoolConnectionProxy
@@ -59,15 +58,21 @@ class HistoryRow:
     sequence: int
 
 
-@dataclass(frozen=True, slots=True)
-class EventRow:
+class EventRow(NamedTuple):
+    """An outbox row, in the events table's column order (``EVENT_COLUMNS``): a bulk load
+    makes one per change and COPYs it as it is, where a frozen dataclass set each field
+    through ``object.__setattr__`` and was copied into a tuple for the COPY."""
+
     landscape_id: str
     sequence: int
     event_id: uuid.UUID
     type: str
     body: bytes
     # The trace the event is created in (the change's): the relay publishes it in that trace.
-    traceparent: str | None = field(default_factory=current_traceparent)
+    traceparent: str | None
+
+
+EVENT_COLUMNS = ["landscape_id", "sequence", "event_id", "type", "body", "traceparent"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -175,12 +180,10 @@ class UnitOfWork:
         return await merge_batch(self._conn, changes, now, meanwhile)
 
     async def add_events(self, events: Sequence[EventRow]) -> None:
-        await self._copy(
-            "events",
-            [(e.landscape_id, e.sequence, e.event_id, e.type, e.body, e.traceparent)
-             for e in events],
-            ["landscape_id", "sequence", "event_id", "type", "body", "traceparent"],
-        )
+        if events:
+            await self._conn.copy_records_to_table(
+                "events", records=events, columns=EVENT_COLUMNS
+            )
 
     async def write(
         self,

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
 
@@ -121,7 +120,21 @@ def build_event(
     change: c.InventoryChange, kind: Kind, item_id: str, *, removes: bool, existed: bool,
     sequence: int, record_json: str | None = None,
 ) -> WireEvent:
-    """The canonical event of a change that alters its item (which ``existed`` before it).
+    """The canonical event of a change that alters its item (which ``existed`` before it),
+    with a new random id (``event_body``)."""
+    event_id = uuid.uuid4()
+    event_type, body = event_body(
+        change, kind, item_id, removes=removes, existed=existed, sequence=sequence,
+        record_json=record_json, event_id=event_id,
+    )
+    return WireEvent(event_id, event_type, body)
+
+
+def event_body(
+    change: c.InventoryChange, kind: Kind, item_id: str, *, removes: bool, existed: bool,
+    sequence: int, record_json: str | None, event_id: uuid.UUID,
+) -> tuple[str, bytes]:
+    """The type and wire bytes of the event ``event_id`` of a change that alters its item.
 
     Serialised from a dict laid out as the event's envelope model serialises (fields in
     declaration order, the change's own already validated record inside), by pydantic's
@@ -131,7 +144,8 @@ def build_event(
 
     ``record_json``: the change's record as ``staged_of`` serialised it, spliced in as the
     payload's last field instead of serialising the record a second time (half the cost
-    of an event); the unit tests pin the spliced bytes to the serialised ones."""
+    of an event); the unit tests pin the spliced bytes to the serialised ones. The id goes
+    in as text: pydantic serialises a UUID subclass (asyncpg's) through a slow fallback."""
     meta = meta_of(change)
     payload: dict[str, Any] = {"change_id": meta.change_id, "source": meta.source}
     if removes:
@@ -140,9 +154,8 @@ def build_event(
         payload[kind] = getattr(change.payload, kind)
     what = "removed" if removes else "updated" if existed else "registered"
     event_type, schema_version = _WIRE_TYPES[kind, what]
-    event_id = uuid.uuid4()
     body = {
-        "event_id": event_id,
+        "event_id": str(event_id),
         "type": event_type,
         "schema_version": schema_version,
         "landscape_id": change.landscape_id,
@@ -158,37 +171,7 @@ def build_event(
         encoded = b"".join(
             (encoded[:-2], b',"', kind.encode(), b'":', record_json.encode(), b"}}")
         )
-    return WireEvent(event_id, event_type, encoded)
-
-
-@dataclass(frozen=True, slots=True)
-class Draft:
-    """The event a change makes if it alters its item with this sequence number."""
-
-    sequence: int
-    event: WireEvent
-
-
-def draft_events(
-    changes: Sequence[c.InventoryChange], targets: Sequence[tuple[Kind, str, str | None]],
-    sequences: Mapping[str, int],
-) -> list[Draft]:
-    """The events of a batch whose changes (and ``staged_of`` targets) are all new and all
-    alter an item that is not stored, as in a bulk load, counting on from the landscapes'
-    ``sequences``. The set-based write path drafts them while its merge statement runs and
-    keeps those the merge agrees with; a removal's event does not depend on the item."""
-    last = dict(sequences)
-    drafts: list[Draft] = []
-    for change, (kind, item_id, data) in zip(changes, targets, strict=True):
-        last[change.landscape_id] += 1
-        sequence = last[change.landscape_id]
-        removes = data is None
-        event = build_event(
-            change, kind, item_id, removes=removes, existed=removes, sequence=sequence,
-            record_json=data,
-        )
-        drafts.append(Draft(sequence, event))
-    return drafts
+    return event_type, encoded
 
 
 def changed_fields(before: dict[str, Any] | None, after: dict[str, Any] | None) -> list[str]:
