@@ -17,7 +17,8 @@ from typing import Any, Protocol
 from aiokafka import AIOKafkaProducer
 from aiokafka.partitioner import DefaultPartitioner
 
-Headers = tuple[tuple[str, bytes], ...]
+from snoei.shared.tracing import Headers
+
 _PARTITIONER = DefaultPartitioner()
 
 

@@ -180,10 +180,7 @@ class UnitOfWork:
         return await merge_batch(self._conn, changes, now, meanwhile)
 
     async def add_events(self, events: Sequence[EventRow]) -> None:
-        if events:
-            await self._conn.copy_records_to_table(
-                "events", records=events, columns=EVENT_COLUMNS
-            )
+        await self._copy("events", events, EVENT_COLUMNS)
 
     async def write(
         self,
@@ -255,7 +252,9 @@ class UnitOfWork:
             [k[0] for k in deletes], [k[1] for k in deletes], [k[2] for k in deletes],
         )
 
-    async def _copy(self, table: str, records: list[tuple[Any, ...]], columns: list[str]) -> None:
+    async def _copy(
+        self, table: str, records: Sequence[tuple[Any, ...]], columns: list[str]
+    ) -> None:
         if records:
             await self._conn.copy_records_to_table(table, records=records, columns=columns)
 
