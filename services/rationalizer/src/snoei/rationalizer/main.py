@@ -15,7 +15,9 @@ from snoei.rationalizer.factory import Services, build_services
 from snoei.rationalizer.handlers import register_handlers
 from snoei.rationalizer.scheduling import (
     Debouncer,
+    UpstreamAhead,
     hand_over_due_runs,
+    never_ahead,
     relay_unpublished,
     run_schedule,
     sweep_due_runs,
@@ -108,20 +110,28 @@ def _http(
 def _debouncer(
     settings: RationalizerSettings, services: Services, dependency: DependencyClient | None
 ) -> Debouncer:
-    async def upstream_ahead(landscape_id: str) -> bool:
-        if dependency is None:
-            return False
-        head = await dependency.graph_head(landscape_id)
-        return head.pending or head.version > await services.replicas.version(landscape_id)
-
     return Debouncer(
         services.runs,
         delay=settings.debounce_s,
         max_wait=settings.debounce_max_wait_s,
         settle=settings.bulk_settle_s,
         bulk_max_wait=settings.bulk_max_wait_s,
-        upstream_ahead=upstream_ahead,
+        upstream_ahead=_upstream_ahead(services, dependency),
     )
+
+
+def _upstream_ahead(services: Services, dependency: DependencyClient | None) -> UpstreamAhead:
+    """More of a load is on its way: the dependency service stored a version the replica
+    lacks, or has changes or inventory events not yet in a version (``GET …/graph/head``)."""
+    if dependency is None:
+        return never_ahead
+    client = dependency
+
+    async def ahead(landscape_id: str) -> bool:
+        head = await client.graph_head(landscape_id)
+        return head.pending or head.version > await services.replicas.version(landscape_id)
+
+    return ahead
 
 
 def _dependency_client(settings: RationalizerSettings) -> DependencyClient | None:

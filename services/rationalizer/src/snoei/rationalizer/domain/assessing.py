@@ -64,9 +64,7 @@ class Assessor:
             ):
                 found = self._assess(app_id)
             assessments[app_id] = found
-        quadrants = {
-            a: s.quadrant.value for a, s in assessments.items() if s.quadrant is not None
-        }
+        quadrants = _quadrants(assessments)
         return Assessed(assessments, self.previous, quadrants)
 
     def _patch(self, before: Assessed, records: Collection[str]) -> Assessed:
@@ -86,9 +84,7 @@ class Assessor:
             if quadrant is not None:
                 quadrants[app_id] = quadrant
         if not placed_as_before:  # one gained or lost its quadrant: in the landscape's order
-            quadrants = {
-                a: s.quadrant.value for a, s in assessments.items() if s.quadrant is not None
-            }
+            quadrants = _quadrants(assessments)
         return Assessed(assessments, self.previous, quadrants)
 
     def _assess(self, app_id: str) -> Assessment:
@@ -102,3 +98,8 @@ class Assessor:
             previous=Quadrant(previous) if previous and self._use_quadrant else None,
             risk_cache=self._risks,
         )
+
+
+def _quadrants(assessments: Mapping[str, Assessment]) -> dict[str, str]:
+    """The quadrant each application is placed in, in the assessments' order."""
+    return {a: s.quadrant.value for a, s in assessments.items() if s.quadrant is not None}
