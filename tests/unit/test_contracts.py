@@ -313,10 +313,10 @@ def test_parts_encoded_from_the_stored_bodies_are_the_parts_own_json() -> None:
                 *published.payload.notes,
             ),
         )
-        bodies = [p.model_dump_json() for p in proposals]
+        bodies = [p.model_dump_json().encode() for p in proposals]
         assert encode_parts(parts, bodies) == [p.to_bytes() for p in parts]
     with pytest.raises(ValueError, match="one body per proposal"):
-        encode_parts(parts, ["{}"])
+        encode_parts(parts, [b"{}"])
 
 
 def test_facts_of_a_record_that_says_nothing_new_are_as_version_1_wrote_them() -> None:

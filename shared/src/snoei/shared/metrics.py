@@ -4,6 +4,7 @@ metrics by route template, Kafka publish counters, consumer lag and outbox backl
 from __future__ import annotations
 
 import asyncio
+import collections
 import logging
 import re
 import time
@@ -151,8 +152,8 @@ class ServiceMetrics:
         """A stored rationalisation run: its duration and proposals, and its span (from its
         start to its end, in the trace it ran in)."""
         self.run_duration.labels(run.trigger).observe(run.duration_ms / 1000)
-        for action in actions:
-            self.proposals.labels(str(action)).inc()
+        for action, count in collections.Counter(str(a) for a in actions).items():
+            self.proposals.labels(action).inc(count)  # one label lookup per action, not 2,754
         record_span(
             "rationalisation run",
             run.started_at,

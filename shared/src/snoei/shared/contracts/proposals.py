@@ -215,7 +215,7 @@ def split_run(
     ]
 
 
-def encode_parts(parts: Sequence[ProposalsPublished], bodies: Sequence[str]) -> list[bytes]:
+def encode_parts(parts: Sequence[ProposalsPublished], bodies: Sequence[bytes]) -> list[bytes]:
     """``[p.to_bytes() for p in parts]``, with each proposal's JSON taken from ``bodies`` (in
     the order of the parts' proposals) instead of serialised again, and the run's notes,
     which every part repeats, serialised once: the rationalizer encodes every proposal once
@@ -224,35 +224,43 @@ def encode_parts(parts: Sequence[ProposalsPublished], bodies: Sequence[str]) -> 
 
 
 def iter_encode_parts(
-    parts: Sequence[ProposalsPublished], bodies: Sequence[str]
+    parts: Sequence[ProposalsPublished], bodies: Sequence[bytes]
 ) -> Iterator[bytes]:
-    """``encode_parts`` one part at a time (each about 1 MB and 3 ms at 10k applications),
-    so a caller on an event loop can let other work in between."""
+    """``encode_parts`` one part at a time, so a caller on an event loop can let other work
+    in between. Bodies are UTF-8 and joined as bytes: as text, a run's 14 MB (every
+    proposal names euros) took 40-50 ms to encode, as bytes under 5."""
     if sum(len(p.payload.proposals) for p in parts) != len(bodies):
         raise ValueError("one body per proposal of the parts is needed")
     start = 0
     notes: tuple[RuleFired, ...] | None = None
-    notes_json = ""
+    notes_json = b""
     for part in parts:
-        if part.payload.notes is not notes:
+        # Validation gives each part its own tuple of the same notes: equal item by item
+        # (identity first), so the run's notes are serialised once, not once per part.
+        if notes is None or part.payload.notes != notes:
             notes = part.payload.notes
-            notes_json = _NOTES.dump_json(notes).decode()
+            notes_json = _NOTES.dump_json(notes)
         count = len(part.payload.proposals)
         payload = part.payload.model_copy(update={"proposals": (), "notes": ()})
         head, found, rest = (
-            part.model_copy(update={"payload": payload}).model_dump_json().partition(_NO_PROPOSALS)
+            part.model_copy(update={"payload": payload})
+            .model_dump_json()
+            .encode()
+            .partition(_NO_PROPOSALS)
         )
         middle, found_notes, tail = rest.rpartition(_NO_NOTES)
         if not (found and found_notes):  # cannot happen with the fields where they are
             raise ValueError("the part's JSON has no proposals or notes field")
-        listed = ",".join(bodies[start : start + count])
-        yield f'{head}"proposals":[{listed}]{middle}"notes":{notes_json}{tail}'.encode()
+        listed = b",".join(bodies[start : start + count])
+        yield b"".join(
+            (head, b'"proposals":[', listed, b"]", middle, b'"notes":', notes_json, tail)
+        )
         start += count
 
 
 # A JSON string holds a quote only as \", so these occur in a part's JSON only as its fields.
-_NO_PROPOSALS = '"proposals":[]'
-_NO_NOTES = '"notes":[]'
+_NO_PROPOSALS = b'"proposals":[]'
+_NO_NOTES = b'"notes":[]'
 _NOTES: TypeAdapter[tuple[RuleFired, ...]] = TypeAdapter(tuple[RuleFired, ...])
 
 

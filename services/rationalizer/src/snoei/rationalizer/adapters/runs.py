@@ -151,7 +151,7 @@ class RunRepository:
                 await self._store_bodies(
                     conn,
                     {
-                        d: body
+                        d: body.decode()
                         for d, body in zip(digests, encoded.bodies, strict=True)
                         if d not in stored
                     },
