@@ -216,7 +216,7 @@ def batch_subscriber(
         group_id=group_id,
         auto_offset_reset="earliest",
         max_records=max_records,
-        batch_timeout_ms=50,
+        batch_timeout_ms=settings.batch_wait_ms,
         session_timeout_ms=settings.session_timeout_ms,
         heartbeat_interval_ms=settings.heartbeat_interval_ms,
         fetch_max_wait_ms=settings.fetch_max_wait_ms,

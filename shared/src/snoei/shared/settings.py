@@ -50,6 +50,19 @@ class KafkaSettings(BaseSettings):
             "stack lowers it."
         ),
     )
+    batch_wait_ms: int = Field(
+        default=10,
+        ge=1,
+        le=1_000,
+        description=(
+            "How long a batch consumer waits for records before it looks again. FastStream "
+            "sleeps as long again after an empty wait, and a record arriving then waits that "
+            "sleep out: at 50 ms, each of the three hops of a change added 0-50 ms (measured). "
+            "It does not limit batches: records already fetched are handed over at once. "
+            "Idle, a consumer wakes about 1000 / (2 x this) times a second (10 ms: 1.2 % of a "
+            "core more than 50 ms)."
+        ),
+    )
     enable_idempotence: bool = Field(
         default=False,
         description=(
