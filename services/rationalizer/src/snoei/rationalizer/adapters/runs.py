@@ -63,7 +63,7 @@ _RUN_COLUMNS = (
 
 @dataclass(frozen=True, slots=True)
 class _Document:
-    """A run's quadrants or wave plan as stored in ``run_documents``: the sha256 of its JSON
+    """A run's quadrants, wave plan or notes as stored in ``run_documents``: the sha256 of its JSON
     text, and the text unless it is known to be stored."""
 
     digest: str
@@ -76,14 +76,16 @@ class _Document:
 
 @dataclass(frozen=True, slots=True)
 class _Last:
-    """The last run of a landscape stored here (committed): its id, quadrants and wave plan
-    with the digests they are stored by."""
+    """The last run of a landscape stored here (committed): its id, quadrants, wave plan
+    and notes with the digests they are stored by."""
 
     run_id: uuid.UUID
     quadrants: dict[str, str]
     quadrants_digest: str
     waves: WavePlan
     waves_digest: str
+    notes: tuple[RuleFired, ...]
+    notes_digest: str
 
 
 def _run_row(record: asyncpg.Record) -> RunRow:
@@ -141,10 +143,10 @@ class RunRepository:
     async def save_run(self, run: StoredRun, encoded: EncodedProposals) -> bool:
         """Store a run and its proposals; False if a run with this id already exists."""
         proposals, digests = encoded.proposals, encoded.digests
-        quadrants, waves = self._documents(run)
+        quadrants, waves, notes = self._documents(run)
         async with self._pool.acquire() as conn, conn.transaction():
-            await self._store_documents(conn, [d for d in (quadrants, waves) if d.text])
-            if not await self._insert_run(conn, run, quadrants.digest, waves.digest):
+            await self._store_documents(conn, [d for d in (quadrants, waves, notes) if d.text])
+            if not await self._insert_run(conn, run, (quadrants, waves, notes)):
                 return False
             if proposals:
                 stored = self._digests.get(run.row.landscape_id, frozenset())
@@ -187,13 +189,15 @@ class RunRepository:
             quadrants.digest,
             run.waves,
             waves.digest,
+            run.notes,
+            notes.digest,
         )
         self._digests[run.row.landscape_id] = frozenset(digests)
         return True
 
-    def _documents(self, run: StoredRun) -> tuple[_Document, _Document]:
-        """The run's quadrants and wave plan as documents: the last run's (stored, not
-        encoded again) where they are the same, as they mostly are after one change."""
+    def _documents(self, run: StoredRun) -> tuple[_Document, _Document, _Document]:
+        """The run's quadrants, wave plan and notes as documents: the last run's (stored,
+        not encoded again) where they are the same, as they mostly are after one change."""
         last = self._last.get(run.row.landscape_id)
         if last is not None and last.quadrants == run.quadrants:
             quadrants = _Document(last.quadrants_digest)
@@ -203,7 +207,11 @@ class RunRepository:
             waves = _Document(last.waves_digest)
         else:
             waves = _Document.of(run.waves.model_dump_json())
-        return quadrants, waves
+        if last is not None and last.notes == run.notes:  # mostly the very note objects
+            notes = _Document(last.notes_digest)
+        else:
+            notes = _Document.of(_notes.dump_json(run.notes).decode())
+        return quadrants, waves, notes
 
     @staticmethod
     async def _store_documents(conn: Connection, documents: list[_Document]) -> None:
@@ -219,11 +227,11 @@ class RunRepository:
 
     @staticmethod
     async def _insert_run(
-        conn: Connection, run: StoredRun, quadrants_digest: str, waves_digest: str
+        conn: Connection, run: StoredRun, documents: tuple[_Document, _Document, _Document]
     ) -> bool:
         r = run.row
         inserted = await conn.fetchval(
-            f"""INSERT INTO runs ({_RUN_COLUMNS}, quadrants_digest, waves_digest, notes)
+            f"""INSERT INTO runs ({_RUN_COLUMNS}, quadrants_digest, waves_digest, notes_digest)
                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15,
                         $16, $17)
                 ON CONFLICT (run_id) DO NOTHING RETURNING true""",
@@ -241,9 +249,7 @@ class RunRepository:
             r.empty_reason,
             r.stale_inputs,
             r.unknown_saving_count,
-            quadrants_digest,
-            waves_digest,
-            _notes.dump_json(run.notes).decode(),
+            *(d.digest for d in documents),
         )
         return bool(inserted)
 
@@ -303,12 +309,14 @@ class RunRepository:
 
     async def run(self, landscape_id: str, run_id: uuid.UUID | None = None) -> StoredRun | None:
         """One run of the landscape, or its latest when ``run_id`` is None."""
-        # Inline in runs stored before 0008, else by digest in run_documents.
+        # Inline in runs stored before 0008 (notes: 0009), else by digest in run_documents.
         stored = f"""SELECT {_RUN_COLUMNS}, coalesce(r.quadrants, q.body) AS quadrants,
-                            coalesce(r.waves, w.body) AS waves, notes
+                            coalesce(r.waves, w.body) AS waves,
+                            coalesce(r.notes, n.body) AS notes
                      FROM runs r
                      LEFT JOIN run_documents q ON q.digest = r.quadrants_digest
-                     LEFT JOIN run_documents w ON w.digest = r.waves_digest"""
+                     LEFT JOIN run_documents w ON w.digest = r.waves_digest
+                     LEFT JOIN run_documents n ON n.digest = r.notes_digest"""
         if run_id is None:
             row = await self._pool.fetchrow(
                 f"{stored} WHERE landscape_id = $1 ORDER BY ordinal DESC LIMIT 1", landscape_id
