@@ -198,9 +198,11 @@ class Landscape:
         theirs: dict[str, list[IntegrationRecord]],
         side: Literal[1, 2],
     ) -> set[str]:
-        candidates: Iterable[str] = mine.keys() | theirs.keys()
+        candidates: Iterable[str]
         if self._patched is not None and self._patched[0]() is other:
             candidates = self._patched[side]  # the others share other's very lists
+        else:
+            candidates = mine.keys() | theirs.keys()
         return {a for a in candidates if mine.get(a) != theirs.get(a)}
 
     def capability_name(self, capability_id: str) -> str:
