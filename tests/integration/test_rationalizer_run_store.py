@@ -11,8 +11,8 @@ import pytest
 
 from snoei.rationalizer.adapters.runs import RunRepository, RunRow, StoredRun
 from snoei.rationalizer.domain.waves import Wave, WavePlan, WaveUnit
-from snoei.rationalizer.encoding import EncodedProposals
-from snoei.shared.contracts.proposals import RuleFired
+from snoei.rationalizer.encoding import EncodedProposals, ProposalEncoder
+from snoei.shared.contracts.proposals import Action, Proposal, RiskLevel, RuleFired
 
 pytestmark = pytest.mark.integration
 
@@ -110,3 +110,65 @@ async def test_runs_stored_before_documents_still_read(rationalizer_pool: asyncp
         (NOTE,),
     )
     assert await repository.latest_quadrants(LANDSCAPE) == {"erp": "invest"}
+
+
+def _proposals(count: int, changed: int | None = None) -> tuple[Proposal, ...]:
+    return tuple(
+        Proposal(
+            id=f"retire:app-{i:04d}",
+            action=Action.REPLACE if i % 5 == 0 else Action.RETIRE,
+            targets=(f"app-{i:04d}",),
+            rules=(),
+            yearly_saving=None if i % 7 == 0 else float(i * (2 if i == changed else 1)),
+            migration_cost=None,
+            payback_months=None,
+            risk=RiskLevel.LOW,
+            risk_score=0.1,
+            confidence=1.0,
+            facts_hash=f"facts-{i}",
+            summary=f"app {i}",
+        )
+        for i in range(count)
+    )
+
+
+async def test_runs_store_only_the_chunks_of_their_proposals_that_changed(
+    rationalizer_pool: asyncpg.Pool,
+) -> None:
+    repository, encoder = RunRepository(rationalizer_pool), ProposalEncoder()
+    first, second = _proposals(600), _proposals(600, changed=300)
+    runs = [_run({}) for _ in range(3)]
+    for run, proposals in zip(runs, (first, second, ()), strict=True):
+        assert await repository.save_run(run, encoder.encode(LANDSCAPE, proposals))
+    chunks = await rationalizer_pool.fetchval("SELECT count(*) FROM proposal_chunks")
+    stored = await rationalizer_pool.fetch("SELECT proposal_chunks FROM runs")
+    assert chunks == len({d for r in stored for d in r["proposal_chunks"]})
+    assert chunks == len(stored[0]["proposal_chunks"]) + 1  # the second run changed one
+    assert await rationalizer_pool.fetchval("SELECT count(*) FROM run_proposals") == 0
+
+    for run, proposals in zip(runs, (first, second, ()), strict=True):
+        by_saving = sorted(proposals, key=lambda p: (-(p.yearly_saving or -1), p.id))
+        assert await repository.run_proposals(run.row.run_id) == by_saving
+    found = await repository.run_proposals(runs[1].row.run_id, action="replace", min_saving=200)
+    assert {p.id for p in found} == {
+        p.id for p in second if p.action is Action.REPLACE and (p.yearly_saving or 0) >= 200
+    }
+    one = await repository.run_proposals(runs[1].row.run_id, proposal_id="retire:app-0300")
+    assert [p.yearly_saving for p in one] == [600.0]
+
+
+async def test_proposals_of_runs_stored_before_chunks_still_read(
+    rationalizer_pool: asyncpg.Pool,
+) -> None:
+    """Runs stored before migration 0010 list their proposals in ``run_proposals``."""
+    run, (proposal,) = _run({}), _proposals(2)[1:]
+    assert await RunRepository(rationalizer_pool).save_run(run, EncodedProposals((), [], []))
+    await rationalizer_pool.execute(
+        """INSERT INTO run_proposals (run_id, proposal_id, action, status, yearly_saving,
+                                      facts_hash, body)
+           VALUES ($1, $2, 'retire', 'open', 1, 'facts-1', $3)""",
+        run.row.run_id,
+        proposal.id,
+        proposal.model_dump_json(),
+    )
+    assert await RunRepository(rationalizer_pool).run_proposals(run.row.run_id) == [proposal]

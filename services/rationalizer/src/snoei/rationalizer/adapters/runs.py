@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 import asyncpg
 from pydantic import TypeAdapter
 
+from snoei.rationalizer.adapters.proposal_sets import RUN_ENTRIES, chunked, store_chunks
 from snoei.rationalizer.domain.waves import WavePlan
 from snoei.rationalizer.encoding import EncodedProposals
 from snoei.shared.contracts.proposals import Proposal, RuleFired
@@ -98,6 +99,7 @@ class RunRepository:
         self._last: dict[str, _Last] = {}  # of runs stored here
         # The bodies of the last run stored here: committed, and bodies are never deleted.
         self._digests: dict[str, frozenset[str]] = {}
+        self._chunks: dict[str, frozenset[str]] = {}  # stored, as the digests above
 
     async def run_exists(self, run_id: uuid.UUID) -> bool:
         return bool(await self._pool.fetchval("SELECT 1 FROM runs WHERE run_id = $1", run_id))
@@ -142,46 +144,26 @@ class RunRepository:
 
     async def save_run(self, run: StoredRun, encoded: EncodedProposals) -> bool:
         """Store a run and its proposals; False if a run with this id already exists."""
-        proposals, digests = encoded.proposals, encoded.digests
+        landscape_id, digests = run.row.landscape_id, encoded.digests
         quadrants, waves, notes = self._documents(run)
+        chunks = chunked(encoded)
         async with self._pool.acquire() as conn, conn.transaction():
             await self._store_documents(conn, [d for d in (quadrants, waves, notes) if d.text])
-            if not await self._insert_run(conn, run, (quadrants, waves, notes)):
+            if not await self._insert_run(
+                conn, run, (quadrants, waves, notes), [c.digest for c in chunks]
+            ):
                 return False
-            if proposals:
-                stored = self._digests.get(run.row.landscape_id, frozenset())
-                await self._store_bodies(
-                    conn,
-                    {
-                        d: body.decode()
-                        for d, body in zip(digests, encoded.bodies, strict=True)
-                        if d not in stored
-                    },
-                )
-                await conn.copy_records_to_table(
-                    "run_proposals",
-                    records=[
-                        (
-                            run.row.run_id,
-                            p.id,
-                            p.action.value,
-                            p.status.value,
-                            p.yearly_saving,
-                            p.facts_hash,
-                            digest,
-                        )
-                        for p, digest in zip(proposals, digests, strict=True)
-                    ],
-                    columns=[
-                        "run_id",
-                        "proposal_id",
-                        "action",
-                        "status",
-                        "yearly_saving",
-                        "facts_hash",
-                        "body_digest",
-                    ],
-                )
+            stored = self._digests.get(landscape_id, frozenset())
+            await self._store_bodies(
+                conn,
+                {
+                    d: body.decode()
+                    for d, body in zip(digests, encoded.bodies, strict=True)
+                    if d not in stored
+                },
+            )
+            known = self._chunks.get(landscape_id, frozenset())
+            await store_chunks(conn, [c for c in chunks if c.digest not in known])
         last = self._last.get(run.row.landscape_id)
         self._last[run.row.landscape_id] = _Last(
             run.row.run_id,
@@ -192,7 +174,8 @@ class RunRepository:
             run.notes,
             notes.digest,
         )
-        self._digests[run.row.landscape_id] = frozenset(digests)
+        self._digests[landscape_id] = frozenset(digests)
+        self._chunks[landscape_id] = frozenset(c.digest for c in chunks)
         return True
 
     def _documents(self, run: StoredRun) -> tuple[_Document, _Document, _Document]:
@@ -227,13 +210,17 @@ class RunRepository:
 
     @staticmethod
     async def _insert_run(
-        conn: Connection, run: StoredRun, documents: tuple[_Document, _Document, _Document]
+        conn: Connection,
+        run: StoredRun,
+        documents: tuple[_Document, _Document, _Document],
+        chunks: list[str],
     ) -> bool:
         r = run.row
         inserted = await conn.fetchval(
-            f"""INSERT INTO runs ({_RUN_COLUMNS}, quadrants_digest, waves_digest, notes_digest)
+            f"""INSERT INTO runs ({_RUN_COLUMNS}, quadrants_digest, waves_digest, notes_digest,
+                                  proposal_chunks)
                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15,
-                        $16, $17)
+                        $16, $17, $18)
                 ON CONFLICT (run_id) DO NOTHING RETURNING true""",
             r.run_id,
             r.landscape_id,
@@ -250,6 +237,7 @@ class RunRepository:
             r.stale_inputs,
             r.unknown_saving_count,
             *(d.digest for d in documents),
+            chunks,
         )
         return bool(inserted)
 
@@ -353,10 +341,9 @@ class RunRepository:
         proposal_id: str | None = None,
     ) -> list[Proposal]:
         rows = await self._pool.fetch(
-            """SELECT coalesce(p.body, b.body) AS body
-               FROM run_proposals p LEFT JOIN proposal_bodies b ON b.digest = p.body_digest
-               WHERE p.run_id = $1
-                 AND ($2::text IS NULL OR p.action = $2)
+            f"""SELECT coalesce(p.body, b.body) AS body
+               FROM ({RUN_ENTRIES}) p LEFT JOIN proposal_bodies b ON b.digest = p.body_digest
+               WHERE ($2::text IS NULL OR p.action = $2)
                  AND ($3::float8 IS NULL OR p.yearly_saving >= $3)
                  AND ($4::text IS NULL OR p.proposal_id = $4)
                ORDER BY p.yearly_saving DESC NULLS LAST, p.proposal_id""",
