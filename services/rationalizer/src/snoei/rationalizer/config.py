@@ -30,7 +30,7 @@ class RationalizerSettings(ServiceSettings):
         "stack's SNOEI_SERVICE_TOKEN).",
     )
     debounce_s: float = Field(
-        default=0.01,
+        default=0.002,
         ge=0,
         le=60,
         description="A landscape is re-evaluated this long after its last graph change. "
