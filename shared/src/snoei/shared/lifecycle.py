@@ -15,6 +15,7 @@ from faststream.kafka import KafkaBroker
 from snoei.shared.broker_watch import BrokerWatch, repeats_limited
 from snoei.shared.catch_up import CatchUp, Upstream
 from snoei.shared.db import migrate
+from snoei.shared.heap import PROCESS_HEAP
 from snoei.shared.kafka import BatchPublisher, ensure_topics
 from snoei.shared.settings import ServiceSettings
 
@@ -72,6 +73,7 @@ class ServiceRuntime:
         await ensure_topics(self.settings.kafka, self.topics)
         await self.publisher.start()
         tasks = [asyncio.create_task(start(), name=name) for name, start in self.background]
+        tasks.append(asyncio.create_task(PROCESS_HEAP.rescan_when_idle(), name="heap-rescan"))
         with repeats_limited():
             await self.broker.start()
             tasks.append(asyncio.create_task(self.watch.run(), name="broker-watch"))
