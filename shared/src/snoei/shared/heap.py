@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import gc
+import threading
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -41,6 +42,7 @@ class LongLivedHeap:
         self.units = 0
         self.rescans = 0
         self._active = 0  # units in progress (a run in a thread beside the loop's batches)
+        self._lock = threading.Lock()  # guards _active: units end in threads too
         self._last_end = clock()
         self._due_since: float | None = None
 
@@ -48,14 +50,16 @@ class LongLivedHeap:
     def work(self) -> Iterator[None]:
         enabled = gc.isenabled()
         gc.disable()
-        self._active += 1
+        with self._lock:
+            self._active += 1
         try:
             yield
         finally:
-            self._active -= 1
-            self.units += 1
-            if self.units % self._rescan_every == 0 and self._due_since is None:
-                self._due_since = self._clock()
+            with self._lock:
+                self._active -= 1
+                self.units += 1
+                if self.units % self._rescan_every == 0 and self._due_since is None:
+                    self._due_since = self._clock()
             gc.freeze()
             self._last_end = self._clock()
             if enabled:
