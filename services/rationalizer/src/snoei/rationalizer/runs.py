@@ -233,8 +233,8 @@ class RunService:
             parts = iter_encode_parts(events, encoded.bodies)
             for event, value in zip(events, parts, strict=True):
                 messages.append(OutgoingMessage(self._proposals_topic, event.key(), value))
-                # About 1 MB and 3 ms each at 10k applications, 40 ms in all, right after the
-                # run became visible: let requests (someone reading that run) in between.
+                # About 1 MB each at 10k applications (6-12 ms in all, joined as bytes), right
+                # after the run became visible: let requests (someone reading it) in between.
                 await asyncio.sleep(0)
             await self._publisher.publish(messages)
             await self._runs.mark_published(row.run_id)

@@ -45,8 +45,8 @@ from snoei.shared.heap import LongLivedHeap
 VIEW = "reachability"
 ANSWERS_KEPT = 256  # per landscape and version; the oldest question is forgotten first
 # Questions are many small units of work: they freeze what they add like a batch does, but
-# do not count towards the batches' periodic unfreeze (a full collection of the whole heap,
-# 0.2-0.6 s at 10k/50k, which would land in a request).
+# do not count towards the batches' periodic rescan (a full collection of the whole heap,
+# 0.2-0.6 s at 10k/50k): hundreds of questions would make it that much more frequent.
 QUERY_HEAP = LongLivedHeap(rescan_every=1_000_000)
 Link = tuple[str, int, IntegrationRecord]  # other application, flow weight, the integration
 Adjacency = dict[str, dict[str, dict[str, dict[str, object]]]]
