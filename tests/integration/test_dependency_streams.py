@@ -14,7 +14,7 @@ import pytest
 
 from snoei.dependency.adapters.repository import GraphRepository
 from snoei.dependency.domain.errors import UnknownLandscape
-from snoei.dependency.service import DependencyService, GraphNotifier
+from snoei.dependency.service import DependencyService, GraphNotifier, no_graph
 from snoei.shared.contracts import inventory_events as ev
 from snoei.shared.contracts.graph import GRAPH_EVENTS, GraphChanged, GraphContent, GraphHead
 from snoei.shared.contracts.landscape import (
@@ -267,3 +267,66 @@ async def test_a_burst_of_events_becomes_one_graph_version_with_the_final_state(
     assert sorted(apps) == [a.id for a in sorted(final.applications, key=lambda a: a.id)]
     assert set(links) == {i.id for i in final.integrations}
     assert (await svc.snapshot(L)).version == 2
+
+
+def notifier_for(pool: asyncpg.Pool, sent: Sent, svc: DependencyService | None) -> GraphNotifier:
+    return GraphNotifier(
+        repository=GraphRepository(pool),
+        publisher=sent,
+        topic="t.dependency.graph",
+        debounce_s=0.01,
+        changed=asyncio.Event(),
+        live=no_graph if svc is None else svc.live,
+    )
+
+
+async def test_versions_cut_from_the_live_graph_equal_versions_read_from_the_store(
+    pools: Callable[[str], asyncpg.Pool],
+) -> None:
+    """The same stream through two services: one notifier takes the items' state from the
+    graph in memory, the other reads it back; every version's bytes but the envelope's are
+    equal. A graph that ran ahead of the store in memory is not used."""
+    events = stream(400, seed=11)
+    sides = {name: (pools(name), Sent()) for name in ("clean", "dup")}
+    svcs = {name: service(pool, Inventory(events)) for name, (pool, _) in sides.items()}
+    live = notifier_for(*sides["clean"], svcs["clean"])
+    stored_only = notifier_for(*sides["dup"], None)
+    for batch in batches(events[:350], 70):
+        for svc in svcs.values():
+            await svc.apply(batch)
+        await live.flush()
+        await stored_only.flush()
+    assert live.versions_from_memory == 5
+    assert stored_only.versions_from_memory == 0
+
+    # A graph in memory that is not at the stored sequence (here: ahead of it) is not used.
+    for svc in svcs.values():
+        await svc.apply(events[350:])
+    touched = next(
+        e.payload.application for e in reversed(events[350:])
+        if isinstance(e.payload, ev.ApplicationState)
+    )
+    renamed = touched.model_copy(update={"name": "renamed in memory only"})
+    async with svcs["clean"].live(L) as ahead:
+        assert ahead is not None
+        assert ahead.sequence == 400
+        ahead.apply(
+            ev.ApplicationUpdated(
+                landscape_id=L, sequence=401,
+                payload=ev.ApplicationState(
+                    application=renamed, change_id=uuid.uuid4(), source="t"
+                ),
+            )
+        )
+    await live.flush()
+    await stored_only.flush()
+    assert live.versions_from_memory == 5  # read back from the store instead
+
+    def payloads(sent: Sent) -> list[Any]:
+        decoded = [GRAPH_EVENTS.decode(m.value) for m in sent.messages]
+        return [d.payload for d in decoded if isinstance(d, GraphChanged)]
+
+    from_memory, from_store = payloads(sides["clean"][1]), payloads(sides["dup"][1])
+    assert [p.version for p in from_memory] == [1, 2, 3, 4, 5, 6]
+    assert from_memory == from_store
+    assert any(p.applications_removed or p.integrations_removed for p in from_memory)

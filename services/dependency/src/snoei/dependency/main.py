@@ -57,6 +57,7 @@ def create_app(settings: DependencySettings) -> FastAPI:
         topic=topics.dependency_graph,
         debounce_s=settings.publish_debounce_s,
         changed=changed,
+        live=service.live,
     )
     tracker = AssignmentTracker()
     broker = observability.broker(client_id="snoei-dependency")

@@ -142,31 +142,32 @@ class UnitOfWork:
         )
         return None if row is None else (row["inventory_sequence"], row["version"])
 
-    async def take_unpublished(self, landscape_id: str) -> tuple[ItemChanges, bool]:
-        """The current state of every item changed since the last version, and clears the
-        list; the flag says whether there was anything."""
-        keys = await self._conn.fetch(
+    async def take_unpublished(self, landscape_id: str) -> list[ItemKey]:
+        """The items changed since the last version, and clears the list."""
+        rows = await self._conn.fetch(
             "DELETE FROM unpublished WHERE landscape_id = $1 RETURNING kind, id", landscape_id
         )
-        changes = ItemChanges()
-        if not keys:
-            return changes, False
+        return [(row["kind"], row["id"]) for row in rows]
+
+    async def read_items(self, landscape_id: str, keys: Sequence[ItemKey]) -> ItemChanges:
+        """The stored state of ``keys``: records by kind in id order, ids no longer there."""
+        changes = ItemChanges(keys=list(keys))
         wanted: dict[Kind, list[str]] = {k: [] for k in KINDS}
-        for row in keys:
-            wanted[row["kind"]].append(row["id"])
+        for kind, item_id in keys:
+            wanted[kind].append(item_id)
         for kind, ids in wanted.items():
             if not ids:
                 continue
             rows = await self._conn.fetch(
                 f"""SELECT id, data::text AS data FROM {TABLES[kind]}
-                    WHERE landscape_id = $1 AND id = ANY($2::text[]) ORDER BY id""",
+                    WHERE landscape_id = $1 AND id = ANY($2::text[]) ORDER BY id COLLATE "C" """,
                 landscape_id,
                 ids,
             )
             found = {r["id"] for r in rows}
             changes.upserts[kind] = [MODELS[kind].model_validate_json(r["data"]) for r in rows]
             changes.deletes[kind] = sorted(set(ids) - found)
-        return changes, True
+        return changes
 
     async def add_version(self, landscape_id: str, version: int, body: bytes) -> None:
         await self._conn.execute(
