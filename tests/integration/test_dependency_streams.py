@@ -330,3 +330,37 @@ async def test_versions_cut_from_the_live_graph_equal_versions_read_from_the_sto
     assert [p.version for p in from_memory] == [1, 2, 3, 4, 5, 6]
     assert from_memory == from_store
     assert any(p.applications_removed or p.integrations_removed for p in from_memory)
+
+
+async def test_items_an_older_instance_marked_unpublished_go_into_the_next_version(
+    pools: Callable[[str], asyncpg.Pool],
+) -> None:
+    """Before migration 0004 a changed item was a row of ``unpublished``; such rows left by
+    an instance of the older version are cut into the next version with the new ones."""
+    events = stream(120, seed=5)
+    pool = pools("clean")
+    svc = service(pool, Inventory(events))
+    sent = Sent()
+    notifier = notifier_for(pool, sent, svc)
+    await svc.apply(events[:100])
+    await notifier.flush()
+    later = {
+        e.payload.application.id if isinstance(e.payload, ev.ApplicationState) else
+        getattr(e.payload, "id", None)
+        for e in events[100:]
+    }
+    marked = next(a for a in (await stored(pool)).applications if a.id not in later)
+    await pool.execute(
+        "INSERT INTO unpublished (landscape_id, kind, id) VALUES ($1, 'application', $2)",
+        L, marked.id,
+    )
+    assert (await svc.head(L)).pending
+    await svc.apply(events[100:])
+    await notifier.flush()
+    decoded = [GRAPH_EVENTS.decode(m.value) for m in sent.messages]
+    last = [d.payload for d in decoded if isinstance(d, GraphChanged)][-1]
+    assert last.version == 2
+    assert marked in last.applications_upserted
+    assert not (await svc.head(L)).pending
+    assert await pool.fetchval("SELECT count(*) FROM unpublished") == 0
+    assert await pool.fetchval("SELECT count(*) FROM unpublished_batches") == 0

@@ -96,10 +96,10 @@ class UnitOfWork:
                 )
         if changes.keys:
             await conn.execute(
-                """INSERT INTO unpublished (landscape_id, kind, id)
-                   SELECT $1, k, i FROM unnest($2::text[], $3::text[]) AS u(k, i)
-                   ON CONFLICT DO NOTHING""",
+                """INSERT INTO unpublished_batches (landscape_id, sequence, kinds, ids)
+                   VALUES ($1, $2, $3::text[], $4::text[])""",
                 landscape_id,
+                sequence,
                 [k for k, _ in changes.keys],
                 [i for _, i in changes.keys],
             )
@@ -143,9 +143,19 @@ class UnitOfWork:
         return None if row is None else (row["inventory_sequence"], row["version"])
 
     async def take_unpublished(self, landscape_id: str) -> list[ItemKey]:
-        """The items changed since the last version, and clears the list."""
+        """The items changed since the last version, each once, and clears the list."""
         rows = await self._conn.fetch(
-            "DELETE FROM unpublished WHERE landscape_id = $1 RETURNING kind, id", landscape_id
+            """WITH batches AS (
+                   DELETE FROM unpublished_batches WHERE landscape_id = $1
+                   RETURNING kinds, ids
+               ), older AS (
+                   DELETE FROM unpublished WHERE landscape_id = $1 RETURNING kind, id
+               )
+               SELECT DISTINCT kind, id FROM (
+                   SELECT u.kind, u.id FROM batches, unnest(kinds, ids) AS u(kind, id)
+                   UNION ALL SELECT kind, id FROM older
+               ) changed""",
+            landscape_id,
         )
         return [(row["kind"], row["id"]) for row in rows]
 
@@ -205,7 +215,9 @@ class GraphRepository:
     async def pending(self, landscape_id: str) -> bool:
         """Whether changes were applied since the landscape's last version."""
         found = await self._pool.fetchval(
-            "SELECT EXISTS (SELECT 1 FROM unpublished WHERE landscape_id = $1)", landscape_id
+            """SELECT EXISTS (SELECT 1 FROM unpublished_batches WHERE landscape_id = $1)
+                   OR EXISTS (SELECT 1 FROM unpublished WHERE landscape_id = $1)""",
+            landscape_id,
         )
         return bool(found)
 
@@ -261,7 +273,10 @@ class GraphRepository:
         )
 
     async def landscapes_with_unpublished(self) -> list[str]:
-        rows = await self._pool.fetch("SELECT DISTINCT landscape_id FROM unpublished")
+        rows = await self._pool.fetch(
+            """SELECT landscape_id FROM unpublished_batches
+               UNION SELECT landscape_id FROM unpublished ORDER BY 1"""
+        )
         return [r["landscape_id"] for r in rows]
 
     async def outbox(self, limit: int) -> list[OutboxRow]:
