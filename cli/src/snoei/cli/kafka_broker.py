@@ -129,8 +129,13 @@ def _die_with_parent() -> None:
     libc.prctl(1, signal.SIGKILL)  # 1 = PR_SET_PDEATHSIG
 
 
-def _cluster_id() -> str:
-    return base64.urlsafe_b64encode(uuid.uuid4().bytes).decode().rstrip("=")
+def cluster_id() -> str:
+    """A KRaft cluster id: a random UUID in URL-safe base64. One that starts with "-" is
+    drawn again, as Kafka's own ``Uuid.randomUuid`` does: ``kafka-storage format
+    --cluster-id -x…`` reads it as an option (one format in 64 failed, in CI)."""
+    while (candidate := base64.urlsafe_b64encode(uuid.uuid4().bytes).decode()).startswith("-"):
+        pass
+    return candidate.rstrip("=")
 
 
 async def _broker_count(bootstrap: str) -> int:
@@ -227,7 +232,7 @@ class ApacheKafka:
     def _format(self, jars: Path, properties: Path) -> None:
         if (self.data_dir / "logs" / "meta.properties").exists():
             return
-        command = ["format", "--cluster-id", _cluster_id(), "--config", str(properties)]
+        command = ["format", "--cluster-id", cluster_id(), "--config", str(properties)]
         result = subprocess.run(
             self._java(jars, "kafka.tools.StorageTool", *command),
             capture_output=True,
