@@ -79,6 +79,7 @@ def make_broker(settings: KafkaSettings, *, client_id: str) -> KafkaBroker:
         client_id=client_id,
         enable_idempotence=settings.enable_idempotence,
         max_request_size=settings.max_message_bytes,
+        metadata_max_age_ms=settings.metadata_max_age_ms,
         acks="all",
         linger_ms=5,
         graceful_timeout=15.0,

@@ -63,6 +63,17 @@ class KafkaSettings(BaseSettings):
             "core more than 50 ms)."
         ),
     )
+    metadata_max_age_ms: int = Field(
+        default=10_000,
+        ge=1_000,
+        le=300_000,
+        description=(
+            "How often a client refreshes the cluster's metadata. A consumer whose group "
+            "rebalanced while its topic was missing (a restarted Tansu, before the broker "
+            "watch re-created it) holds no partitions until it sees the topic again: "
+            "aiokafka's default of five minutes left a service deaf that long (a CI run)."
+        ),
+    )
     enable_idempotence: bool = Field(
         default=False,
         description=(
