@@ -144,6 +144,18 @@ def service(
     )
 
 
+def notifier_for(pool: asyncpg.Pool, sent: Sent, svc: DependencyService | None) -> GraphNotifier:
+    """A notifier that cuts from ``svc``'s graph in memory, or (None) from the store."""
+    return GraphNotifier(
+        repository=GraphRepository(pool),
+        publisher=sent,
+        topic="t.dependency.graph",
+        debounce_s=0.01,
+        changed=asyncio.Event(),
+        live=no_graph if svc is None else svc.live,
+    )
+
+
 def batches(events: list[ev.InventoryEvent], size: int) -> list[list[ev.InventoryEvent]]:
     return [events[i : i + size] for i in range(0, len(events), size)]
 
@@ -214,13 +226,7 @@ async def test_a_burst_of_events_becomes_one_graph_version_with_the_final_state(
     pool = pools("clean")
     svc = service(pool, Inventory(events))
     sent = Sent()
-    notifier = GraphNotifier(
-        repository=GraphRepository(pool),
-        publisher=sent,
-        topic="t.dependency.graph",
-        debounce_s=0.01,
-        changed=asyncio.Event(),
-    )
+    notifier = notifier_for(pool, sent, None)
     for batch in batches(events[:300], 50):
         await svc.apply(batch)
     # The head says more is on its way until the changes are cut into a version.
@@ -267,17 +273,6 @@ async def test_a_burst_of_events_becomes_one_graph_version_with_the_final_state(
     assert sorted(apps) == [a.id for a in sorted(final.applications, key=lambda a: a.id)]
     assert set(links) == {i.id for i in final.integrations}
     assert (await svc.snapshot(L)).version == 2
-
-
-def notifier_for(pool: asyncpg.Pool, sent: Sent, svc: DependencyService | None) -> GraphNotifier:
-    return GraphNotifier(
-        repository=GraphRepository(pool),
-        publisher=sent,
-        topic="t.dependency.graph",
-        debounce_s=0.01,
-        changed=asyncio.Event(),
-        live=no_graph if svc is None else svc.live,
-    )
 
 
 async def test_versions_cut_from_the_live_graph_equal_versions_read_from_the_store(
